@@ -1,0 +1,282 @@
+/**
+ * The environment as a pure state machine: reset gives a fresh episode; step takes an episode
+ * and an action and returns the next episode with its observation, reward and done flag.
+ * Nothing here reads a clock, a random source or any state outside its arguments.
+ */
+import type { Episode } from './episode.js';
+import { investigationOf } from './episode.js';
+import { grade, type GradeReport } from './grader.js';
+import { round } from './postmortem.js';
+import type { Task } from './scenario.js';
+import type { Action, Observation, Reward, State, StepResult } from './schemas.js';
+
+export const REWARDS = {
+  investigateKeyMin: 0.15,
+  investigateKeyMax: 0.3,
+  investigateOther: 0.05,
+  correctEscalation: 0.3,
+  wrongEscalation: -0.1,
+  correctFix: 0.4,
+  wrongFix: -0.15,
+  postmortemMax: 0.2,
+  noOp: -0.1,
+  repeatedNoOp: -0.2,
+  completionBonus: 0.2,
+  maxStepsExceeded: -0.05,
+  afterDone: 0.01,
+} as const;
+
+/** From this many consecutive no_ops on, each one costs the repeated-no_op penalty. */
+export const NOOP_STREAK_LIMIT = 3;
+
+export interface ActionError {
+  field: string;
+  message: string;
+  allowed?: readonly string[];
+}
+
+export type StepOutcome =
+  | { ok: true; episode: Episode; result: StepResult; grade: GradeReport }
+  | { ok: false; error: ActionError };
+
+export interface ResetParams {
+  seed?: number | null;
+  episode_id?: string | null;
+}
+
+export function reset(task: Task, params: ResetParams = {}): Episode {
+  const s = task.scenario;
+  return {
+    task_id: s.id,
+    episode_id: params.episode_id ?? null,
+    seed: params.seed ?? null,
+    step: 0,
+    done: false,
+    outcome: 'in_progress',
+    investigated: [],
+    escalations: [],
+    fixes: [],
+    postmortems: [],
+    noop_streak: 0,
+    cumulative_reward: 0,
+    message: `Incident opened: ${s.title}. ${s.alerts.length} alerts firing. Investigate services to see their logs and detailed metrics.`,
+    history: [],
+  };
+}
+
+/** Checks the action's target against this task; the schema has already checked its shape. */
+export function validateAction(task: Task, action: Action): ActionError | null {
+  const check = (kind: string, known: boolean, allowed: readonly string[]): ActionError | null =>
+    known ? null : { field: 'target', message: `unknown ${kind} "${action.target}"`, allowed };
+  switch (action.action_type) {
+    case 'investigate':
+      return check('service', task.serviceByName.has(action.target), [...task.serviceByName.keys()]);
+    case 'escalate':
+      return check('team', task.teamSet.has(action.target), [...task.teamSet]);
+    case 'apply_fix':
+      return check('fix', task.fixById.has(action.target), [...task.fixById.keys()]);
+    case 'postmortem':
+      return postmortemText(action).trim().length > 0
+        ? null
+        : { field: 'details', message: 'a postmortem needs its text in "details"' };
+    case 'no_op':
+      return null;
+  }
+}
+
+/** Seed clients put the text in `details`; a client following `postmortem:<text>` may use `target`. */
+function postmortemText(action: Action): string {
+  return action.details && action.details.trim().length > 0 ? action.details : action.target;
+}
+
+interface Effect {
+  episode: Episode;
+  reward: number;
+  reason: string;
+  message: string;
+}
+
+function investigate(task: Task, ep: Episode, service: string): Effect {
+  if (investigationOf(ep, service)) {
+    return { episode: ep, reward: 0, reason: `${service} was already investigated`, message: `${service}'s logs and metrics are already in the observation.` };
+  }
+  const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1 }] };
+  const message = `Investigated ${service}: its logs and detailed metrics are now in the observation.`;
+  const rubricWeight = task.scenario.rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
+  if (rubricWeight !== undefined || service === task.scenario.truth.root_cause) {
+    const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight ?? 0));
+    return { episode: next, reward, reason: 'investigated a service at the heart of the incident', message };
+  }
+  return { episode: next, reward: REWARDS.investigateOther, reason: 'investigated a service outside the incident path', message };
+}
+
+function escalate(task: Task, ep: Episode, team: string, details: string): Effect {
+  const next = { ...ep, escalations: [...ep.escalations, { team, step: ep.step + 1, details }] };
+  if (team !== task.scenario.truth.team) {
+    return { episode: next, reward: REWARDS.wrongEscalation, reason: `${team} does not own the failing component`, message: `Paged ${team}. They report that nothing they own is at fault.` };
+  }
+  if (ep.escalations.some((e) => e.team === team)) {
+    return { episode: next, reward: 0, reason: `${team} was already paged`, message: `${team} is already engaged.` };
+  }
+  return { episode: next, reward: REWARDS.correctEscalation, reason: 'escalated to the owning team', message: `Paged ${team}. They acknowledge and take ownership of the incident.` };
+}
+
+function applyFix(task: Task, ep: Episode, fix: string, details: string): Effect {
+  const next = { ...ep, fixes: [...ep.fixes, { fix, step: ep.step + 1, details }] };
+  if (fix !== task.scenario.truth.fix) {
+    return { episode: next, reward: REWARDS.wrongFix, reason: `${fix} is not the remedy`, message: `Applied ${fix}. ${task.fixById.get(fix)!.effect}` };
+  }
+  if (ep.fixes.some((f) => f.fix === fix)) {
+    return { episode: next, reward: 0, reason: `${fix} was already applied`, message: `${fix} is already in place.` };
+  }
+  return { episode: next, reward: REWARDS.correctFix, reason: 'applied the correct fix', message: `Applied ${fix}. ${task.fixById.get(fix)!.effect} Error rates are falling and alerts are resolving.` };
+}
+
+function submitPostmortem(task: Task, ep: Episode, text: string): Effect {
+  const next = { ...ep, postmortems: [...ep.postmortems, { step: ep.step + 1, text }] };
+  if (ep.postmortems.length > 0) {
+    return { episode: next, reward: 0, reason: 'a postmortem was already submitted; only the first is graded', message: 'Postmortem noted; the first one submitted is the one graded.' };
+  }
+  const g = grade(task, next);
+  const quality = g.postmortem?.quality ?? 0;
+  return {
+    episode: next,
+    reward: round(REWARDS.postmortemMax * quality),
+    reason: `postmortem quality ${quality}`,
+    message: 'Postmortem submitted.',
+  };
+}
+
+function noOp(ep: Episode): Effect {
+  const streak = ep.noop_streak + 1;
+  const repeated = streak >= NOOP_STREAK_LIMIT;
+  return {
+    episode: { ...ep, noop_streak: streak },
+    reward: repeated ? REWARDS.repeatedNoOp : REWARDS.noOp,
+    reason: repeated ? `no_op ${streak} times in a row` : 'no_op',
+    message: 'Nothing was done. The incident continues.',
+  };
+}
+
+function effectOf(task: Task, ep: Episode, action: Action): Effect {
+  const details = action.details ?? '';
+  switch (action.action_type) {
+    case 'investigate':
+      return investigate(task, ep, action.target);
+    case 'escalate':
+      return escalate(task, ep, action.target, details);
+    case 'apply_fix':
+      return applyFix(task, ep, action.target, details);
+    case 'postmortem':
+      return submitPostmortem(task, ep, postmortemText(action));
+    case 'no_op':
+      return noOp(ep);
+  }
+}
+
+export function step(task: Task, episode: Episode, action: Action): StepOutcome {
+  if (episode.done) {
+    const g = grade(task, episode);
+    const reward: Reward = { value: REWARDS.afterDone, reason: 'already done' };
+    return { ok: true, episode, grade: g, result: stepResult(task, episode, reward, g) };
+  }
+  const error = validateAction(task, action);
+  if (error) return { ok: false, error };
+
+  const effect = effectOf(task, episode, action);
+  let ep: Episode = {
+    ...effect.episode,
+    step: episode.step + 1,
+    noop_streak: action.action_type === 'no_op' ? effect.episode.noop_streak : 0,
+  };
+  let value = effect.reward;
+  const reasons = [effect.reason];
+  let message = effect.message;
+
+  let g = grade(task, ep);
+  if (g.settled) {
+    ep = { ...ep, done: true, outcome: 'completed' };
+    if (g.success) {
+      value += REWARDS.completionBonus;
+      reasons.push('task complete');
+    }
+    message += ' Episode over: every rubric item is settled.';
+  } else if (ep.step >= task.scenario.max_steps) {
+    ep = { ...ep, done: true, outcome: 'max_steps' };
+    value += REWARDS.maxStepsExceeded;
+    reasons.push('max steps exceeded');
+    message += ' Episode over: max steps reached.';
+  }
+  if (ep.done) g = grade(task, ep); // reveal the explanations now that it is over
+
+  const reward: Reward = { value: round(value), reason: reasons.join('; ') };
+  const { metadata: _ignored, ...recorded } = action;
+  ep = {
+    ...ep,
+    message,
+    cumulative_reward: round(ep.cumulative_reward + reward.value),
+    history: [...ep.history, { step: ep.step, action: { ...recorded, details: recorded.details ?? null }, reward: reward.value, reason: reward.reason }],
+  };
+  return { ok: true, episode: ep, grade: g, result: stepResult(task, ep, reward, g) };
+}
+
+function stepResult(task: Task, ep: Episode, reward: Reward, g: GradeReport): StepResult {
+  return {
+    observation: observe(task, ep),
+    reward,
+    done: ep.done,
+    info: { score: g.score, grader_state: g.grader_state, outcome: ep.outcome, cumulative_reward: ep.cumulative_reward },
+  };
+}
+
+export function isFixed(task: Task, ep: Episode): boolean {
+  return ep.fixes.some((f) => f.fix === task.scenario.truth.fix);
+}
+
+export function observe(task: Task, ep: Episode): Observation {
+  const s = task.scenario;
+  const fixed = isFixed(task, ep);
+  const overview = fixed ? task.recoveredOverview : task.overview;
+  const logs: Record<string, string[]> = {};
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const name of task.serviceByName.keys()) metrics[name] = overview[name]!;
+  for (const { service } of ep.investigated) {
+    const spec = task.serviceByName.get(service)!;
+    logs[service] = spec.logs;
+    metrics[service] = { ...overview[service], ...spec.detail };
+  }
+  return {
+    step: ep.step,
+    alerts: fixed ? s.resolved_alerts : s.alerts,
+    logs,
+    metrics,
+    available_actions: task.availableActions as string[],
+    message: ep.message,
+    task_id: s.id,
+    task_description: s.description,
+    max_steps: s.max_steps,
+    services: task.serviceInfo as Observation['services'],
+    investigated: ep.investigated.map((i) => i.service),
+  };
+}
+
+export function state(task: Task, ep: Episode): State {
+  const g = grade(task, ep);
+  const t = task.scenario.truth;
+  return {
+    episode_id: ep.episode_id,
+    step_count: ep.step,
+    task_id: ep.task_id,
+    step: ep.step,
+    max_steps: task.scenario.max_steps,
+    score: g.score,
+    done: ep.done,
+    outcome: ep.outcome,
+    cumulative_reward: ep.cumulative_reward,
+    history: ep.history,
+    grader_state: g.grader_state,
+    rubric: g.items,
+    penalties: g.penalties,
+    ground_truth: ep.done ? { root_cause: t.root_cause, team: t.team, fix: t.fix, mechanism: t.mechanism } : null,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The grader: a pure function of the scenario and the episode's record. Rubric items earn
+ * their weight when met with evidence; wrong escalations and wrong fixes cost points, so blind
+ * guessing scores low. Every item explains itself; reasons that name the ground truth are only
+ * given once the episode is over.
+ */
+import { investigationOf, type Episode } from './episode.js';
+import { assessPostmortem, round, type PostmortemAssessment } from './postmortem.js';
+import type { RubricItemSpec, Task } from './scenario.js';
+import type { Grade, GraderState, RubricItemResult } from './schemas.js';
+import { claimedRootCauses } from './text.js';
+
+export const SCORE_MIN = 0.01;
+export const SCORE_MAX = 0.99;
+/** Score cost of each page to a team that does not own the root cause. */
+export const WRONG_ESCALATION_PENALTY = 0.1;
+/** Score cost of each remediation that is not the remedy. */
+export const WRONG_FIX_PENALTY = 0.15;
+/** Share of an escalation's or fix's weight earned when the root cause was never looked at first. */
+export const BLIND_SHARE = 0.5;
+/** A postmortem of at least this quality counts as written well enough to complete the task. */
+export const POSTMORTEM_PASS = 0.5;
+
+export interface ItemOutcome {
+  result: RubricItemResult;
+  /** Decided for good: met, or lost in a way later actions cannot change. */
+  settled: boolean;
+}
+
+export interface GradeReport extends Grade {
+  grader_state: GraderState;
+  /** Every rubric item is settled: the episode can end. */
+  settled: boolean;
+  /** Every rubric item is met. */
+  success: boolean;
+  postmortem: PostmortemAssessment | null;
+}
+
+interface Statement {
+  step: number;
+  source: string;
+  claims: string[];
+}
+
+/** Every root-cause statement the agent made, in order (escalation and fix details, postmortems). */
+function statements(task: Task, episode: Episode): Statement[] {
+  const services = [...task.serviceByName.keys()];
+  const texts = [
+    ...episode.escalations.map((e) => ({ step: e.step, source: `escalation to ${e.team}`, text: e.details })),
+    ...episode.fixes.map((f) => ({ step: f.step, source: `fix ${f.fix}`, text: f.details })),
+    ...episode.postmortems.map((p) => ({ step: p.step, source: 'postmortem', text: p.text })),
+  ].filter((t) => t.text.trim().length > 0);
+  texts.sort((a, b) => a.step - b.step);
+  return texts
+    .map((t) => ({
+      step: t.step,
+      source: t.source,
+      claims: t.source === 'postmortem' ? assessPostmortem(task, t.text).claimed_root_causes : claimedRootCauses(t.text, services),
+    }))
+    .filter((s) => s.claims.length > 0);
+}
+
+function gradeItem(
+  task: Task,
+  episode: Episode,
+  item: RubricItemSpec,
+  postmortem: PostmortemAssessment | null,
+  reveal: boolean,
+): ItemOutcome {
+  const truth = task.scenario.truth;
+  const rootSeen = investigationOf(episode, truth.root_cause);
+  const base = { id: item.id, description: item.description, weight: item.weight };
+  const hidden = (text: string) => (reveal ? text : '');
+  const result = (earned: number, met: boolean, why: string, settled: boolean): ItemOutcome => ({
+    result: { ...base, earned: round(earned), met, why },
+    settled,
+  });
+
+  switch (item.kind) {
+    case 'investigate': {
+      const seen = investigationOf(episode, item.service);
+      return seen
+        ? result(item.weight, true, `investigated ${item.service} at step ${seen.step}`, true)
+        : result(0, false, `not investigated${hidden(`: ${item.service}`)}`, false);
+    }
+    case 'escalate':
+    case 'fix': {
+      const isEscalation = item.kind === 'escalate';
+      const correct = isEscalation
+        ? episode.escalations.find((e) => e.team === truth.team)
+        : episode.fixes.find((f) => f.fix === truth.fix);
+      const what = isEscalation ? `escalated to ${truth.team}` : `applied ${truth.fix}`;
+      if (!correct) {
+        const right = isEscalation ? `the owning team ${truth.team}` : `the remedy ${truth.fix}`;
+        return result(0, false, `not done${hidden(`: ${right} was needed`)}`, false);
+      }
+      if (rootSeen && rootSeen.step < correct.step) {
+        return result(item.weight, true, `${what} at step ${correct.step}, after investigating the root cause`, true);
+      }
+      return result(
+        item.weight * BLIND_SHARE,
+        true,
+        `${what} at step ${correct.step} without having investigated the root cause first: ${BLIND_SHARE * 100}% credit`,
+        true,
+      );
+    }
+    case 'identify_root_cause': {
+      const first = statements(task, episode)[0];
+      if (!first) return result(0, false, 'no root cause stated yet', false);
+      const where = `${first.source} at step ${first.step}`;
+      if (first.claims.length > 1) {
+        return result(0, false, `the first root-cause statement (${where}) names several candidates: ${first.claims.join(', ')}`, true);
+      }
+      if (first.claims[0] !== truth.root_cause) {
+        return result(0, false, `the first root-cause statement (${where}) names ${first.claims[0]}${hidden(`, not ${truth.root_cause}`)}`, true);
+      }
+      if (!rootSeen || rootSeen.step > first.step) {
+        return result(0, false, `${where} names the root cause before any evidence was gathered on it`, true);
+      }
+      return result(item.weight, true, `${where} names ${truth.root_cause} as the root cause, after investigating it`, true);
+    }
+    case 'postmortem': {
+      if (!postmortem) return result(0, false, 'no postmortem submitted', false);
+      const p = postmortem.parts;
+      const detail = `root cause ${p.root_cause}, mechanism ${round(p.mechanism, 2)}, impact ${round(p.impact, 2)}, remediation ${round(p.remediation, 2)}, prevention ${round(p.prevention, 2)}`;
+      const cap = postmortem.capped ? `; capped at 25% because it ${postmortem.capped}` : '';
+      return result(
+        item.weight * postmortem.quality,
+        postmortem.quality >= POSTMORTEM_PASS,
+        `quality ${postmortem.quality}${reveal ? ` (${detail})` : ''}${cap}`,
+        true,
+      );
+    }
+  }
+}
+
+export function grade(task: Task, episode: Episode): GradeReport {
+  const truth = task.scenario.truth;
+  const reveal = episode.done;
+  const firstPostmortem = episode.postmortems[0];
+  const postmortem = firstPostmortem ? assessPostmortem(task, firstPostmortem.text) : null;
+  const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal));
+
+  const penalties = [
+    ...episode.escalations
+      .filter((e) => e.team !== truth.team)
+      .map((e) => ({ step: e.step, points: -WRONG_ESCALATION_PENALTY, reason: `paged ${e.team}, which does not own the root cause` })),
+    ...episode.fixes
+      .filter((f) => f.fix !== truth.fix)
+      .map((f) => ({ step: f.step, points: -WRONG_FIX_PENALTY, reason: `applied ${f.fix}, which is not the remedy` })),
+  ].sort((a, b) => a.step - b.step);
+
+  const earned = outcomes.reduce((sum, o) => sum + o.result.earned, 0);
+  const raw = round(earned + penalties.reduce((sum, p) => sum + p.points, 0));
+  const score = round(Math.min(SCORE_MAX, Math.max(SCORE_MIN, raw)));
+
+  const grader_state: GraderState = {};
+  for (const o of outcomes) grader_state[o.result.id] = o.result.met;
+  grader_state.wrong_escalations = episode.escalations.filter((e) => e.team !== truth.team).length;
+  grader_state.wrong_fixes = episode.fixes.filter((f) => f.fix !== truth.fix).length;
+  grader_state.postmortem_quality = postmortem ? postmortem.quality : 0;
+
+  return {
+    score,
+    raw,
+    items: outcomes.map((o) => o.result),
+    penalties,
+    grader_state,
+    settled: outcomes.every((o) => o.settled),
+    success: outcomes.every((o) => o.result.met),
+    postmortem,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Reading an agent's free text: which service it names as the root cause, and which concepts
+ * it states. Everything here is linear-time scanning (indexOf and bounded slices), so no input
+ * can make it slow.
+ */
+import type { ConceptGroups } from './scenario.js';
+
+/** Lower-case and fold every run of whitespace, `_` and `-` into one space. */
+export function normalize(text: string): string {
+  let out = '';
+  let pendingSpace = false;
+  for (const ch of text.toLowerCase()) {
+    if (ch === ' ' || ch === '_' || ch === '-' || ch === '\n' || ch === '\t' || ch === '\r') {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) out += ' ';
+    pendingSpace = false;
+    out += ch;
+  }
+  return out;
+}
+
+const isWordChar = (ch: string | undefined) => ch !== undefined && /[a-z0-9]/.test(ch);
+
+/** Positions where `needle` starts a word in `hay` (prefix matches allowed). */
+function wordStarts(hay: string, needle: string): number[] {
+  const found: number[] = [];
+  if (needle.length === 0) return found;
+  let from = 0;
+  for (;;) {
+    const at = hay.indexOf(needle, from);
+    if (at < 0) return found;
+    if (!isWordChar(hay[at - 1])) found.push(at);
+    from = at + 1;
+  }
+}
+
+/** Positions where `needle` occurs as whole words ("auth service 2" contains "auth service"). */
+function wholeWords(hay: string, needle: string): number[] {
+  return wordStarts(hay, needle).filter((at) => !isWordChar(hay[at + needle.length]));
+}
+
+export function containsPhrase(normalizedText: string, phrase: string): boolean {
+  return wordStarts(normalizedText, normalize(phrase)).length > 0;
+}
+
+/** Fraction of concept groups of which at least one phrase occurs. */
+export function conceptCoverage(normalizedText: string, groups: ConceptGroups): number {
+  if (groups.length === 0) return 1;
+  let hit = 0;
+  for (const group of groups) if (group.some((p) => containsPhrase(normalizedText, p))) hit++;
+  return hit / groups.length;
+}
+
+/** Split on sentence ends (. ! ? followed by space or end), semicolons and newlines. */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const next = text[i + 1];
+    const end =
+      ch === '\n' || ch === ';' || ((ch === '.' || ch === '!' || ch === '?') && (next === undefined || /\s/.test(next)));
+    if (end) {
+      out.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out.map(normalize).filter((s) => s.length > 0);
+}
+
+const CAUSE_BEFORE = [
+  'root cause',
+  'caused by',
+  'due to',
+  'because of',
+  'stemmed from',
+  'stems from',
+  'originated in',
+  'originated from',
+  'originated at',
+  'originating in',
+  'origin was',
+  'origin is',
+  'origin:',
+  'culprit',
+  'triggered by',
+  'traced to',
+  'traced back to',
+  'attributed to',
+].map(normalize);
+
+const CAUSE_AFTER = [
+  'caused',
+  'causing',
+  'was the root cause',
+  'is the root cause',
+  'was the origin',
+  'is the origin',
+  'triggered',
+  'ran out of',
+  'running out of',
+  'hit its',
+  'exhausted its',
+  'pushed',
+].map(normalize);
+
+/** How far (in characters) a cause phrase may stand from the service it attributes. */
+const ATTRIBUTION_WINDOW = 60;
+const NEGATION = /(\bnot|\bnever|n't|rather than|instead of|ruled out|excluding|unlike)( the)?\s*$/;
+
+interface Mention {
+  service: string;
+  start: number;
+  end: number;
+  negated: boolean;
+}
+
+function mentionsIn(sentence: string, services: readonly string[]): Mention[] {
+  const all: Mention[] = [];
+  for (const service of services) {
+    const needle = normalize(service);
+    for (const start of wholeWords(sentence, needle)) {
+      const before = sentence.slice(Math.max(0, start - 16), start);
+      all.push({ service, start, end: start + needle.length, negated: NEGATION.test(before) });
+    }
+  }
+  all.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Drop a mention nested inside a longer one at the same place.
+  return all.filter((m, i) => i === 0 || m.start >= all[i - 1]!.end);
+}
+
+const CONNECTOR = /^[\s,/]*(or|and|and or|either|maybe|possibly|perhaps|or maybe|or possibly)?[\s,/]*(either|maybe|possibly|perhaps)?[\s,/]*$/;
+
+/**
+ * The mention at `from` plus its neighbours joined to it only by connectors ("X or Y",
+ * "X, Y and Z"), walking forwards (dir 1) or backwards (dir -1): a hedge names them all.
+ */
+function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1 | -1): Mention[] {
+  const chain = mentions[from] && !mentions[from]!.negated ? [mentions[from]!] : [];
+  for (let i = from; ; i += dir) {
+    const a = mentions[i];
+    const b = mentions[i + dir];
+    if (!a || !b) break;
+    const gap = dir === 1 ? sentence.slice(a.end, b.start) : sentence.slice(b.end, a.start);
+    if (gap.length > 24 || !CONNECTOR.test(gap)) break;
+    if (!b.negated) chain.push(b);
+  }
+  return chain;
+}
+
+/**
+ * The services a text names as the root cause. Cause phrases ("root cause", "caused by",
+ * "X caused", ...) attribute the nearest service; a text without any cause phrase is read as
+ * naming every service it mentions. One service is a claim; several are a hedge.
+ */
+export function claimedRootCauses(text: string, services: readonly string[]): string[] {
+  const claimed = new Set<string>();
+  const mentioned = new Set<string>();
+  let sawCausePhrase = false;
+  for (const sentence of sentences(text)) {
+    const mentions = mentionsIn(sentence, services);
+    for (const m of mentions) if (!m.negated) mentioned.add(m.service);
+    for (const marker of CAUSE_BEFORE) {
+      for (const at of wordStarts(sentence, marker)) {
+        sawCausePhrase = true;
+        const from = at + marker.length;
+        const first = mentions.findIndex((m) => m.start >= from && !m.negated);
+        const target = mentions[first];
+        if (target && target.start - from <= ATTRIBUTION_WINDOW) {
+          for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
+        }
+      }
+    }
+    mentions.forEach((m, i) => {
+      const next = mentions[i + 1];
+      const stop = Math.min(next ? next.start : sentence.length, m.end + ATTRIBUTION_WINDOW);
+      const between = sentence.slice(m.end, stop);
+      for (const marker of CAUSE_AFTER) {
+        if (wordStarts(between, marker).length > 0) {
+          sawCausePhrase = true;
+          for (const c of joinedChain(sentence, mentions, i, -1)) claimed.add(c.service);
+        }
+      }
+    });
+  }
+  if (claimed.size > 0) return [...claimed].sort();
+  if (sawCausePhrase) return [];
+  return [...mentioned].sort();
+}
+
+const FUNCTION_WORDS = new Set(
+  ('a an the and or but so of to in on at by for from with without into onto over under after before during ' +
+    'while when which that this these those it its is was were are be been being has had have do did does not ' +
+    'no as than then there their they we our us he she his her them who what because since until' ).split(' '),
+);
+
+/** Word count and the share of function words: prose has plenty, a keyword list has almost none. */
+export function proseStats(normalizedText: string): { words: number; functionShare: number } {
+  const words = normalizedText.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+  if (words.length === 0) return { words: 0, functionShare: 0 };
+  let fn = 0;
+  for (const w of words) if (FUNCTION_WORDS.has(w)) fn++;
+  return { words: words.length, functionShare: fn / words.length };
+}

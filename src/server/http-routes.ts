@@ -1,0 +1,150 @@
+/**
+ * The HTTP API: the seed's routes and shapes, plus OpenEnv's request forms on the same paths,
+ * recognised by their shape (see README "Two dialects on one path").
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, listTasks } from '../domain/index.js';
+import { EnvError, taskOrThrow, type Environments } from './environments.js';
+import { HttpError, validationError } from './errors.js';
+
+export const ENV_NAME = 'incident-response-openenv';
+export const ENV_VERSION = '1.0.0';
+
+export const SessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'session_id must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"');
+
+const QuerySchema = z.looseObject({
+  task_id: z.string().min(1).max(100).optional(),
+  session_id: SessionIdSchema.optional(),
+  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  episode_id: z.string().max(255).optional(),
+});
+type Query = z.infer<typeof QuerySchema>;
+
+const OpenEnvStepSchema = z.looseObject({
+  action: z.record(z.string(), z.unknown()),
+  timeout_s: z.number().gt(0).optional(),
+  request_id: z.string().max(255).optional(),
+});
+
+const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
+  unknown_task: 404,
+  no_episode: 409,
+  task_mismatch: 409,
+  invalid_action: 422,
+  capacity: 503,
+};
+
+export function toHttpError(error: EnvError): HttpError {
+  const code = error.kind.toUpperCase();
+  return new HttpError(ENV_ERROR_STATUS[error.kind], code, error.message, error.extra);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface HttpRoutesOptions {
+  envs: Environments;
+}
+
+export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptions): Promise<void> {
+  // Sessionless requests use one default session per task id (the seed's behaviour); a request
+  // that names no task goes to the task most recently reset without a session id.
+  let currentDefaultTask = DEFAULT_TASK_ID;
+
+  const run = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof EnvError) throw toHttpError(error);
+      throw error;
+    }
+  };
+
+  const parseQuery = (req: FastifyRequest): Query => {
+    const parsed = QuerySchema.safeParse(req.query ?? {});
+    if (!parsed.success) throw validationError(parsed.error, ['query'], 'query parameters');
+    if (parsed.data.task_id !== undefined) run(() => taskOrThrow(parsed.data.task_id!));
+    return parsed.data;
+  };
+
+  const sessionIdOf = (req: FastifyRequest, query: Query): string | undefined => {
+    const header = req.headers['x-session-id'];
+    const fromHeader = Array.isArray(header) ? header[0] : header;
+    const raw = query.session_id ?? fromHeader;
+    if (raw === undefined) return undefined;
+    const parsed = SessionIdSchema.safeParse(raw);
+    if (!parsed.success) throw validationError(parsed.error, ['header', 'x-session-id'], 'session id');
+    return parsed.data;
+  };
+
+  /** The store key: explicit sessions and per-task default sessions never collide. */
+  const keyFor = (sessionId: string | undefined, taskId: string) => (sessionId ? `id:${sessionId}` : `default:${taskId}`);
+
+  app.get('/', async () => ({ status: 'ok', env: ENV_NAME, version: ENV_VERSION }));
+  app.get('/health', async () => ({ status: 'healthy' }));
+  app.get('/tasks', async () => ({ tasks: listTasks() }));
+
+  app.post('/reset', async (req: FastifyRequest, reply: FastifyReply) => {
+    const query = parseQuery(req);
+    const sessionId = sessionIdOf(req, query);
+    const body: unknown = req.body;
+    const openenv = body !== undefined && body !== null;
+    if (openenv && !isPlainObject(body)) {
+      throw new HttpError(422, 'VALIDATION_ERROR', 'the /reset body must be a JSON object of reset options (or absent)');
+    }
+    let options = {};
+    if (openenv) {
+      const parsed = ResetOptionsSchema.safeParse(body);
+      if (!parsed.success) throw validationError(parsed.error, ['body'], 'reset options');
+      options = parsed.data;
+    }
+    const request = { task_id: query.task_id, seed: query.seed, episode_id: query.episode_id, ...stripUndefined(options) };
+    const taskId = request.task_id ?? DEFAULT_TASK_ID;
+    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId), { ...request, task_id: taskId }));
+    if (!sessionId) currentDefaultTask = session.task_id;
+    if (sessionId) reply.header('x-session-id', sessionId);
+    return openenv ? { observation, reward: null, done: false } : observation;
+  });
+
+  app.post('/step', async (req: FastifyRequest, reply: FastifyReply) => {
+    const query = parseQuery(req);
+    const sessionId = sessionIdOf(req, query);
+    const body: unknown = req.body;
+    if (!isPlainObject(body)) {
+      throw new HttpError(422, 'VALIDATION_ERROR', 'the /step body must be a JSON object: an action, or {"action": {...}}', {
+        detail: [{ type: 'missing', loc: ['body'], msg: 'Field required' }],
+      });
+    }
+    const openenv = 'action' in body && !('action_type' in body);
+    let actionInput: unknown = body;
+    if (openenv) {
+      const envelope = OpenEnvStepSchema.safeParse(body);
+      if (!envelope.success) throw validationError(envelope.error, ['body'], 'step request');
+      actionInput = envelope.data.action;
+    }
+    const action = ActionSchema.safeParse(actionInput);
+    if (!action.success) throw validationError(action.error, openenv ? ['body', 'action'] : ['body'], 'action');
+    const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
+    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
+    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined));
+    if (sessionId) reply.header('x-session-id', sessionId);
+    return openenv ? { observation: result.observation, reward: result.reward.value, done: result.done } : result;
+  });
+
+  app.get('/state', async (req: FastifyRequest) => {
+    const query = parseQuery(req);
+    const sessionId = sessionIdOf(req, query);
+    const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
+    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
+    const state = run(() => envs.state(key, sessionId ? query.task_id : undefined));
+    return sessionId ? { ...state, session_id: sessionId } : state;
+  });
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { claimedRootCauses, normalize } from '../../src/domain/text.js';
+
+const services = ['redis-cache', 'inventory-service', 'checkout-service', 'postgres-db', 'config-service', 'auth-service'];
+const claims = (t: string) => claimedRootCauses(t, services);
+
+describe('root-cause claims in free text', () => {
+  it.each([
+    ['Root cause: redis-cache ran out of memory', ['redis-cache']],
+    ['redis-cache running out of memory caused inventory-service to fall back', ['redis-cache']],
+    ['The outage was caused by postgres-db hitting max_connections', ['postgres-db']],
+    ['The root cause was not checkout-service but redis-cache', ['redis-cache']],
+    ['root cause: either redis-cache or postgres-db', ['postgres-db', 'redis-cache']],
+    ['checkout-service timed out waiting for inventory-service', ['checkout-service', 'inventory-service']],
+    ['redis cache is out of memory', ['redis-cache']],
+    ['Root cause: config-service pushed the secret to only 2 of 3 auth-service replicas', ['config-service']],
+    ['nothing to say', []],
+  ])('%s', (text, expected) => {
+    expect(claims(text)).toEqual(expected);
+  });
+
+  it('folds case, underscores and dashes', () => {
+    expect(normalize('Redis_Cache  --  OOM')).toBe('redis cache oom');
+  });
+
+  it('handles long adversarial text in linear passes', () => {
+    const text = 'root cause '.repeat(2000) + 'redis-cache or '.repeat(500);
+    expect(claims(text).length).toBeGreaterThan(0);
+  });
+});
