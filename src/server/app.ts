@@ -4,11 +4,17 @@ import type { ServerConfig } from './config.js';
 import { createEnvironments, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
 import { httpRoutes } from './http-routes.js';
+import { mcpHttpRoutes } from './mcp-http.js';
+import { metaRoutes } from './meta-routes.js';
+import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
+import { wsRoutes } from './ws-routes.js';
+import websocket from '@fastify/websocket';
 import { createMemoryStore } from './sessions.js';
 
 export interface App {
   app: FastifyInstance;
   envs: Environments;
+  sessions: ProtocolSessions;
 }
 
 /** Fastify's own client errors, mapped to the status and wording this API promises. */
@@ -64,7 +70,24 @@ export function buildApp(config: ServerConfig): App {
     reply.status(404).send({ detail: 'Not Found', code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
+  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.sessionTtlMs);
+  // Idle HTTP MCP sessions give their capacity slot back.
+  const reaper = setInterval(() => {
+    for (const id of sessions.expired()) {
+      sessions.close(id);
+      envs.close(envKey(id));
+    }
+  }, Math.min(60_000, Math.max(1000, config.sessionTtlMs / 4)));
+  reaper.unref();
+
+  app.register(websocket, { options: { maxPayload: config.wsMaxPayload } });
   app.register(httpRoutes, { envs });
-  app.addHook('onClose', async () => store.close());
-  return { app, envs };
+  app.register(metaRoutes);
+  app.register(wsRoutes, { envs, sessions, maxPayload: config.wsMaxPayload });
+  app.register(mcpHttpRoutes, { envs, sessions });
+  app.addHook('onClose', async () => {
+    clearInterval(reaper);
+    store.close();
+  });
+  return { app, envs, sessions };
 }

@@ -6,8 +6,12 @@ export interface ServerConfig {
   maxSessions: number;
   /** A session idle for longer than this is dropped. */
   sessionTtlMs: number;
+  /** Live OpenEnv protocol sessions (WebSocket /ws and /mcp, MCP sessions) at once. */
+  maxConcurrentEnvs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Largest WebSocket message accepted, in bytes. */
+  wsMaxPayload: number;
   logLevel: string;
 }
 
@@ -27,7 +31,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port: intFrom(env, 'PORT', 7860, 0),
     maxSessions: intFrom(env, 'MAX_SESSIONS', 10_000, 1),
     sessionTtlMs: intFrom(env, 'SESSION_TTL_SECONDS', 3600, 1) * 1000,
+    maxConcurrentEnvs: intFrom(env, 'MAX_CONCURRENT_ENVS', 1024, 1),
     bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024),
+    wsMaxPayload: intFrom(env, 'WS_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -42,6 +42,7 @@ export interface Environments {
   reset(sessionId: string, request: ResetRequest): { session: Session; observation: Observation };
   step(sessionId: string, action: Action, expectedTask?: string): { session: Session; result: StepResult; grade: GradeReport };
   state(sessionId: string, expectedTask?: string): State;
+  observe(sessionId: string): { observation: Observation; done: boolean };
   /** Whether a session exists (without touching its idle timer semantics beyond a read). */
   has(sessionId: string): boolean;
   close(sessionId: string): boolean;
@@ -97,6 +98,10 @@ export function createEnvironments(store: SessionStore): Environments {
     state(sessionId, expectedTask) {
       const session = sessionOrThrow(sessionId, expectedTask);
       return episodeState(taskOrThrow(session.task_id), session.episode);
+    },
+    observe(sessionId) {
+      const session = sessionOrThrow(sessionId);
+      return { observation: observe(taskOrThrow(session.task_id), session.episode), done: session.episode.done };
     },
     has(sessionId) {
       return store.get(sessionId) !== undefined;

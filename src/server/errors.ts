@@ -24,11 +24,14 @@ export class HttpError extends Error {
 
 /** zod issues in the FastAPI `detail` form that Python clients already know. */
 export function issuesToDetail(error: z.ZodError, prefix: (string | number)[]): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    type: issue.code,
-    loc: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    msg: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    // One entry per unknown key, located at the key, as pydantic reports `extra_forbidden`.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ type: 'extra_forbidden', loc: [...path, key], msg: `Extra inputs are not permitted: "${key}"` }));
+    }
+    return [{ type: issue.code, loc: path, msg: issue.message }];
+  });
 }
 
 export function validationError(error: z.ZodError, prefix: (string | number)[], what: string): HttpError {

@@ -1,0 +1,202 @@
+/**
+ * WebSocket /ws: OpenEnv's stateful session protocol, one episode per connection, one reply
+ * per request in order. Also WebSocket /mcp: raw JSON-RPC, one session per connection.
+ */
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { ActionSchema, ResetOptionsSchema } from '../domain/index.js';
+import { EnvError, type Environments } from './environments.js';
+import { issuesToDetail, type ErrorDetail } from './errors.js';
+import { JSONRPC, callTool, handleRpc, listTools, rpcError } from './mcp.js';
+import { capacityMessage, envKey, type ProtocolSessions } from './protocol-sessions.js';
+
+const Data = z.record(z.string(), z.unknown());
+const ENVELOPES = {
+  reset: z.strictObject({ type: z.literal('reset'), data: Data.optional() }),
+  step: z.strictObject({ type: z.literal('step'), data: Data }),
+  state: z.strictObject({ type: z.literal('state') }),
+  close: z.strictObject({ type: z.literal('close') }),
+  mcp: z.strictObject({ type: z.literal('mcp'), data: Data }),
+} as const;
+type MessageType = keyof typeof ENVELOPES;
+
+const ListToolsAction = z.strictObject({ type: z.literal('list_tools'), metadata: Data.optional() });
+const CallToolAction = z.strictObject({
+  type: z.literal('call_tool'),
+  tool_name: z.string(),
+  arguments: Data.default({}),
+  metadata: Data.optional(),
+});
+
+/** Errors that end the connection after their frame; the others leave it open. */
+type FatalCode = 'CAPACITY_REACHED' | 'FACTORY_ERROR' | 'SESSION_ERROR';
+type ErrorCode = 'INVALID_JSON' | 'UNKNOWN_TYPE' | 'VALIDATION_ERROR' | 'EXECUTION_ERROR' | FatalCode;
+
+class WsError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const invalid = (errors: ErrorDetail[]) =>
+  new WsError('VALIDATION_ERROR', `Invalid message: ${errors.map((e) => `${e.loc.join('.') || '(message)'}: ${e.msg}`).join('; ')}`, { errors });
+
+function fromEnvError(error: EnvError): WsError {
+  switch (error.kind) {
+    case 'invalid_action':
+      return invalid([{ type: 'invalid_target', loc: [String(error.extra.field ?? 'target')], msg: error.message }]);
+    case 'unknown_task':
+      return invalid([{ type: 'unknown_task', loc: ['task_id'], msg: error.message }]);
+    default:
+      return new WsError('EXECUTION_ERROR', error.message);
+  }
+}
+
+export interface WsRoutesOptions {
+  envs: Environments;
+  sessions: ProtocolSessions;
+  maxPayload: number;
+}
+
+const send = (socket: WebSocket, frame: unknown) => {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+};
+
+export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoutesOptions): Promise<void> {
+  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
+    const id = sessions.open('ws');
+    if (!id) {
+      send(socket, {
+        type: 'error',
+        data: { message: capacityMessage(sessions.active, sessions.max), code: 'CAPACITY_REACHED', active_sessions: sessions.active, max_sessions: sessions.max },
+      });
+      socket.close(1000);
+      return;
+    }
+    const key = envKey(id);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      sessions.close(id);
+      envs.close(key);
+    };
+    socket.on('close', release);
+    socket.on('error', release);
+
+    const handle = (type: MessageType, message: Record<string, unknown>): unknown => {
+      const envelope = ENVELOPES[type].safeParse(message);
+      if (!envelope.success) throw invalid(issuesToDetail(envelope.error, []));
+      const data = (envelope.data as { data?: Record<string, unknown> }).data ?? {};
+      switch (type) {
+        case 'reset': {
+          const options = ResetOptionsSchema.safeParse(data);
+          if (!options.success) throw invalid(issuesToDetail(options.error, []));
+          sessions.touch(id);
+          const { observation } = envs.reset(key, options.data);
+          return { type: 'observation', data: { observation, reward: null, done: false } };
+        }
+        case 'step':
+          sessions.touch(id);
+          return { type: 'observation', data: step(data) };
+        case 'state':
+          return { type: 'state', data: envs.has(key) ? envs.state(key) : { episode_id: null, step_count: 0 } };
+        case 'mcp':
+          sessions.touch(id);
+          return { type: 'mcp', data: handleRpc({ envs, sessions, bound: id }, data) };
+        case 'close':
+          return undefined;
+      }
+    };
+
+    const step = (data: Record<string, unknown>) => {
+      if (data.type === 'list_tools') {
+        const parsed = ListToolsAction.safeParse(data);
+        if (!parsed.success) throw invalid(issuesToDetail(parsed.error, []));
+        const tools = listTools().map(({ name, description, inputSchema }) => ({ name, description, input_schema: inputSchema }));
+        return { observation: { tools }, reward: null, done: false };
+      }
+      if (data.type === 'call_tool') {
+        const parsed = CallToolAction.safeParse(data);
+        if (!parsed.success) throw invalid(issuesToDetail(parsed.error, []));
+        const { tool_name, arguments: args } = parsed.data;
+        const outcome = callTool(envs, key, tool_name, args);
+        if (outcome.kind === 'ok') {
+          return { observation: { tool_name, result: outcome.result, error: null }, reward: outcome.reward, done: outcome.done };
+        }
+        const error_type = outcome.kind === 'not_found' ? 'tool_not_found' : 'invalid_args';
+        return { observation: { tool_name, result: null, error: { error_type, message: outcome.message } }, reward: null, done: false };
+      }
+      const action = ActionSchema.safeParse(data);
+      if (!action.success) throw invalid(issuesToDetail(action.error, []));
+      if (!envs.has(key)) throw new WsError('EXECUTION_ERROR', 'no episode in this session: send {"type":"reset"} first');
+      const { result } = envs.step(key, action.data);
+      return { observation: result.observation, reward: result.reward.value, done: result.done };
+    };
+
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      try {
+        if (isBinary) throw new WsError('SESSION_ERROR', 'binary frames are not supported; send JSON text frames');
+        let message: unknown;
+        try {
+          message = JSON.parse(raw.toString('utf8'));
+        } catch (error) {
+          throw new WsError('INVALID_JSON', `Invalid JSON: ${(error as Error).message}`);
+        }
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+          throw new WsError('SESSION_ERROR', `a message must be a JSON object with a "type", got ${Array.isArray(message) ? 'an array' : typeof message}`);
+        }
+        const type = (message as { type?: unknown }).type;
+        if (typeof type !== 'string' || !(type in ENVELOPES)) {
+          throw new WsError('UNKNOWN_TYPE', `Unknown message type: ${typeof type === 'string' ? type : ''}; expected one of reset, step, state, mcp, close`);
+        }
+        const reply = handle(type as MessageType, message as Record<string, unknown>);
+        if (type === 'close') {
+          release();
+          socket.close(1000);
+          return;
+        }
+        send(socket, reply);
+      } catch (error) {
+        const wsError =
+          error instanceof WsError ? error : error instanceof EnvError ? fromEnvError(error) : new WsError('EXECUTION_ERROR', error instanceof Error ? error.message : 'execution error');
+        send(socket, { type: 'error', data: { message: wsError.message, code: wsError.code, ...wsError.extra } });
+        if (wsError.code === 'SESSION_ERROR' || wsError.code === 'CAPACITY_REACHED' || wsError.code === 'FACTORY_ERROR') {
+          release();
+          socket.close(1000);
+        }
+      }
+    });
+  });
+
+  app.get('/mcp', { websocket: true }, (socket: WebSocket) => {
+    const id = sessions.open('mcp-ws');
+    if (!id) {
+      send(socket, rpcError(null, JSONRPC.SERVER_ERROR, capacityMessage(sessions.active, sessions.max), { active_sessions: sessions.active, max_sessions: sessions.max }));
+      socket.close(1000);
+      return;
+    }
+    const release = () => {
+      if (sessions.close(id)) envs.close(envKey(id));
+    };
+    socket.on('close', release);
+    socket.on('error', release);
+    socket.on('message', (raw: Buffer) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        send(socket, rpcError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(error as Error).message}`));
+        return;
+      }
+      sessions.touch(id);
+      send(socket, handleRpc({ envs, sessions, bound: id }, message));
+    });
+  });
+}
