@@ -1,6 +1,10 @@
-/** The task catalogue: every task the environment serves, compiled once. */
-import { compileScenario, type Task } from './scenario.js';
-import type { TaskSummary } from './schemas.js';
+/** The task catalogue: the seed tasks, compiled once, and generated incidents on demand. */
+import { z } from 'zod';
+import { FAMILIES, FAMILY_IDS } from './generator/families/index.js';
+import { GENERATED_TASK_ID, KNOBS, generateScenario } from './generator/generate.js';
+import { SPLITS } from './generator/types.js';
+import { compileScenario, type GeneratedParams, type Task } from './scenario.js';
+import { DIFFICULTIES, type TaskSummary } from './schemas.js';
 import { taskEasy } from './tasks/task_easy.js';
 import { taskHard } from './tasks/task_hard.js';
 import { taskMedium } from './tasks/task_medium.js';
@@ -11,7 +15,38 @@ const tasks: ReadonlyMap<string, Task> = new Map(
   [taskEasy, taskMedium, taskHard].map((s) => [s.id, compileScenario(s)] as const),
 );
 
+/** The seed tasks. */
 export const TASK_IDS: readonly string[] = [...tasks.keys()];
+/** Every task id a reset accepts. */
+export const ALL_TASK_IDS: readonly string[] = [...TASK_IDS, GENERATED_TASK_ID];
+export { GENERATED_TASK_ID };
+
+/** Options of the `generated` task (query parameters on the seed API, reset options elsewhere). */
+export const GeneratedOptionsSchema = z.object({
+  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  difficulty: z.enum(DIFFICULTIES).default('medium'),
+  family: z.enum(FAMILY_IDS as [string, ...string[]]).nullish(),
+  split: z.enum(SPLITS).default('train'),
+});
+
+export function generatedParams(options: z.input<typeof GeneratedOptionsSchema>): GeneratedParams {
+  const o = GeneratedOptionsSchema.parse(options);
+  return { seed: o.seed, difficulty: o.difficulty, family: o.family ?? null, split: o.split };
+}
+
+export const paramsKey = (p: GeneratedParams) => `${p.split}|${p.difficulty}|${p.family ?? '*'}|${p.seed}`;
+
+export function generatedTask(params: GeneratedParams): Task {
+  return compileScenario(generateScenario(params));
+}
+
+export function familiesList() {
+  return FAMILIES.map((f) => ({ id: f.id, title: f.title, root_tiers: [...f.rootTiers] }));
+}
+
+export function difficultiesList() {
+  return DIFFICULTIES.map((d) => ({ id: d, services: KNOBS[d].size, cascade_depth: KNOBS[d].depth, noise_lines: KNOBS[d].noise, red_herrings: KNOBS[d].redHerrings, benign_issues: KNOBS[d].benign, max_steps: KNOBS[d].maxSteps, control_episodes: KNOBS[d].control, double_faults: KNOBS[d].double }));
+}
 
 export function findTask(id: string): Task | undefined {
   return tasks.get(id);

@@ -3,8 +3,10 @@
  * and an action and returns the next episode with its observation, reward and done flag.
  * Nothing here reads a clock, a random source or any state outside its arguments.
  */
+import { budgetBurn, snapshot, wallClock } from './dynamics.js';
 import type { Episode } from './episode.js';
 import { investigationOf } from './episode.js';
+import { ESCALATE_MINUTES, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
 import { round } from './postmortem.js';
 import type { Task } from './scenario.js';
@@ -24,7 +26,27 @@ export const REWARDS = {
   completionBonus: 0.2,
   maxStepsExceeded: -0.05,
   afterDone: 0.01,
+  /** Generated incidents: investigating a root cause. */
+  investigateRoot: 0.2,
 } as const;
+
+/** Simulated minutes each action takes (a service with many dependencies takes longer to look at). */
+export const MINUTES = { escalate: ESCALATE_MINUTES, fixDefault: 6, postmortem: 10, noOp: 5 } as const;
+
+function minutesFor(task: Task, action: Action): number {
+  switch (action.action_type) {
+    case 'investigate':
+      return investigationMinutes(task.serviceByName.get(action.target)?.depends_on.length ?? 0);
+    case 'escalate':
+      return MINUTES.escalate;
+    case 'apply_fix':
+      return task.scenario.generated?.dynamics.fix_minutes[action.target] ?? MINUTES.fixDefault;
+    case 'postmortem':
+      return MINUTES.postmortem;
+    case 'no_op':
+      return MINUTES.noOp;
+  }
+}
 
 /** From this many consecutive no_ops on, each one costs the repeated-no_op penalty. */
 export const NOOP_STREAK_LIMIT = 3;
@@ -46,10 +68,24 @@ export interface ResetParams {
 
 export function reset(task: Task, params: ResetParams = {}): Episode {
   const s = task.scenario;
+  const firing = s.generated ? snapshot(task, emptyEpisode(s.id), 0, new Set()).alerts.filter((a) => !a.startsWith('[RESOLVED]')).length : s.alerts.length;
   return {
-    task_id: s.id,
+    ...emptyEpisode(s.id),
+    params: s.generated?.params ?? null,
     episode_id: params.episode_id ?? null,
-    seed: params.seed ?? null,
+    seed: params.seed ?? s.generated?.params.seed ?? null,
+    message: `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics.`,
+  };
+}
+
+function emptyEpisode(taskId: string): Episode {
+  return {
+    task_id: taskId,
+    params: null,
+    episode_id: null,
+    seed: null,
+    minutes: 0,
+    budget_burned: 0,
     step: 0,
     done: false,
     outcome: 'in_progress',
@@ -59,7 +95,7 @@ export function reset(task: Task, params: ResetParams = {}): Episode {
     postmortems: [],
     noop_streak: 0,
     cumulative_reward: 0,
-    message: `Incident opened: ${s.title}. ${s.alerts.length} alerts firing. Investigate services to see their logs and detailed metrics.`,
+    message: '',
     history: [],
   };
 }
@@ -100,19 +136,19 @@ function investigate(task: Task, ep: Episode, service: string): Effect {
   if (investigationOf(ep, service)) {
     return { episode: ep, reward: 0, reason: `${service} was already investigated`, message: `${service}'s logs and metrics are already in the observation.` };
   }
-  const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1 }] };
+  const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes }] };
   const message = `Investigated ${service}: its logs and detailed metrics are now in the observation.`;
   const rubricWeight = task.scenario.rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
-  if (rubricWeight !== undefined || service === task.scenario.truth.root_cause) {
-    const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight ?? 0));
+  if (rubricWeight !== undefined || task.roots.has(service)) {
+    const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight ?? REWARDS.investigateRoot));
     return { episode: next, reward, reason: 'investigated a service at the heart of the incident', message };
   }
   return { episode: next, reward: REWARDS.investigateOther, reason: 'investigated a service outside the incident path', message };
 }
 
 function escalate(task: Task, ep: Episode, team: string, details: string): Effect {
-  const next = { ...ep, escalations: [...ep.escalations, { team, step: ep.step + 1, details }] };
-  if (team !== task.scenario.truth.team) {
+  const next = { ...ep, escalations: [...ep.escalations, { team, step: ep.step + 1, minute: ep.minutes, details }] };
+  if (!task.rightTeams.has(team)) {
     return { episode: next, reward: REWARDS.wrongEscalation, reason: `${team} does not own the failing component`, message: `Paged ${team}. They report that nothing they own is at fault.` };
   }
   if (ep.escalations.some((e) => e.team === team)) {
@@ -121,9 +157,9 @@ function escalate(task: Task, ep: Episode, team: string, details: string): Effec
   return { episode: next, reward: REWARDS.correctEscalation, reason: 'escalated to the owning team', message: `Paged ${team}. They acknowledge and take ownership of the incident.` };
 }
 
-function applyFix(task: Task, ep: Episode, fix: string, details: string): Effect {
-  const next = { ...ep, fixes: [...ep.fixes, { fix, step: ep.step + 1, details }] };
-  if (fix !== task.scenario.truth.fix) {
+function applyFix(task: Task, ep: Episode, fix: string, details: string, minutes: number): Effect {
+  const next = { ...ep, fixes: [...ep.fixes, { fix, step: ep.step + 1, minute: ep.minutes + minutes, details }] };
+  if (!task.rightFixes.has(fix)) {
     return { episode: next, reward: REWARDS.wrongFix, reason: `${fix} is not the remedy`, message: `Applied ${fix}. ${task.fixById.get(fix)!.effect}` };
   }
   if (ep.fixes.some((f) => f.fix === fix)) {
@@ -133,7 +169,7 @@ function applyFix(task: Task, ep: Episode, fix: string, details: string): Effect
 }
 
 function submitPostmortem(task: Task, ep: Episode, text: string): Effect {
-  const next = { ...ep, postmortems: [...ep.postmortems, { step: ep.step + 1, text }] };
+  const next = { ...ep, postmortems: [...ep.postmortems, { step: ep.step + 1, minute: ep.minutes, text }] };
   if (ep.postmortems.length > 0) {
     return { episode: next, reward: 0, reason: 'a postmortem was already submitted; only the first is graded', message: 'Postmortem noted; the first one submitted is the one graded.' };
   }
@@ -158,7 +194,7 @@ function noOp(ep: Episode): Effect {
   };
 }
 
-function effectOf(task: Task, ep: Episode, action: Action): Effect {
+function effectOf(task: Task, ep: Episode, action: Action, minutes: number): Effect {
   const details = action.details ?? '';
   switch (action.action_type) {
     case 'investigate':
@@ -166,7 +202,7 @@ function effectOf(task: Task, ep: Episode, action: Action): Effect {
     case 'escalate':
       return escalate(task, ep, action.target, details);
     case 'apply_fix':
-      return applyFix(task, ep, action.target, details);
+      return applyFix(task, ep, action.target, details, minutes);
     case 'postmortem':
       return submitPostmortem(task, ep, postmortemText(action));
     case 'no_op':
@@ -183,10 +219,13 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
   const error = validateAction(task, action);
   if (error) return { ok: false, error };
 
-  const effect = effectOf(task, episode, action);
+  const minutes = minutesFor(task, action);
+  const effect = effectOf(task, episode, action, minutes);
   let ep: Episode = {
     ...effect.episode,
     step: episode.step + 1,
+    minutes: episode.minutes + minutes,
+    budget_burned: task.scenario.generated ? round(episode.budget_burned + budgetBurn(task, effect.episode, episode.minutes, minutes), 2) : 0,
     noop_streak: action.action_type === 'no_op' ? effect.episode.noop_streak : 0,
   };
   let value = effect.reward;
@@ -234,6 +273,42 @@ export function isFixed(task: Task, ep: Episode): boolean {
 }
 
 export function observe(task: Task, ep: Episode): Observation {
+  return task.scenario.generated ? observeGenerated(task, ep) : observeSeed(task, ep);
+}
+
+function observeGenerated(task: Task, ep: Episode): Observation {
+  const s = task.scenario;
+  const investigated = new Set(ep.investigated.map((i) => i.service));
+  const { metrics, alerts } = snapshot(task, ep, ep.minutes, investigated);
+  const logs: Record<string, string[]> = {};
+  const metric_evidence: Record<string, string> = {};
+  for (const { service } of ep.investigated) {
+    logs[service] = task.serviceByName.get(service)!.logs;
+    metric_evidence[service] = task.metricEvidence.get(service)!;
+  }
+  const p = s.generated!.params;
+  return {
+    step: ep.step,
+    alerts,
+    logs,
+    metrics,
+    available_actions: task.availableActions as string[],
+    message: ep.message,
+    task_id: s.id,
+    task_description: s.description,
+    max_steps: s.max_steps,
+    services: task.serviceInfo as Observation['services'],
+    investigated: ep.investigated.map((i) => i.service),
+    fixes: s.fixes.map((f) => ({ id: f.id, description: f.description ?? '' })),
+    metric_evidence,
+    elapsed_minutes: ep.minutes,
+    clock: wallClock(task, ep.minutes),
+    error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),
+    scenario: { seed: p.seed, difficulty: p.difficulty, split: p.split, family: p.family },
+  };
+}
+
+function observeSeed(task: Task, ep: Episode): Observation {
   const s = task.scenario;
   const fixed = isFixed(task, ep);
   const overview = fixed ? task.recoveredOverview : task.overview;
@@ -263,7 +338,18 @@ export function observe(task: Task, ep: Episode): Observation {
 export function state(task: Task, ep: Episode): State {
   const g = grade(task, ep);
   const t = task.scenario.truth;
+  const gen = task.scenario.generated;
+  const extra = gen
+    ? {
+        params: gen.params,
+        stages: g.stages,
+        elapsed_minutes: ep.minutes,
+        error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),
+        ...(ep.done ? { faults: gen.faults.map(({ concepts: _c, ...f }) => f) } : {}),
+      }
+    : {};
   return {
+    ...extra,
     episode_id: ep.episode_id,
     step_count: ep.step,
     task_id: ep.task_id,

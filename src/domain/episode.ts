@@ -2,27 +2,34 @@
  * The state of one episode: plain JSON-serialisable data, so a session store can keep it
  * anywhere. Grades and observations are derived from it, never stored in it.
  */
+import type { GeneratedParams } from './scenario.js';
 import type { HistoryEntry } from './schemas.js';
 
 export interface Investigation {
   service: string;
   step: number;
+  /** Simulated minute (since detection) when the action started. */
+  minute: number;
 }
 
 export interface Escalation {
   team: string;
   step: number;
+  minute: number;
   details: string;
 }
 
 export interface FixAttempt {
   fix: string;
   step: number;
+  /** Simulated minute when the fix took effect. */
+  minute: number;
   details: string;
 }
 
 export interface PostmortemSubmission {
   step: number;
+  minute: number;
   text: string;
 }
 
@@ -30,8 +37,14 @@ export type Outcome = 'in_progress' | 'completed' | 'max_steps';
 
 export interface Episode {
   task_id: string;
+  /** Generated incidents: the parameters that reproduce the scenario. */
+  params: GeneratedParams | null;
   episode_id: string | null;
   seed: number | null;
+  /** Simulated minutes since the incident was detected. */
+  minutes: number;
+  /** Error budget burned so far, in percent points (generated incidents). */
+  budget_burned: number;
   step: number;
   done: boolean;
   outcome: Outcome;

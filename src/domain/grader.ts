@@ -5,7 +5,8 @@
  * given once the episode is over.
  */
 import { investigationOf, type Episode } from './episode.js';
-import { assessPostmortem, round, type PostmortemAssessment } from './postmortem.js';
+import { assessPostmortem, round, type IncidentReportAssessment, type PostmortemAssessment } from './postmortem.js';
+import { gradeStages } from './stage-grader.js';
 import type { RubricItemSpec, Task } from './scenario.js';
 import type { Grade, GraderState, RubricItemResult } from './schemas.js';
 import { claimedRootCauses } from './text.js';
@@ -33,7 +34,9 @@ export interface GradeReport extends Grade {
   settled: boolean;
   /** Every rubric item is met. */
   success: boolean;
-  postmortem: PostmortemAssessment | null;
+  postmortem: PostmortemAssessment | IncidentReportAssessment | null;
+  /** Generated incidents: the score of each stage. */
+  stages?: Record<string, number>;
 }
 
 interface Statement {
@@ -135,6 +138,20 @@ function gradeItem(
 }
 
 export function grade(task: Task, episode: Episode): GradeReport {
+  return task.scenario.generated ? gradeGenerated(task, episode) : gradeRubric(task, episode);
+}
+
+function gradeGenerated(task: Task, episode: Episode): GradeReport {
+  const r = gradeStages(task, episode);
+  const grader_state: GraderState = { ...r.stages };
+  for (const k of Object.keys(grader_state)) grader_state[k] = round(grader_state[k] as number);
+  grader_state.wrong_escalations = episode.escalations.filter((e) => !task.rightTeams.has(e.team)).length;
+  grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix)).length;
+  grader_state.postmortem_quality = r.report?.quality ?? 0;
+  return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: r.settled, success: r.success, postmortem: r.report, stages: r.stages };
+}
+
+function gradeRubric(task: Task, episode: Episode): GradeReport {
   const truth = task.scenario.truth;
   const reveal = episode.done;
   const firstPostmortem = episode.postmortems[0];

@@ -5,3 +5,8 @@ export * from './environment.js';
 export * from './grader.js';
 export * from './postmortem.js';
 export * from './catalog.js';
+export * from './stage-grader.js';
+export * from './dynamics.js';
+export { generateScenario, KNOBS } from './generator/generate.js';
+export { FAMILIES, FAMILY_IDS } from './generator/families/index.js';
+export { SPLITS, type Split } from './generator/types.js';

@@ -24,6 +24,8 @@ export interface FixSpec {
   id: string;
   /** What the responder sees happen when the fix is applied. */
   effect: string;
+  /** A runbook-style description shown to the agent (generated incidents). */
+  description?: string;
 }
 
 /** Concept groups: a group is present when any of its phrases occurs in the text. */
@@ -43,6 +45,50 @@ export type RubricItemSpec =
   | { id: string; kind: 'fix'; weight: number; description: string }
   | { id: string; kind: 'postmortem'; weight: number; description: string };
 
+/** One fault's ground truth (a generated incident may have none, one or two). */
+export interface FaultTruth {
+  family: string;
+  root_cause: string;
+  team: string;
+  fix: string;
+  mechanism: string;
+  trigger: string;
+  /** Services that show symptoms, nearest first. */
+  affected: string[];
+  concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
+}
+
+export interface GeneratedParams {
+  seed: number;
+  difficulty: Difficulty;
+  family: string | null;
+  split: 'train' | 'test';
+}
+
+/** How a generated incident evolves with simulated time. */
+export interface Dynamics {
+  /** Wall-clock time at detection (minute 0 of the episode). */
+  detected_at: string;
+  /** Minutes between fault onset and detection. */
+  onset_before_detection: number;
+  /** Per service: full-impact overview targets, and distance (in calls) from the fault it shows. */
+  services: Record<string, { impacted: Record<string, number>; hop: number | null; fault: number | null; detail_impacted: Record<string, number>; metrics_evidence: string }>;
+  /** Symptoms spread one more hop up the call graph every this many minutes. */
+  spread_every_min: number;
+  initial_depth: number;
+  /** Error budget burned per minute at full impact (percent). */
+  burn_per_min: number;
+  /** Minutes metrics take to recover after the right fix. */
+  recovery_min: number;
+  root_alerts: { severity: string; text: string }[];
+  symptom_alerts: { service: string; fault: number; severity: string; text: string }[];
+  static_alerts: string[];
+  /** Minutes the oracle needs to mitigate everything: the efficiency reference. */
+  reference_minutes: number;
+  consequences: Record<string, { service: string; error_rate: number; minutes: number; alert: string }>;
+  fix_minutes: Record<string, number>;
+}
+
 export interface Scenario {
   id: string;
   title: string;
@@ -58,6 +104,8 @@ export interface Scenario {
   truth: { root_cause: string; team: string; fix: string; mechanism: string };
   rubric: RubricItemSpec[];
   postmortem: PostmortemSpec;
+  /** Generated incidents only: parameters, every fault, time dynamics, evidence ids on logs. */
+  generated?: { params: GeneratedParams; faults: FaultTruth[]; dynamics: Dynamics };
 }
 
 /** A scenario plus the derived data the environment reads on every step. */
@@ -71,6 +119,14 @@ export interface Task {
   serviceInfo: readonly { name: string; owner: string; depends_on: string[] }[];
   overview: Readonly<Record<string, Record<string, number>>>;
   recoveredOverview: Readonly<Record<string, Record<string, number>>>;
+  /** Ground truth as sets, for one fault or several. */
+  roots: ReadonlySet<string>;
+  rightTeams: ReadonlySet<string>;
+  rightFixes: ReadonlySet<string>;
+  /** Generated incidents: evidence id -> where it was found. */
+  evidence: ReadonlyMap<string, { service: string }>;
+  /** Generated incidents: the evidence id of each service's detailed metrics reading. */
+  metricEvidence: ReadonlyMap<string, string>;
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -92,8 +148,27 @@ export function compileScenario(scenario: Scenario): Task {
     overview[s.name] = s.overview;
     recoveredOverview[s.name] = s.recovered ?? s.overview;
   }
+  const faults = scenario.generated?.faults ?? [{ root_cause: scenario.truth.root_cause, team: scenario.truth.team, fix: scenario.truth.fix }];
+  const evidence = new Map<string, { service: string }>();
+  const metricEvidence = new Map<string, string>();
+  if (scenario.generated) {
+    for (const s of services) {
+      for (const line of s.logs) {
+        const id = evidenceIdOf(line);
+        if (id) evidence.set(id, { service: s.name });
+      }
+      const id = scenario.generated.dynamics.services[s.name]!.metrics_evidence;
+      metricEvidence.set(s.name, id);
+      evidence.set(id, { service: s.name });
+    }
+  }
   return {
     scenario,
+    roots: new Set(faults.map((f) => f.root_cause)),
+    rightTeams: new Set(faults.map((f) => f.team)),
+    rightFixes: new Set(faults.map((f) => f.fix)),
+    evidence,
+    metricEvidence,
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),
@@ -102,4 +177,11 @@ export function compileScenario(scenario: Scenario): Task {
     overview,
     recoveredOverview,
   };
+}
+
+/** Log lines of generated incidents start with an evidence id: "[ev-1a2b] 2026-...". */
+export function evidenceIdOf(line: string): string | null {
+  if (!line.startsWith('[ev-')) return null;
+  const end = line.indexOf(']');
+  return end > 0 ? line.slice(1, end) : null;
 }

@@ -143,7 +143,7 @@ export const StateSchema = z
       .describe('Each rubric item; the reasons name the ground truth only once the episode is over'),
     penalties: z.array(PenaltySchema),
     ground_truth: z
-      .object({ root_cause: z.string(), team: z.string(), fix: z.string(), mechanism: z.string() })
+      .looseObject({ root_cause: z.string(), team: z.string(), fix: z.string(), mechanism: z.string() })
       .nullable()
       .describe('Revealed only after the episode ends'),
   })

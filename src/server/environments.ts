@@ -4,9 +4,14 @@
  * to their own status codes.
  */
 import {
+  ALL_TASK_IDS,
   DEFAULT_TASK_ID,
-  TASK_IDS,
+  GENERATED_TASK_ID,
+  GeneratedOptionsSchema,
   findTask,
+  generatedTask,
+  paramsKey,
+  type GeneratedParams,
   observe,
   reset as resetEpisode,
   state as episodeState,
@@ -20,7 +25,7 @@ import {
 } from '../domain/index.js';
 import type { Session, SessionStore } from './sessions.js';
 
-export type EnvErrorKind = 'unknown_task' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch';
+export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch';
 
 export class EnvError extends Error {
   constructor(
@@ -34,8 +39,10 @@ export class EnvError extends Error {
 
 export interface ResetRequest {
   task_id?: string | undefined;
-  seed?: number | null | undefined;
+  seed?: number | string | null | undefined;
   episode_id?: string | null | undefined;
+  /** Options of the `generated` task: difficulty, family, split. */
+  [option: string]: unknown;
 }
 
 export interface Environments {
@@ -49,15 +56,53 @@ export interface Environments {
   readonly store: SessionStore;
 }
 
-export function taskOrThrow(taskId: string): Task {
-  const task = findTask(taskId);
-  if (!task) {
-    throw new EnvError('unknown_task', `unknown task_id "${taskId}"; valid ids: ${TASK_IDS.join(', ')}`, { allowed: TASK_IDS });
+export function checkTaskId(taskId: string): void {
+  if (taskId !== GENERATED_TASK_ID && !findTask(taskId)) {
+    throw new EnvError('unknown_task', `unknown task_id "${taskId}"; valid ids: ${ALL_TASK_IDS.join(', ')}`, { allowed: ALL_TASK_IDS });
   }
-  return task;
 }
 
-export function createEnvironments(store: SessionStore): Environments {
+/** Validates the options of a generated incident (seed, difficulty, family, split). */
+export function generatedParamsOrThrow(request: ResetRequest): GeneratedParams {
+  const parsed = GeneratedOptionsSchema.safeParse({
+    seed: request.seed ?? undefined,
+    difficulty: request.difficulty ?? undefined,
+    family: request.family ?? undefined,
+    split: request.split ?? undefined,
+  });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new EnvError('invalid_options', `invalid options for the generated task: ${issues}`, { detail: parsed.error.issues.map((i) => ({ type: i.code, loc: i.path, msg: i.message })) });
+  }
+  const o = parsed.data;
+  return { seed: o.seed, difficulty: o.difficulty, family: o.family ?? null, split: o.split };
+}
+
+/** Generated tasks are pure functions of their parameters; keep the recent ones compiled. */
+function createTaskCache(limit: number) {
+  const cache = new Map<string, Task>();
+  return (params: GeneratedParams): Task => {
+    const key = paramsKey(params);
+    let task = cache.get(key);
+    if (task) {
+      cache.delete(key);
+    } else {
+      task = generatedTask(params);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(key, task);
+    return task;
+  };
+}
+
+export function createEnvironments(store: SessionStore, generatedCacheSize = 512): Environments {
+  const generated = createTaskCache(generatedCacheSize);
+  const taskOf = (session: Session): Task => {
+    if (session.task_id === GENERATED_TASK_ID && session.episode.params) return generated(session.episode.params);
+    checkTaskId(session.task_id);
+    return findTask(session.task_id)!;
+  };
+
   const sessionOrThrow = (sessionId: string, expectedTask?: string): Session => {
     const session = store.get(sessionId);
     if (!session) throw new EnvError('no_episode', 'no episode in this session: call reset first');
@@ -72,8 +117,11 @@ export function createEnvironments(store: SessionStore): Environments {
   return {
     store,
     reset(sessionId, request) {
-      const task = taskOrThrow(request.task_id ?? DEFAULT_TASK_ID);
-      const episode = resetEpisode(task, { seed: request.seed ?? null, episode_id: request.episode_id ?? null });
+      const taskId = request.task_id ?? DEFAULT_TASK_ID;
+      checkTaskId(taskId);
+      const task = taskId === GENERATED_TASK_ID ? generated(generatedParamsOrThrow(request)) : findTask(taskId)!;
+      const seed = typeof request.seed === 'number' ? request.seed : typeof request.seed === 'string' && /^\d+$/.test(request.seed) ? Number(request.seed) : null;
+      const episode = resetEpisode(task, { seed, episode_id: request.episode_id ?? null });
       const session: Session = { id: sessionId, task_id: task.scenario.id, episode };
       if (!store.put(session)) {
         throw new EnvError('capacity', `server at capacity: ${store.size} live sessions; close one or wait for idle sessions to expire`);
@@ -82,7 +130,7 @@ export function createEnvironments(store: SessionStore): Environments {
     },
     step(sessionId, action, expectedTask) {
       const session = sessionOrThrow(sessionId, expectedTask);
-      const task = taskOrThrow(session.task_id);
+      const task = taskOf(session);
       const outcome = stepEpisode(task, session.episode, action);
       if (!outcome.ok) {
         const { field, message, allowed } = outcome.error;
@@ -97,11 +145,11 @@ export function createEnvironments(store: SessionStore): Environments {
     },
     state(sessionId, expectedTask) {
       const session = sessionOrThrow(sessionId, expectedTask);
-      return episodeState(taskOrThrow(session.task_id), session.episode);
+      return episodeState(taskOf(session), session.episode);
     },
     observe(sessionId) {
       const session = sessionOrThrow(sessionId);
-      return { observation: observe(taskOrThrow(session.task_id), session.episode), done: session.episode.done };
+      return { observation: observe(taskOf(session), session.episode), done: session.episode.done };
     },
     has(sessionId) {
       return store.get(sessionId) !== undefined;

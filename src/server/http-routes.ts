@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, listTasks } from '../domain/index.js';
-import { EnvError, taskOrThrow, type Environments } from './environments.js';
+import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, difficultiesList, familiesList, listTasks } from '../domain/index.js';
+import { EnvError, checkTaskId, type Environments } from './environments.js';
 import { HttpError, validationError } from './errors.js';
 
 export const ENV_NAME = 'incident-response-openenv';
@@ -20,6 +20,9 @@ const QuerySchema = z.looseObject({
   session_id: SessionIdSchema.optional(),
   seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   episode_id: z.string().max(255).optional(),
+  difficulty: z.string().max(20).optional(),
+  family: z.string().max(60).optional(),
+  split: z.string().max(10).optional(),
 });
 type Query = z.infer<typeof QuerySchema>;
 
@@ -31,6 +34,7 @@ const OpenEnvStepSchema = z.looseObject({
 
 const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
   unknown_task: 404,
+  invalid_options: 422,
   no_episode: 409,
   task_mismatch: 409,
   invalid_action: 422,
@@ -65,7 +69,7 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
   const parseQuery = (req: FastifyRequest): Query => {
     const parsed = QuerySchema.safeParse(req.query ?? {});
     if (!parsed.success) throw validationError(parsed.error, ['query'], 'query parameters');
-    if (parsed.data.task_id !== undefined) run(() => taskOrThrow(parsed.data.task_id!));
+    if (parsed.data.task_id !== undefined) run(() => checkTaskId(parsed.data.task_id!));
     return parsed.data;
   };
 
@@ -84,7 +88,21 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
 
   app.get('/', async () => ({ status: 'ok', env: ENV_NAME, version: ENV_VERSION }));
   app.get('/health', async () => ({ status: 'healthy' }));
-  app.get('/tasks', async () => ({ tasks: listTasks() }));
+  app.get('/tasks', async () => ({
+    tasks: [
+      ...listTasks(),
+      {
+        id: 'generated',
+        title: 'Generated incident',
+        difficulty: 'configurable',
+        max_steps: null,
+        description: 'An endless supply of seeded incidents: reset with seed, difficulty, family and split.',
+        options: { seed: 'integer >= 0', difficulty: ['easy', 'medium', 'hard', 'expert'], family: 'one of families[].id (optional)', split: ['train', 'test'] },
+      },
+    ],
+    families: familiesList(),
+    difficulties: difficultiesList(),
+  }));
 
   app.post('/reset', async (req: FastifyRequest, reply: FastifyReply) => {
     const query = parseQuery(req);
@@ -100,7 +118,8 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
       if (!parsed.success) throw validationError(parsed.error, ['body'], 'reset options');
       options = parsed.data;
     }
-    const request = { task_id: query.task_id, seed: query.seed, episode_id: query.episode_id, ...stripUndefined(options) };
+    const { task_id, seed, episode_id, difficulty, family, split } = query;
+    const request = { ...stripUndefined({ task_id, seed, episode_id, difficulty, family, split }), ...stripUndefined(options) };
     const taskId = request.task_id ?? DEFAULT_TASK_ID;
     const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId), { ...request, task_id: taskId }));
     if (!sessionId) currentDefaultTask = session.task_id;

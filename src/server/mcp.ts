@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { TASK_IDS, type Action, type Observation } from '../domain/index.js';
+import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, SPLITS, type Action, type Observation } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
 import { issuesToDetail } from './errors.js';
 import { capacityMessage, envKey, type ProtocolSessions } from './protocol-sessions.js';
@@ -46,8 +46,11 @@ const TOOLS = {
       'Start (or restart) an incident in this session. Call it first to choose a task; the observation lists the alerts, ' +
       'a metrics overview of every service and every valid target for the other tools.',
     args: z.strictObject({
-      task_id: z.enum(TASK_IDS as [string, ...string[]]).optional().describe('Which incident (default task_easy)'),
-      seed: z.number().int().min(0).optional().describe('Seed for reproducible episodes'),
+      task_id: z.enum(ALL_TASK_IDS as [string, ...string[]]).optional().describe('Which incident (default task_easy); "generated" draws a new one'),
+      seed: z.number().int().min(0).optional().describe('Seed: the same seed and options give the same incident'),
+      difficulty: z.enum(DIFFICULTIES).optional().describe('generated only (default medium)'),
+      family: z.enum(FAMILY_IDS as [string, ...string[]]).optional().describe('generated only: pin the fault family'),
+      split: z.enum(SPLITS).optional().describe('generated only: train (default) or the held-out test split'),
     }),
     step: false,
   },
@@ -165,7 +168,7 @@ export function callTool(envs: Environments, key: string, name: string, rawArgs:
   const args = parsed.data as Record<string, string | undefined> & { seed?: number };
   try {
     if (name === 'start_incident' || !envs.has(key)) {
-      const started = envs.reset(key, name === 'start_incident' ? { task_id: args.task_id, seed: args.seed ?? null } : {});
+      const started = envs.reset(key, name === 'start_incident' ? args : {});
       if (name === 'start_incident') {
         const data = { observation: started.observation, reward: null, done: false };
         return { kind: 'ok', result: callResult(data), reward: null, done: false, observation: started.observation };
@@ -249,10 +252,8 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
           });
         }
         try {
-          envs.reset(envKey(sid), {
-            task_id: typeof params.task_id === 'string' ? params.task_id : undefined,
-            seed: typeof params.seed === 'number' ? params.seed : null,
-          });
+          const { session_id: _ignored, ...options } = params;
+          envs.reset(envKey(sid), options);
         } catch (error) {
           sessions.close(sid);
           if (error instanceof EnvError) return rpcError(id, JSONRPC.INVALID_PARAMS, error.message);

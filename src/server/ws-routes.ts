@@ -53,6 +53,8 @@ function fromEnvError(error: EnvError): WsError {
       return invalid([{ type: 'invalid_target', loc: [String(error.extra.field ?? 'target')], msg: error.message }]);
     case 'unknown_task':
       return invalid([{ type: 'unknown_task', loc: ['task_id'], msg: error.message }]);
+    case 'invalid_options':
+      return invalid([{ type: 'invalid_options', loc: [], msg: error.message }]);
     default:
       return new WsError('EXECUTION_ERROR', error.message);
   }

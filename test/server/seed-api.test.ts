@@ -22,9 +22,11 @@ describe('seed API shapes', () => {
   });
 
   it('GET /tasks lists id, title, difficulty, max_steps and description', async () => {
-    const { tasks } = (await get('/tasks')).json();
-    expect(tasks.map((t: { id: string }) => t.id)).toEqual(['task_easy', 'task_medium', 'task_hard']);
-    expect(tasks.map((t: { max_steps: number }) => t.max_steps)).toEqual([10, 15, 20]);
+    const { tasks, families, difficulties } = (await get('/tasks')).json();
+    expect(tasks.map((t: { id: string }) => t.id)).toEqual(['task_easy', 'task_medium', 'task_hard', 'generated']);
+    expect(tasks.slice(0, 3).map((t: { max_steps: number }) => t.max_steps)).toEqual([10, 15, 20]);
+    expect(families.length).toBeGreaterThanOrEqual(12);
+    expect(difficulties.map((d: { id: string }) => d.id)).toEqual(['easy', 'medium', 'hard', 'expert']);
     for (const t of tasks) expect(Object.keys(t)).toEqual(expect.arrayContaining(['id', 'title', 'difficulty', 'max_steps', 'description']));
   });
 

@@ -1,0 +1,106 @@
+/**
+ * Benchmark validity: reference agents must land where they should (oracle near the top,
+ * random, do-nothing and brute force near the bottom), every incident must be solvable from its
+ * evidence, and generation must be deterministic.
+ */
+import { DIFFICULTIES, SPLITS, generateScenario, generatedTask, type Difficulty, type Split, type Task } from '../domain/index.js';
+import { AGENTS } from '../agents/index.js';
+import { runInProcess } from './in-process.js';
+
+export const BOUNDS = {
+  oracle: { min: 0.95 },
+  random: { max: 0.1 },
+  noop: { max: 0.05 },
+  'brute-force': { max: 0.3 },
+} as const;
+export type BoundedAgent = keyof typeof BOUNDS;
+
+/** Why an incident could not be solved from evidence alone (empty when it can). */
+export function solvabilityProblems(task: Task): string[] {
+  const g = task.scenario.generated;
+  if (!g) return [];
+  const problems: string[] = [];
+  for (const f of g.faults) {
+    const root = task.serviceByName.get(f.root_cause);
+    if (!root) {
+      problems.push(`${f.root_cause} is not a service`);
+      continue;
+    }
+    if (!task.availableActions.includes(`investigate:${f.root_cause}`)) problems.push(`${f.root_cause} cannot be investigated`);
+    if (!root.logs.some((l) => / (ERROR|FATAL|WARN) /.test(l))) problems.push(`${f.root_cause} has no warning or error in its logs`);
+    const dyn = g.dynamics.services[f.root_cause]!;
+    if (Object.keys(dyn.impacted).length + Object.keys(dyn.detail_impacted).length === 0) problems.push(`${f.root_cause} shows no metric anomaly`);
+    if (!task.availableActions.includes(`apply_fix:${f.fix}`)) problems.push(`the remedy ${f.fix} is not offered`);
+    if (!task.availableActions.includes(`escalate:${f.team}`)) problems.push(`the owner ${f.team} cannot be paged`);
+    // Either the root alerts itself, or a symptom points at it.
+    const pointed = [...task.serviceByName.values()].some((s) => s.name !== f.root_cause && s.logs.some((l) => l.includes(f.root_cause)));
+    if (!g.dynamics.root_alerts.length && !pointed) problems.push(`nothing points at ${f.root_cause}`);
+  }
+  return problems;
+}
+
+export interface ValidityRow {
+  difficulty: Difficulty;
+  split: Split;
+  means: Record<BoundedAgent, number>;
+}
+
+export interface ValidityReport {
+  seeds: number;
+  rows: ValidityRow[];
+  overall: Record<BoundedAgent, number>;
+  unsolvable: string[];
+  nondeterministic: string[];
+  generationPerSecond: number;
+  failures: string[];
+}
+
+export async function measureValidity(seeds: number, firstSeed = 0): Promise<ValidityReport> {
+  const rows: ValidityRow[] = [];
+  const unsolvable: string[] = [];
+  const nondeterministic: string[] = [];
+  const totals: Record<BoundedAgent, number> = { oracle: 0, random: 0, noop: 0, 'brute-force': 0 };
+  let generated = 0;
+  let generationMs = 0;
+
+  for (const difficulty of DIFFICULTIES) {
+    for (const split of SPLITS) {
+      const sums: Record<BoundedAgent, number> = { oracle: 0, random: 0, noop: 0, 'brute-force': 0 };
+      for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+        const params = { seed, difficulty, split, family: null };
+        const t0 = performance.now();
+        const scenario = generateScenario(params);
+        generationMs += performance.now() - t0;
+        generated++;
+        if (seed < firstSeed + 20 && JSON.stringify(scenario) !== JSON.stringify(generateScenario(params))) nondeterministic.push(`${split}/${difficulty}/${seed}`);
+        const task = generatedTask(params);
+        const problems = solvabilityProblems(task);
+        if (problems.length) unsolvable.push(`${split}/${difficulty}/${seed}: ${problems.join('; ')}`);
+        for (const name of Object.keys(BOUNDS) as BoundedAgent[]) sums[name] += (await runInProcess(task, AGENTS[name]!, seed)).final.score;
+      }
+      const means = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seeds])) as Record<BoundedAgent, number>;
+      for (const k of Object.keys(totals) as BoundedAgent[]) totals[k] += means[k];
+      rows.push({ difficulty, split, means });
+    }
+  }
+  const overall = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / rows.length])) as Record<BoundedAgent, number>;
+
+  const failures: string[] = [];
+  for (const row of rows) {
+    for (const [name, bound] of Object.entries(BOUNDS) as [BoundedAgent, { min?: number; max?: number }][]) {
+      const m = row.means[name];
+      if (bound.min !== undefined && m < bound.min) failures.push(`${name} on ${row.split}/${row.difficulty}: ${m.toFixed(3)} < ${bound.min}`);
+      if (bound.max !== undefined && m > bound.max) failures.push(`${name} on ${row.split}/${row.difficulty}: ${m.toFixed(3)} > ${bound.max}`);
+    }
+  }
+  if (unsolvable.length) failures.push(`${unsolvable.length} incident(s) not solvable from evidence`);
+  if (nondeterministic.length) failures.push(`${nondeterministic.length} incident(s) generated differently twice`);
+  return { seeds, rows, overall, unsolvable, nondeterministic, generationPerSecond: generated / (generationMs / 1000), failures };
+}
+
+export function validityTable(r: ValidityReport): string {
+  const head = '| difficulty | split | oracle (≥ 0.95) | random (≤ 0.10) | noop (≤ 0.05) | brute-force (≤ 0.30) |\n|---|---|---|---|---|---|';
+  const rows = r.rows.map((x) => `| ${x.difficulty} | ${x.split} | ${x.means.oracle.toFixed(3)} | ${x.means.random.toFixed(3)} | ${x.means.noop.toFixed(3)} | ${x.means['brute-force'].toFixed(3)} |`);
+  const all = `| **all** | | ${r.overall.oracle.toFixed(3)} | ${r.overall.random.toFixed(3)} | ${r.overall.noop.toFixed(3)} | ${r.overall['brute-force'].toFixed(3)} |`;
+  return [head, ...rows, all].join('\n');
+}
