@@ -1,0 +1,24 @@
+/** Starts a server and shuts it down cleanly on SIGTERM/SIGINT (stop accepting, finish, exit 0). */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+
+export async function startServer(config: ServerConfig, shutdownDeadlineMs = 10_000): Promise<FastifyInstance> {
+  const { app } = buildApp(config);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => process.exit(1), shutdownDeadlineMs);
+    deadline.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}

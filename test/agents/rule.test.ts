@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DIFFICULTIES, TASK_IDS, findTask, generatedTask } from '../../src/domain/index.js';
+import { ruleAgent } from '../../src/agents/index.js';
+import { parseAlerts } from '../../src/agents/rule.js';
+import { runInProcess } from '../../src/eval/in-process.js';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('rule agent (reads only observations)', () => {
+  it('averages >= 0.90 on the three seed tasks', async () => {
+    const scores = await Promise.all(TASK_IDS.map(async (id) => (await runInProcess(findTask(id)!, ruleAgent, 0)).final.score));
+    expect(mean(scores)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  for (const difficulty of DIFFICULTIES) {
+    it(`averages >= 0.80 on held-out ${difficulty} incidents`, async () => {
+      const scores: number[] = [];
+      for (let seed = 5000; seed < 5025; seed++) scores.push((await runInProcess(generatedTask({ seed, difficulty, split: 'test', family: null }), ruleAgent, seed)).final.score);
+      expect(mean(scores)).toBeGreaterThanOrEqual(0.8);
+    });
+  }
+
+  it('never receives the ground truth', () => {
+    const policy = ruleAgent.create({ seed: 0 });
+    expect(ruleAgent.needsTruth).toBeFalsy();
+    expect(policy).not.toHaveProperty('task');
+  });
+
+  it('reads alerts of the seed format', () => {
+    const task = findTask('task_medium')!;
+    const obs = { alerts: task.scenario.alerts, services: task.serviceInfo } as never;
+    expect(parseAlerts(obs).map((a) => a.service)).toContain('redis-cache');
+  });
+});
