@@ -1,20 +1,28 @@
-/** Builds the Fastify application: parsers, error mapping and every route plugin. */
+/** Builds the Fastify application: limits, security, parsers, error mapping, metrics and every route plugin. */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { authPlugin } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { createEnvironments, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
 import { httpRoutes } from './http-routes.js';
 import { mcpHttpRoutes } from './mcp-http.js';
 import { metaRoutes } from './meta-routes.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
-import { wsRoutes } from './ws-routes.js';
-import websocket from '@fastify/websocket';
+import { createClientQuota } from './quota.js';
 import { createMemoryStore } from './sessions.js';
+import { wsRoutes } from './ws-routes.js';
 
 export interface App {
   app: FastifyInstance;
   envs: Environments;
   sessions: ProtocolSessions;
+  metrics: Metrics;
 }
 
 /** Fastify's own client errors, mapped to the status and wording this API promises. */
@@ -26,7 +34,7 @@ function mapFrameworkError(error: { code?: string; statusCode?: number; message:
         detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error' }],
       });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, 'BODY_TOO_LARGE', error.message);
+      return new HttpError(413, 'BODY_TOO_LARGE', `${error.message} (BODY_LIMIT_BYTES)`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `${error.message}; send JSON with Content-Type: application/json`);
     default:
@@ -40,37 +48,82 @@ function mapFrameworkError(error: { code?: string; statusCode?: number; message:
 
 export function buildApp(config: ServerConfig): App {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimit,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-    genReqId: (() => {
-      let n = 0;
-      return () => `req-${(++n).toString(36)}`;
-    })(),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Slow clients (slow-loris) are cut off: headers and whole requests have deadlines.
+    serverFactory: (handler) => {
+      const server = createServer(
+        { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+        handler,
+      );
+      server.keepAliveTimeout = config.keepAliveTimeoutMs;
+      return server;
+    },
   });
-  const store = createMemoryStore({ maxSessions: config.maxSessions, ttlMs: config.sessionTtlMs });
-  const envs = createEnvironments(store);
+  const quota = createClientQuota(config.maxSessionsPerClient);
+  const store = createMemoryStore({
+    maxSessions: config.maxSessions,
+    ttlMs: config.sessionTtlMs,
+    onRemove: (s) => {
+      if (s.client !== undefined) quota.release(s.client);
+    },
+  });
+  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.sessionTtlMs, quota);
+  const metrics = createMetrics({ httpSessions: () => Math.max(0, store.size - sessions.active), protocolSessions: () => sessions.countByKind() });
+  const envs = createEnvironments(store, {
+    quota,
+    onReset: (s) => metrics.resets.inc({ task: s.task_id }),
+    onStep: (s, result) => {
+      metrics.steps.inc({ task: s.task_id });
+      if (result.done) metrics.episodes.inc({ task: s.task_id, outcome: String(result.info.outcome ?? 'done') });
+    },
+  });
 
   // An empty body with a JSON content type means "no body" (seed clients reset without one);
-  // prototype-poisoning keys are rejected.
+  // prototype-poisoning keys are rejected, and so is JSON nested too deep to parse.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    defaultJson(req, text, done);
+    try {
+      defaultJson(req, text, done);
+    } catch {
+      done(Object.assign(new Error('invalid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 422 }), undefined);
+    }
   });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     const mapped = error instanceof HttpError ? error : mapFrameworkError(error);
-    if (mapped) return reply.status(mapped.statusCode).send(mapped.body());
+    if (mapped) {
+      metrics.errors.inc({ transport: 'http', code: mapped.code });
+      return reply.status(mapped.statusCode).send(mapped.body());
+    }
     req.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ detail: 'internal error', code: 'INTERNAL_ERROR', message: 'internal error' });
+    metrics.errors.inc({ transport: 'http', code: 'INTERNAL_ERROR' });
+    return reply.status(500).send({ detail: 'internal error', code: 'INTERNAL_ERROR', message: `internal error (request ${req.id})` });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ detail: 'Not Found', code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    metrics.errors.inc({ transport: 'http', code: 'NOT_FOUND' });
+    return reply.status(404).send({ detail: 'Not Found', code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}` });
+  });
 
-  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.sessionTtlMs);
+  // Request ids travel back to the client; latency is measured per route.
+  const started = new WeakMap<object, bigint>();
+  app.addHook('onRequest', async (req, reply) => {
+    started.set(req, process.hrtime.bigint());
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const t0 = started.get(req);
+    if (t0 === undefined) return;
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, Number(process.hrtime.bigint() - t0) / 1e9);
+    if (reply.statusCode >= 400) req.log.info({ reqId: req.id, method: req.method, route, status: reply.statusCode }, 'request rejected');
+  });
+
   // Idle HTTP MCP sessions give their capacity slot back.
   const reaper = setInterval(() => {
     for (const id of sessions.expired()) {
@@ -80,14 +133,30 @@ export function buildApp(config: ServerConfig): App {
   }, Math.min(60_000, Math.max(1000, config.sessionTtlMs / 4)));
   reaper.unref();
 
-  app.register(websocket, { options: { maxPayload: config.wsMaxPayload } });
-  app.register(httpRoutes, { envs });
+  // The WebSocket plugin goes first: its hooks must see every upgrade, even one refused by auth.
+  app.register(websocket, {
+    options: { maxPayload: config.wsMaxPayload },
+    // On shutdown, every WebSocket gets a proper close frame.
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down');
+      done();
+    },
+  });
+  if (config.authToken) app.register(authPlugin, { token: config.authToken });
+  app.register(helmet, {
+    // The API explorer and the console load only their own scripts and styles.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
+  app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(metaRoutes);
-  app.register(wsRoutes, { envs, sessions, maxPayload: config.wsMaxPayload });
+  app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(mcpHttpRoutes, { envs, sessions });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.addHook('onClose', async () => {
     clearInterval(reaper);
     store.close();
   });
-  return { app, envs, sessions };
+  return { app, envs, sessions, metrics };
 }

@@ -2,25 +2,41 @@
 export interface ServerConfig {
   host: string;
   port: number;
-  /** Live sessions of every kind (HTTP, WebSocket, MCP) held at once. */
+  /** Live HTTP-API sessions held at once. */
   maxSessions: number;
-  /** A session idle for longer than this is dropped. */
-  sessionTtlMs: number;
   /** Live OpenEnv protocol sessions (WebSocket /ws and /mcp, MCP sessions) at once. */
   maxConcurrentEnvs: number;
+  /** Sessions (explicit HTTP sessions and protocol sessions) one client address may hold. */
+  maxSessionsPerClient: number;
+  /** A session idle for longer than this is dropped. */
+  sessionTtlMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   /** Largest WebSocket message accepted, in bytes. */
   wsMaxPayload: number;
+  /** Longest postmortem (or escalation/fix details) accepted, in characters (at most 20000). */
+  postmortemMaxChars: number;
+  /** Time allowed to receive a request's headers, and the whole request (slow clients). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** A WebSocket that sends nothing for this long is closed. */
+  wsIdleTimeoutMs: number;
+  /** Ping interval; a WebSocket that misses a pong by the next ping is terminated (half-open). */
+  wsPingIntervalMs: number;
+  /** When set, every route but /health needs `Authorization: Bearer <token>`. */
+  authToken: string | null;
+  /** Origins allowed by CORS ("*" for any); none by default. */
+  corsOrigins: string[];
   logLevel: string;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -28,12 +44,21 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     host: env.HOST ?? '0.0.0.0',
-    port: intFrom(env, 'PORT', 7860, 0),
+    port: intFrom(env, 'PORT', 7860, 0, 65535),
     maxSessions: intFrom(env, 'MAX_SESSIONS', 10_000, 1),
-    sessionTtlMs: intFrom(env, 'SESSION_TTL_SECONDS', 3600, 1) * 1000,
     maxConcurrentEnvs: intFrom(env, 'MAX_CONCURRENT_ENVS', 1024, 1),
+    maxSessionsPerClient: intFrom(env, 'MAX_SESSIONS_PER_CLIENT', 2048, 1),
+    sessionTtlMs: intFrom(env, 'SESSION_TTL_SECONDS', 3600, 1) * 1000,
     bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024),
     wsMaxPayload: intFrom(env, 'WS_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024),
+    postmortemMaxChars: intFrom(env, 'POSTMORTEM_MAX_CHARS', 20_000, 1, 20_000),
+    headersTimeoutMs: intFrom(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
+    requestTimeoutMs: intFrom(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),
+    keepAliveTimeoutMs: intFrom(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 100),
+    wsIdleTimeoutMs: intFrom(env, 'WS_IDLE_TIMEOUT_MS', 600_000, 100),
+    wsPingIntervalMs: intFrom(env, 'WS_PING_INTERVAL_MS', 30_000, 100),
+    authToken: env.ENV_AUTH_TOKEN ? env.ENV_AUTH_TOKEN : null,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -23,9 +23,10 @@ import {
   type StepResult,
   type Task,
 } from '../domain/index.js';
+import type { ClientQuota } from './quota.js';
 import type { Session, SessionStore } from './sessions.js';
 
-export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch';
+export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota';
 
 export class EnvError extends Error {
   constructor(
@@ -46,9 +47,10 @@ export interface ResetRequest {
 }
 
 export interface Environments {
-  reset(sessionId: string, request: ResetRequest): { session: Session; observation: Observation };
-  step(sessionId: string, action: Action, expectedTask?: string): { session: Session; result: StepResult; grade: GradeReport };
-  state(sessionId: string, expectedTask?: string): State;
+  /** `client` (an address) owns a new session, and is the only one that may use it afterwards. */
+  reset(sessionId: string, request: ResetRequest, client?: string): { session: Session; observation: Observation };
+  step(sessionId: string, action: Action, expectedTask?: string, client?: string): { session: Session; result: StepResult; grade: GradeReport };
+  state(sessionId: string, expectedTask?: string, client?: string): State;
   observe(sessionId: string): { observation: Observation; done: boolean };
   /** Whether a session exists (without touching its idle timer semantics beyond a read). */
   has(sessionId: string): boolean;
@@ -95,17 +97,29 @@ function createTaskCache(limit: number) {
   };
 }
 
-export function createEnvironments(store: SessionStore, generatedCacheSize = 512): Environments {
-  const generated = createTaskCache(generatedCacheSize);
+export interface EnvironmentsOptions {
+  generatedCacheSize?: number;
+  /** Sessions a client address may own at once. */
+  quota?: ClientQuota;
+  onReset?: (session: Session) => void;
+  onStep?: (session: Session, result: StepResult) => void;
+}
+
+export function createEnvironments(store: SessionStore, options: EnvironmentsOptions = {}): Environments {
+  const generated = createTaskCache(options.generatedCacheSize ?? 512);
+  const { quota } = options;
   const taskOf = (session: Session): Task => {
     if (session.task_id === GENERATED_TASK_ID && session.episode.params) return generated(session.episode.params);
     checkTaskId(session.task_id);
     return findTask(session.task_id)!;
   };
 
-  const sessionOrThrow = (sessionId: string, expectedTask?: string): Session => {
+  const sessionOrThrow = (sessionId: string, expectedTask?: string, client?: string): Session => {
     const session = store.get(sessionId);
     if (!session) throw new EnvError('no_episode', 'no episode in this session: call reset first');
+    if (session.client !== undefined && client !== undefined && session.client !== client) {
+      throw new EnvError('forbidden', 'this session belongs to another client');
+    }
     if (expectedTask !== undefined && expectedTask !== session.task_id) {
       throw new EnvError('task_mismatch', `this session is playing ${session.task_id}, not ${expectedTask}; reset it to change task`, {
         session_task_id: session.task_id,
@@ -116,20 +130,30 @@ export function createEnvironments(store: SessionStore, generatedCacheSize = 512
 
   return {
     store,
-    reset(sessionId, request) {
+    reset(sessionId, request, client) {
+      const existing = store.get(sessionId);
+      if (existing?.client !== undefined && client !== undefined && existing.client !== client) {
+        throw new EnvError('forbidden', 'this session belongs to another client');
+      }
       const taskId = request.task_id ?? DEFAULT_TASK_ID;
       checkTaskId(taskId);
       const task = taskId === GENERATED_TASK_ID ? generated(generatedParamsOrThrow(request)) : findTask(taskId)!;
       const seed = typeof request.seed === 'number' ? request.seed : typeof request.seed === 'string' && /^\d+$/.test(request.seed) ? Number(request.seed) : null;
       const episode = resetEpisode(task, { seed, episode_id: request.episode_id ?? null });
-      const session: Session = { id: sessionId, task_id: task.scenario.id, episode };
+      const session: Session = { id: sessionId, task_id: task.scenario.id, episode, ...(client !== undefined ? { client } : {}) };
+      const acquired = !existing && client !== undefined && quota !== undefined;
+      if (acquired && !quota.acquire(client)) {
+        throw new EnvError('quota', `this client already holds ${quota.limit} sessions (MAX_SESSIONS_PER_CLIENT); reuse or let one expire`);
+      }
       if (!store.put(session)) {
+        if (acquired) quota.release(client);
         throw new EnvError('capacity', `server at capacity: ${store.size} live sessions; close one or wait for idle sessions to expire`);
       }
+      options.onReset?.(session);
       return { session, observation: observe(task, episode) };
     },
-    step(sessionId, action, expectedTask) {
-      const session = sessionOrThrow(sessionId, expectedTask);
+    step(sessionId, action, expectedTask, client) {
+      const session = sessionOrThrow(sessionId, expectedTask, client);
       const task = taskOf(session);
       const outcome = stepEpisode(task, session.episode, action);
       if (!outcome.ok) {
@@ -141,10 +165,11 @@ export function createEnvironments(store: SessionStore, generatedCacheSize = 512
       }
       const next: Session = { ...session, episode: outcome.episode };
       store.put(next);
+      if (!session.episode.done) options.onStep?.(next, outcome.result);
       return { session: next, result: outcome.result, grade: outcome.grade };
     },
-    state(sessionId, expectedTask) {
-      const session = sessionOrThrow(sessionId, expectedTask);
+    state(sessionId, expectedTask, client) {
+      const session = sessionOrThrow(sessionId, expectedTask, client);
       return episodeState(taskOf(session), session.episode);
     },
     observe(sessionId) {

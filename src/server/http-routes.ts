@@ -2,6 +2,7 @@
  * The HTTP API: the seed's routes and shapes, plus OpenEnv's request forms on the same paths,
  * recognised by their shape (see README "Two dialects on one path").
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, difficultiesList, familiesList, listTasks } from '../domain/index.js';
@@ -39,6 +40,8 @@ const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
   task_mismatch: 409,
   invalid_action: 422,
   capacity: 503,
+  forbidden: 403,
+  quota: 429,
 };
 
 export function toHttpError(error: EnvError): HttpError {
@@ -50,9 +53,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 export interface HttpRoutesOptions {
   envs: Environments;
+  /** Longest `details` text accepted. */
+  postmortemMaxChars: number;
 }
 
-export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptions): Promise<void> {
+export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChars }: HttpRoutesOptions): Promise<void> {
   // Sessionless requests use one default session per task id (the seed's behaviour); a request
   // that names no task goes to the task most recently reset without a session id.
   let currentDefaultTask = DEFAULT_TASK_ID;
@@ -104,6 +109,16 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
     difficulties: difficultiesList(),
   }));
 
+  // A session id made by the server: 128 random bits, owned by the caller.
+  app.post('/session', async (req: FastifyRequest) => {
+    const query = parseQuery(req);
+    const sessionId = randomBytes(16).toString('base64url');
+    const { task_id, seed, episode_id, difficulty, family, split } = query;
+    const request = stripUndefined({ task_id, seed, episode_id, difficulty, family, split });
+    const { observation } = run(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID), request, req.ip));
+    return { session_id: sessionId, observation };
+  });
+
   app.post('/reset', async (req: FastifyRequest, reply: FastifyReply) => {
     const query = parseQuery(req);
     const sessionId = sessionIdOf(req, query);
@@ -121,7 +136,7 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = { ...stripUndefined({ task_id, seed, episode_id, difficulty, family, split }), ...stripUndefined(options) };
     const taskId = request.task_id ?? DEFAULT_TASK_ID;
-    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId), { ...request, task_id: taskId }));
+    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
     if (!sessionId) currentDefaultTask = session.task_id;
     if (sessionId) reply.header('x-session-id', sessionId);
     return openenv ? { observation, reward: null, done: false } : observation;
@@ -144,10 +159,15 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
       actionInput = envelope.data.action;
     }
     const action = ActionSchema.safeParse(actionInput);
+    if (action.success && (action.data.details?.length ?? 0) > postmortemMaxChars) {
+      throw new HttpError(422, 'VALIDATION_ERROR', `invalid action details: at most ${postmortemMaxChars} characters (POSTMORTEM_MAX_CHARS), got ${action.data.details!.length}`, {
+        detail: [{ type: 'too_big', loc: ['body', ...(openenv ? ['action'] : []), 'details'], msg: `at most ${postmortemMaxChars} characters` }],
+      });
+    }
     if (!action.success) throw validationError(action.error, openenv ? ['body', 'action'] : ['body'], 'action');
     const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
-    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined));
+    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     if (sessionId) reply.header('x-session-id', sessionId);
     return openenv ? { observation: result.observation, reward: result.reward.value, done: result.done } : result;
   });
@@ -157,7 +177,7 @@ export async function httpRoutes(app: FastifyInstance, { envs }: HttpRoutesOptio
     const sessionId = sessionIdOf(req, query);
     const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
-    const state = run(() => envs.state(key, sessionId ? query.task_id : undefined));
+    const state = run(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     return sessionId ? { ...state, session_id: sessionId } : state;
   });
 }

@@ -30,6 +30,6 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions }: Mc
     } catch (error) {
       return rpcError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(error as Error).message}`);
     }
-    return handleRpc({ envs, sessions }, message);
+    return handleRpc({ envs, sessions, client: req.ip }, message);
   });
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, SPLITS, type Action, type Observation } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
 import { issuesToDetail } from './errors.js';
-import { capacityMessage, envKey, type ProtocolSessions } from './protocol-sessions.js';
+import { envKey, type ProtocolSessions } from './protocol-sessions.js';
 
 export const JSONRPC = {
   PARSE_ERROR: -32700,
@@ -195,6 +195,8 @@ export interface RpcContext {
   sessions: ProtocolSessions;
   /** The session a WebSocket connection owns: calls without a session_id use it. */
   bound?: string;
+  /** The caller's address, for the per-client quota. */
+  client?: string;
 }
 
 /** Handles one parsed JSON-RPC message. */
@@ -244,13 +246,11 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
         }
       }
       case 'openenv/session/create': {
-        const sid = sessions.open('mcp-http');
-        if (!sid) {
-          return rpcError(id, JSONRPC.SERVER_ERROR, capacityMessage(sessions.active, sessions.max), {
-            active_sessions: sessions.active,
-            max_sessions: sessions.max,
-          });
+        const opened = sessions.open('mcp-http', ctx.client);
+        if (!opened.ok) {
+          return rpcError(id, JSONRPC.SERVER_ERROR, opened.message, opened.reason === 'capacity' ? { active_sessions: sessions.active, max_sessions: sessions.max } : { reason: 'quota' });
         }
+        const sid = opened.id;
         try {
           const { session_id: _ignored, ...options } = params;
           envs.reset(envKey(sid), options);

@@ -8,6 +8,8 @@ export interface Session {
   id: string;
   task_id: string;
   episode: Episode;
+  /** The client address that created it, for per-client quotas (absent for shared default sessions). */
+  client?: string;
 }
 
 export interface SessionStore {
@@ -27,6 +29,8 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Sweep idle sessions on a timer (off in tests that drive `now`). */
   autoSweep?: boolean;
+  /** Called once for every session that leaves the store (deleted, expired or replaced by another record). */
+  onRemove?: (session: Session) => void;
 }
 
 export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
@@ -44,6 +48,7 @@ export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
       if (!entry) return undefined;
       if (expired(entry.lastActive)) {
         entries.delete(id);
+        opts.onRemove?.(entry.session);
         return undefined;
       }
       entry.lastActive = now();
@@ -56,10 +61,15 @@ export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
         if (entries.size >= opts.maxSessions) return false;
       }
       entries.set(session.id, { session, lastActive: now() });
+      if (existing && existing.session.client !== session.client) opts.onRemove?.(existing.session);
       return true;
     },
     delete(id) {
-      return entries.delete(id);
+      const entry = entries.get(id);
+      if (!entry) return false;
+      entries.delete(id);
+      opts.onRemove?.(entry.session);
+      return true;
     },
     get size() {
       return entries.size;
@@ -69,6 +79,7 @@ export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
       for (const [id, entry] of entries) {
         if (expired(entry.lastActive)) {
           entries.delete(id);
+          opts.onRemove?.(entry.session);
           dropped++;
         }
       }

@@ -2,7 +2,7 @@
  * WebSocket /ws: OpenEnv's stateful session protocol, one episode per connection, one reply
  * per request in order. Also WebSocket /mcp: raw JSON-RPC, one session per connection.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -10,7 +10,8 @@ import { ActionSchema, ResetOptionsSchema } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
 import { issuesToDetail, type ErrorDetail } from './errors.js';
 import { JSONRPC, callTool, handleRpc, listTools, rpcError } from './mcp.js';
-import { capacityMessage, envKey, type ProtocolSessions } from './protocol-sessions.js';
+import type { Metrics } from './metrics.js';
+import { envKey, type ProtocolSessions } from './protocol-sessions.js';
 
 const Data = z.record(z.string(), z.unknown());
 const ENVELOPES = {
@@ -63,25 +64,60 @@ function fromEnvError(error: EnvError): WsError {
 export interface WsRoutesOptions {
   envs: Environments;
   sessions: ProtocolSessions;
-  maxPayload: number;
+  metrics: Metrics;
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  postmortemMaxChars: number;
+}
+
+/**
+ * Keeps a connection honest: a ping every interval (no pong by the next one means the peer is
+ * gone, so the socket is terminated), and a close after `idleMs` without a message.
+ */
+function keepAlive(socket: WebSocket, pingMs: number, idleMs: number): { activity(): void } {
+  let alive = true;
+  socket.on('pong', () => (alive = true));
+  const ping = setInterval(() => {
+    if (!alive) {
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, pingMs);
+  let idle = setTimeout(() => socket.close(1000, 'idle timeout'), idleMs);
+  socket.on('close', () => {
+    clearInterval(ping);
+    clearTimeout(idle);
+  });
+  return {
+    activity() {
+      clearTimeout(idle);
+      idle = setTimeout(() => socket.close(1000, 'idle timeout'), idleMs);
+    },
+  };
 }
 
 const send = (socket: WebSocket, frame: unknown) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 };
 
-export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoutesOptions): Promise<void> {
-  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
-    const id = sessions.open('ws');
-    if (!id) {
+export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars }: WsRoutesOptions): Promise<void> {
+  app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
+    const opened = sessions.open('ws', req.ip);
+    if (!opened.ok) {
+      const code = opened.reason === 'capacity' ? 'CAPACITY_REACHED' : 'SESSION_ERROR';
+      metrics.errors.inc({ transport: 'ws', code });
       send(socket, {
         type: 'error',
-        data: { message: capacityMessage(sessions.active, sessions.max), code: 'CAPACITY_REACHED', active_sessions: sessions.active, max_sessions: sessions.max },
+        data: opened.reason === 'capacity' ? { message: opened.message, code, active_sessions: sessions.active, max_sessions: sessions.max } : { message: opened.message, code },
       });
       socket.close(1000);
       return;
     }
+    const id = opened.id;
     const key = envKey(id);
+    const liveness = keepAlive(socket, pingIntervalMs, idleTimeoutMs);
     let released = false;
     const release = () => {
       if (released) return;
@@ -111,7 +147,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoute
           return { type: 'state', data: envs.has(key) ? envs.state(key) : { episode_id: null, step_count: 0 } };
         case 'mcp':
           sessions.touch(id);
-          return { type: 'mcp', data: handleRpc({ envs, sessions, bound: id }, data) };
+          return { type: 'mcp', data: handleRpc({ envs, sessions, bound: id, client: req.ip }, data) };
         case 'close':
           return undefined;
       }
@@ -137,12 +173,16 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoute
       }
       const action = ActionSchema.safeParse(data);
       if (!action.success) throw invalid(issuesToDetail(action.error, []));
+      if ((action.data.details?.length ?? 0) > postmortemMaxChars) throw invalid([{ type: 'too_big', loc: ['details'], msg: `at most ${postmortemMaxChars} characters (POSTMORTEM_MAX_CHARS)` }]);
       if (!envs.has(key)) throw new WsError('EXECUTION_ERROR', 'no episode in this session: send {"type":"reset"} first');
       const { result } = envs.step(key, action.data);
       return { observation: result.observation, reward: result.reward.value, done: result.done };
     };
 
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      liveness.activity();
+      const started = process.hrtime.bigint();
+      let type = 'invalid';
       try {
         if (isBinary) throw new WsError('SESSION_ERROR', 'binary frames are not supported; send JSON text frames');
         let message: unknown;
@@ -154,10 +194,11 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoute
         if (typeof message !== 'object' || message === null || Array.isArray(message)) {
           throw new WsError('SESSION_ERROR', `a message must be a JSON object with a "type", got ${Array.isArray(message) ? 'an array' : typeof message}`);
         }
-        const type = (message as { type?: unknown }).type;
-        if (typeof type !== 'string' || !(type in ENVELOPES)) {
-          throw new WsError('UNKNOWN_TYPE', `Unknown message type: ${typeof type === 'string' ? type : ''}; expected one of reset, step, state, mcp, close`);
+        const given = (message as { type?: unknown }).type;
+        if (typeof given !== 'string' || !Object.hasOwn(ENVELOPES, given)) {
+          throw new WsError('UNKNOWN_TYPE', `Unknown message type: ${typeof given === 'string' ? given.slice(0, 100) : ''}; expected one of reset, step, state, mcp, close`);
         }
+        type = given;
         const reply = handle(type as MessageType, message as Record<string, unknown>);
         if (type === 'close') {
           release();
@@ -168,37 +209,49 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions }: WsRoute
       } catch (error) {
         const wsError =
           error instanceof WsError ? error : error instanceof EnvError ? fromEnvError(error) : new WsError('EXECUTION_ERROR', error instanceof Error ? error.message : 'execution error');
+        metrics.errors.inc({ transport: 'ws', code: wsError.code });
         send(socket, { type: 'error', data: { message: wsError.message, code: wsError.code, ...wsError.extra } });
         if (wsError.code === 'SESSION_ERROR' || wsError.code === 'CAPACITY_REACHED' || wsError.code === 'FACTORY_ERROR') {
           release();
           socket.close(1000);
         }
+      } finally {
+        metrics.wsDuration.observe({ endpoint: '/ws', type }, Number(process.hrtime.bigint() - started) / 1e9);
       }
     });
   });
 
-  app.get('/mcp', { websocket: true }, (socket: WebSocket) => {
-    const id = sessions.open('mcp-ws');
-    if (!id) {
-      send(socket, rpcError(null, JSONRPC.SERVER_ERROR, capacityMessage(sessions.active, sessions.max), { active_sessions: sessions.active, max_sessions: sessions.max }));
+  app.get('/mcp', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
+    const opened = sessions.open('mcp-ws', req.ip);
+    if (!opened.ok) {
+      metrics.errors.inc({ transport: 'mcp-ws', code: opened.reason === 'capacity' ? 'CAPACITY_REACHED' : 'QUOTA' });
+      send(socket, rpcError(null, JSONRPC.SERVER_ERROR, opened.message, opened.reason === 'capacity' ? { active_sessions: sessions.active, max_sessions: sessions.max } : { reason: 'quota' }));
       socket.close(1000);
       return;
     }
+    const id = opened.id;
+    const liveness = keepAlive(socket, pingIntervalMs, idleTimeoutMs);
     const release = () => {
       if (sessions.close(id)) envs.close(envKey(id));
     };
     socket.on('close', release);
     socket.on('error', release);
     socket.on('message', (raw: Buffer) => {
+      liveness.activity();
+      const started = process.hrtime.bigint();
       let message: unknown;
       try {
         message = JSON.parse(raw.toString('utf8'));
       } catch (error) {
+        metrics.errors.inc({ transport: 'mcp-ws', code: 'PARSE_ERROR' });
         send(socket, rpcError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(error as Error).message}`));
         return;
       }
       sessions.touch(id);
-      send(socket, handleRpc({ envs, sessions, bound: id }, message));
+      const reply = handleRpc({ envs, sessions, bound: id, client: req.ip }, message);
+      if ('error' in reply) metrics.errors.inc({ transport: 'mcp-ws', code: String(reply.error.code) });
+      send(socket, reply);
+      metrics.wsDuration.observe({ endpoint: '/mcp', type: 'rpc' }, Number(process.hrtime.bigint() - started) / 1e9);
     });
   });
 }

@@ -1,0 +1,35 @@
+/** Optional bearer-token access control, compared in constant time. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Compares two secrets without leaking, through timing, how much of them matched (or their lengths). */
+export function safeEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The token a request carries: the Authorization header, or `access_token` on a WebSocket upgrade (browsers cannot set headers there). */
+export function tokenOf(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
+  if (req.headers.upgrade?.toLowerCase() === 'websocket') {
+    const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+    if (typeof q === 'string') return q;
+  }
+  return null;
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, { token }: { token: string }) => {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/health' || req.url.startsWith('/health?')) return;
+    const given = tokenOf(req);
+    if (given !== null && safeEqual(given, token)) return;
+    reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ detail: 'Unauthorized', code: 'UNAUTHORIZED', message: given === null ? 'this server needs "Authorization: Bearer <token>"' : 'the bearer token is not valid' });
+    return reply;
+  });
+});
