@@ -221,41 +221,52 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
 
   const minutes = minutesFor(task, action);
   const effect = effectOf(task, episode, action, minutes);
-  let ep: Episode = {
-    ...effect.episode,
-    step: episode.step + 1,
+  const e = effect.episode;
+  // One fresh record per step, filled in below before anyone else sees it.
+  const ep: Episode = {
+    task_id: e.task_id,
+    params: e.params,
+    episode_id: e.episode_id,
+    seed: e.seed,
     minutes: episode.minutes + minutes,
-    budget_burned: task.scenario.generated ? round(episode.budget_burned + budgetBurn(task, effect.episode, episode.minutes, minutes), 2) : 0,
-    noop_streak: action.action_type === 'no_op' ? effect.episode.noop_streak : 0,
+    budget_burned: task.scenario.generated ? round(episode.budget_burned + budgetBurn(task, e, episode.minutes, minutes), 2) : 0,
+    step: episode.step + 1,
+    done: false,
+    outcome: 'in_progress',
+    investigated: e.investigated,
+    escalations: e.escalations,
+    fixes: e.fixes,
+    postmortems: e.postmortems,
+    noop_streak: action.action_type === 'no_op' ? e.noop_streak : 0,
+    cumulative_reward: episode.cumulative_reward,
+    message: effect.message,
+    history: episode.history,
   };
   let value = effect.reward;
-  const reasons = [effect.reason];
-  let message = effect.message;
+  let reason = effect.reason;
 
   let g = grade(task, ep);
   if (g.settled) {
-    ep = { ...ep, done: true, outcome: 'completed' };
+    ep.done = true;
+    ep.outcome = 'completed';
     if (g.success) {
       value += REWARDS.completionBonus;
-      reasons.push('task complete');
+      reason += '; task complete';
     }
-    message += ' Episode over: every rubric item is settled.';
+    ep.message += ' Episode over: every rubric item is settled.';
   } else if (ep.step >= task.scenario.max_steps) {
-    ep = { ...ep, done: true, outcome: 'max_steps' };
+    ep.done = true;
+    ep.outcome = 'max_steps';
     value += REWARDS.maxStepsExceeded;
-    reasons.push('max steps exceeded');
-    message += ' Episode over: max steps reached.';
+    reason += '; max steps exceeded';
+    ep.message += ' Episode over: max steps reached.';
   }
   if (ep.done) g = grade(task, ep); // reveal the explanations now that it is over
 
-  const reward: Reward = { value: round(value), reason: reasons.join('; ') };
-  const { metadata: _ignored, ...recorded } = action;
-  ep = {
-    ...ep,
-    message,
-    cumulative_reward: round(ep.cumulative_reward + reward.value),
-    history: [...ep.history, { step: ep.step, action: { ...recorded, details: recorded.details ?? null }, reward: reward.value, reason: reward.reason }],
-  };
+  const reward: Reward = { value: round(value), reason };
+  ep.cumulative_reward = round(ep.cumulative_reward + reward.value);
+  const recorded = { action_type: action.action_type, target: action.target, details: action.details ?? null };
+  ep.history = episode.history.concat({ step: ep.step, action: recorded, reward: reward.value, reason: reward.reason });
   return { ok: true, episode: ep, grade: g, result: stepResult(task, ep, reward, g) };
 }
 
@@ -308,9 +319,23 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   };
 }
 
-function observeSeed(task: Task, ep: Episode): Observation {
-  const s = task.scenario;
+interface SeedView {
+  logs: Record<string, string[]>;
+  metrics: Record<string, Record<string, number>>;
+  investigated: string[];
+  alerts: string[];
+}
+
+/**
+ * A seed task's observation depends only on which services were investigated (in order) and
+ * whether the fix is in, so those parts are built once per combination and shared.
+ */
+function seedView(task: Task, ep: Episode): SeedView {
   const fixed = isFixed(task, ep);
+  let key = fixed ? 'F' : 'U';
+  for (const i of ep.investigated) key += `|${i.service}`;
+  const cached = task.memo.views.get(key) as SeedView | undefined;
+  if (cached) return cached;
   const overview = fixed ? task.recoveredOverview : task.overview;
   const logs: Record<string, string[]> = {};
   const metrics: Record<string, Record<string, number>> = {};
@@ -320,18 +345,26 @@ function observeSeed(task: Task, ep: Episode): Observation {
     logs[service] = spec.logs;
     metrics[service] = { ...overview[service], ...spec.detail };
   }
+  const view: SeedView = { logs, metrics, investigated: ep.investigated.map((i) => i.service), alerts: fixed ? task.scenario.resolved_alerts : task.scenario.alerts };
+  if (task.memo.views.size < 4096) task.memo.views.set(key, view);
+  return view;
+}
+
+function observeSeed(task: Task, ep: Episode): Observation {
+  const s = task.scenario;
+  const view = seedView(task, ep);
   return {
     step: ep.step,
-    alerts: fixed ? s.resolved_alerts : s.alerts,
-    logs,
-    metrics,
+    alerts: view.alerts,
+    logs: view.logs,
+    metrics: view.metrics,
     available_actions: task.availableActions as string[],
     message: ep.message,
     task_id: s.id,
     task_description: s.description,
     max_steps: s.max_steps,
     services: task.serviceInfo as Observation['services'],
-    investigated: ep.investigated.map((i) => i.service),
+    investigated: view.investigated,
   };
 }
 

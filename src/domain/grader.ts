@@ -47,6 +47,7 @@ interface Statement {
 
 /** Every root-cause statement the agent made, in order (escalation and fix details, postmortems). */
 function statements(task: Task, episode: Episode): Statement[] {
+  if (episode.escalations.length + episode.fixes.length + episode.postmortems.length === 0) return [];
   const services = [...task.serviceByName.keys()];
   const texts = [
     ...episode.escalations.map((e) => ({ step: e.step, source: `escalation to ${e.team}`, text: e.details })),
@@ -58,7 +59,7 @@ function statements(task: Task, episode: Episode): Statement[] {
     .map((t) => ({
       step: t.step,
       source: t.source,
-      claims: t.source === 'postmortem' ? assessPostmortem(task, t.text).claimed_root_causes : claimedRootCauses(t.text, services),
+      claims: t.source === 'postmortem' ? assessPostmortemCached(task, t.text).claimed_root_causes : claimedRootCauses(t.text, services),
     }))
     .filter((s) => s.claims.length > 0);
 }
@@ -72,10 +73,9 @@ function gradeItem(
 ): ItemOutcome {
   const truth = task.scenario.truth;
   const rootSeen = investigationOf(episode, truth.root_cause);
-  const base = { id: item.id, description: item.description, weight: item.weight };
   const hidden = (text: string) => (reveal ? text : '');
   const result = (earned: number, met: boolean, why: string, settled: boolean): ItemOutcome => ({
-    result: { ...base, earned: round(earned), met, why },
+    result: { id: item.id, description: item.description, weight: item.weight, earned: round(earned), met, why },
     settled,
   });
 
@@ -137,6 +137,18 @@ function gradeItem(
   }
 }
 
+/** Assessing a postmortem is pure and comparatively costly; episodes re-grade after every step. */
+function assessPostmortemCached(task: Task, text: string): PostmortemAssessment {
+  const cache = task.memo.postmortems;
+  let a = cache.get(text) as PostmortemAssessment | undefined;
+  if (!a) {
+    a = assessPostmortem(task, text);
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    cache.set(text, a);
+  }
+  return a;
+}
+
 export function grade(task: Task, episode: Episode): GradeReport {
   return task.scenario.generated ? gradeGenerated(task, episode) : gradeRubric(task, episode);
 }
@@ -155,7 +167,7 @@ function gradeRubric(task: Task, episode: Episode): GradeReport {
   const truth = task.scenario.truth;
   const reveal = episode.done;
   const firstPostmortem = episode.postmortems[0];
-  const postmortem = firstPostmortem ? assessPostmortem(task, firstPostmortem.text) : null;
+  const postmortem = firstPostmortem ? assessPostmortemCached(task, firstPostmortem.text) : null;
   const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal));
 
   const penalties = [

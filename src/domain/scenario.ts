@@ -127,6 +127,11 @@ export interface Task {
   evidence: ReadonlyMap<string, { service: string }>;
   /** Generated incidents: the evidence id of each service's detailed metrics reading. */
   metricEvidence: ReadonlyMap<string, string>;
+  /**
+   * Memoised pure derivations (bounded): observation parts by what has been investigated, and
+   * postmortem assessments by text. Same inputs, same outputs; never part of any state.
+   */
+  memo: { views: Map<string, unknown>; postmortems: Map<string, unknown> };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -169,6 +174,7 @@ export function compileScenario(scenario: Scenario): Task {
     rightFixes: new Set(faults.map((f) => f.fix)),
     evidence,
     metricEvidence,
+    memo: { views: new Map(), postmortems: new Map() },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),

@@ -52,6 +52,7 @@ export function buildApp(config: ServerConfig): App {
     bodyLimit: config.bodyLimit,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',
+    trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     // Slow clients (slow-loris) are cut off: headers and whole requests have deadlines.
     serverFactory: (handler) => {
@@ -75,6 +76,7 @@ export function buildApp(config: ServerConfig): App {
   const metrics = createMetrics({ httpSessions: () => Math.max(0, store.size - sessions.active), protocolSessions: () => sessions.countByKind() });
   const envs = createEnvironments(store, {
     quota,
+    generatedCacheSize: config.generatedCacheSize,
     onReset: (s) => metrics.resets.inc({ task: s.task_id }),
     onStep: (s, result) => {
       metrics.steps.inc({ task: s.task_id });
@@ -153,7 +155,11 @@ export function buildApp(config: ServerConfig): App {
   app.register(metaRoutes);
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(mcpHttpRoutes, { envs, sessions });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_req, reply) => {
+    // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.
+    if (config.gcBeforeMetrics) (globalThis as { gc?: () => void }).gc?.();
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.addHook('onClose', async () => {
     clearInterval(reaper);
     store.close();

@@ -29,6 +29,12 @@ export interface ServerConfig {
   /** Origins allowed by CORS ("*" for any); none by default. */
   corsOrigins: string[];
   logLevel: string;
+  /** Compiled generated incidents kept in memory (they are pure functions of their parameters). */
+  generatedCacheSize: number;
+  /** Diagnostics: run a full GC before answering /metrics (needs node --expose-gc). */
+  gcBeforeMetrics: boolean;
+  /** Trust X-Forwarded-For from a proxy in front (for per-client quotas and ownership). */
+  trustProxy: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -60,6 +66,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     authToken: env.ENV_AUTH_TOKEN ? env.ENV_AUTH_TOKEN : null,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
+    generatedCacheSize: intFrom(env, 'GENERATED_CACHE_SIZE', 128, 1),
+    gcBeforeMetrics: env.GC_BEFORE_METRICS === '1',
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   };
 }
 

@@ -2,7 +2,7 @@
  * WebSocket /ws: OpenEnv's stateful session protocol, one episode per connection, one reply
  * per request in order. Also WebSocket /mcp: raw JSON-RPC, one session per connection.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -98,12 +98,17 @@ function keepAlive(socket: WebSocket, pingMs: number, idleMs: number): { activit
   };
 }
 
+/** What a plain HTTP request to a WebSocket endpoint gets: 426 and a hint. */
+const upgradeRequired = (message: string) => async (_req: FastifyRequest, reply: FastifyReply) =>
+  reply.code(426).header('upgrade', 'websocket').send({ detail: message, code: 'UPGRADE_REQUIRED', message });
+
 const send = (socket: WebSocket, frame: unknown) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 };
 
 export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars }: WsRoutesOptions): Promise<void> {
-  app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
+  /** WebSocket /ws: one OpenEnv session per connection. */
+  const sessionSocket = (socket: WebSocket, req: FastifyRequest) => {
     const opened = sessions.open('ws', req.ip);
     if (!opened.ok) {
       const code = opened.reason === 'capacity' ? 'CAPACITY_REACHED' : 'SESSION_ERROR';
@@ -219,9 +224,11 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
         metrics.wsDuration.observe({ endpoint: '/ws', type }, Number(process.hrtime.bigint() - started) / 1e9);
       }
     });
-  });
+  };
+  app.route({ method: 'GET', url: '/ws', handler: upgradeRequired('/ws is the OpenEnv WebSocket session endpoint: connect with a WebSocket client'), wsHandler: sessionSocket });
 
-  app.get('/mcp', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
+  /** WebSocket /mcp: raw JSON-RPC, one session per connection. */
+  const mcpSocket = (socket: WebSocket, req: FastifyRequest) => {
     const opened = sessions.open('mcp-ws', req.ip);
     if (!opened.ok) {
       metrics.errors.inc({ transport: 'mcp-ws', code: opened.reason === 'capacity' ? 'CAPACITY_REACHED' : 'QUOTA' });
@@ -253,5 +260,6 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       send(socket, reply);
       metrics.wsDuration.observe({ endpoint: '/mcp', type: 'rpc' }, Number(process.hrtime.bigint() - started) / 1e9);
     });
-  });
+  };
+  app.route({ method: 'GET', url: '/mcp', handler: upgradeRequired('GET /mcp is MCP over WebSocket; for HTTP, POST JSON-RPC to /mcp'), wsHandler: mcpSocket });
 }
