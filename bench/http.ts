@@ -2,9 +2,8 @@
  * HTTP step throughput and latency with autocannon, against the real server and against the
  * raw node:http ceiling answering a body of the same size, measured the same way in the same run.
  */
-import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { freePort, startServerProcess } from './server-process.js';
+import { freePort, spawnPinned, startServerProcess } from './server-process.js';
 
 export interface HttpRun {
   target: 'server' | 'ceiling';
@@ -17,11 +16,19 @@ export interface HttpRun {
   non2xx: number;
 }
 
+let connectionSeq = 0;
+
 /** Each connection plays its own session: one reset, then steps that keep the episode going. */
-function requests(task: string, actions: object[]) {
+function requests(task: string, actions: object[], sessions: boolean) {
+  // autocannon keeps one context per connection: it carries that connection's session id.
+  const withSession = (path: string) => (req: { path?: string }, ctx: { sid?: string }) => {
+    if (!sessions) return { ...req, path };
+    ctx.sid ??= `bench-${process.pid}-${connectionSeq++}`;
+    return { ...req, path: `${path}${path.includes('?') ? '&' : '?'}session_id=${ctx.sid}` };
+  };
   return [
-    { method: 'POST' as const, path: `/reset?task_id=${task}`, headers: { 'content-type': 'application/json' }, body: '' },
-    ...actions.map((a) => ({ method: 'POST' as const, path: '/step', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) })),
+    { method: 'POST' as const, path: `/reset?task_id=${task}`, headers: { 'content-type': 'application/json' }, body: '', setupRequest: withSession(`/reset?task_id=${task}`) },
+    ...actions.map((a) => ({ method: 'POST' as const, path: '/step', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a), setupRequest: withSession('/step') })),
   ];
 }
 
@@ -41,7 +48,6 @@ export const STEP_ACTIONS = [
 ];
 
 function cannon(url: string, connections: number, seconds: number, sessionIds: boolean): Promise<autocannon.Result> {
-  let n = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -49,9 +55,7 @@ function cannon(url: string, connections: number, seconds: number, sessionIds: b
         connections,
         duration: seconds,
         pipelining: 1,
-        requests: requests('task_hard', STEP_ACTIONS),
-        // A session per connection, so no two connections share an episode.
-        setupClient: sessionIds ? (client) => client.setHeaders({ 'content-type': 'application/json', 'x-session-id': `bench-${process.pid}-${n++}` }) : undefined,
+        requests: requests('task_hard', STEP_ACTIONS, sessionIds) as autocannon.Request[],
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
@@ -84,7 +88,7 @@ export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
 
   const port = await freePort();
   const ceilingEntry = new URL('./raw-server.js', import.meta.url).pathname;
-  const raw = spawn(process.execPath, import.meta.url.endsWith('.ts') ? ['--import', 'tsx', 'bench/raw-server.ts'] : [ceilingEntry], {
+  const raw = spawnPinned(process.execPath, import.meta.url.endsWith('.ts') ? ['--import', 'tsx', 'bench/raw-server.ts'] : [ceilingEntry], {
     env: { ...process.env, PORT: String(port), BODY_BYTES: String(bodyBytes) },
     stdio: 'inherit',
   });

@@ -7,7 +7,7 @@ import { startServerProcess } from './server-process.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const agents = Number(process.argv[3] ?? 64);
-const server = await startServerProcess({ MAX_SESSIONS_PER_CLIENT: '1000000' }, ['--cpu-prof', '--cpu-prof-dir=/tmp/server-prof']);
+const server = await startServerProcess({ MAX_SESSIONS_PER_CLIENT: '1000000' }, process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/server-prof'] : []);
 const until = Date.now() + seconds * 1000;
 let steps = 0;
 await Promise.all(

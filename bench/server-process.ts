@@ -1,5 +1,5 @@
 /** Starts the real server as a child process on a free loopback port, for load tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface ServerProcess {
@@ -7,6 +7,25 @@ export interface ServerProcess {
   child: ChildProcess;
   stop(): Promise<number | null>;
   metrics(): Promise<Record<string, number>>;
+}
+
+/**
+ * Spawns a process, pinned to the CPU in BENCH_SERVER_CPU when `taskset` is available, so a
+ * server and its load generator do not fight over one core (the load generator pins itself).
+ */
+export function spawnPinned(cmd: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  const cpu = process.env.BENCH_SERVER_CPU;
+  if (cpu !== undefined && hasTaskset()) return spawn('taskset', ['-c', cpu, cmd, ...args], options);
+  return spawn(cmd, args, options);
+}
+
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const freePort = () =>
@@ -35,7 +54,7 @@ export async function startServerProcess(env: Record<string, string> = {}, nodeA
   const entry = new URL('../src/server/main.js', import.meta.url);
   const compiled = !import.meta.url.endsWith('.ts');
   const args = compiled ? [...nodeArgs, entry.pathname] : [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'];
-  const child = spawn(process.execPath, args, {
+  const child = spawnPinned(process.execPath, args, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

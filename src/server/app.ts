@@ -18,6 +18,9 @@ import { createClientQuota } from './quota.js';
 import { createMemoryStore } from './sessions.js';
 import { wsRoutes } from './ws-routes.js';
 
+/** Paths that serve pages to browsers, and so get security headers. */
+const HTML_PREFIXES = ['/docs', '/web'];
+
 export interface App {
   app: FastifyInstance;
   envs: Environments;
@@ -57,7 +60,7 @@ export function buildApp(config: ServerConfig): App {
     // Slow clients (slow-loris) are cut off: headers and whole requests have deadlines.
     serverFactory: (handler) => {
       const server = createServer(
-        { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+        { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs), noDelay: true, keepAlive: true },
         handler,
       );
       server.keepAliveTimeout = config.keepAliveTimeoutMs;
@@ -70,6 +73,7 @@ export function buildApp(config: ServerConfig): App {
     ttlMs: config.sessionTtlMs,
     onRemove: (s) => {
       if (s.client !== undefined) quota.release(s.client);
+      envs.forget(s.id);
     },
   });
   const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.sessionTtlMs, quota);
@@ -112,18 +116,23 @@ export function buildApp(config: ServerConfig): App {
     return reply.status(404).send({ detail: 'Not Found', code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}` });
   });
 
-  // Request ids travel back to the client; latency is measured per route.
-  const started = new WeakMap<object, bigint>();
-  app.addHook('onRequest', async (req, reply) => {
-    started.set(req, process.hrtime.bigint());
+  // Request ids travel back to the client; latency is measured per route (Fastify times each reply).
+  const latency = new Map<string, { observe(v: number): void }>();
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
-    const t0 = started.get(req);
-    if (t0 === undefined) return;
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, Number(process.hrtime.bigint() - t0) / 1e9);
+    const key = `${req.method} ${route} ${reply.statusCode}`;
+    let series = latency.get(key);
+    if (!series) {
+      series = metrics.httpDuration.labels(req.method, route, String(reply.statusCode));
+      latency.set(key, series);
+    }
+    series.observe(reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) req.log.info({ reqId: req.id, method: req.method, route, status: reply.statusCode }, 'request rejected');
+    done();
   });
 
   // Idle HTTP MCP sessions give their capacity slot back.
@@ -145,10 +154,17 @@ export function buildApp(config: ServerConfig): App {
     },
   });
   if (config.authToken) app.register(authPlugin, { token: config.authToken });
+  // Security headers where a browser renders pages (the API explorer and the console); the JSON
+  // API is spared the per-request cost.
   app.register(helmet, {
-    // The API explorer and the console load only their own scripts and styles.
+    global: false,
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!HTML_PREFIXES.some((p) => req.url.startsWith(p))) return done();
+    reply.helmet();
+    done();
   });
   if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });

@@ -55,6 +55,8 @@ export interface Environments {
   /** Whether a session exists (without touching its idle timer semantics beyond a read). */
   has(sessionId: string): boolean;
   close(sessionId: string): boolean;
+  /** Drops what is kept beside a session that left the store (its compiled generated task). */
+  forget(sessionId: string): void;
   readonly store: SessionStore;
 }
 
@@ -106,10 +108,20 @@ export interface EnvironmentsOptions {
 }
 
 export function createEnvironments(store: SessionStore, options: EnvironmentsOptions = {}): Environments {
-  const generated = createTaskCache(options.generatedCacheSize ?? 512);
+  const generated = createTaskCache(options.generatedCacheSize ?? 128);
   const { quota } = options;
+  // Each live generated session keeps its compiled task beside it (the session record itself
+  // stays plain JSON; the task is re-derived from its parameters when missing).
+  const liveTasks = new Map<string, Task>();
   const taskOf = (session: Session): Task => {
-    if (session.task_id === GENERATED_TASK_ID && session.episode.params) return generated(session.episode.params);
+    if (session.task_id === GENERATED_TASK_ID && session.episode.params) {
+      let task = liveTasks.get(session.id);
+      if (!task) {
+        task = generated(session.episode.params);
+        liveTasks.set(session.id, task);
+      }
+      return task;
+    }
     checkTaskId(session.task_id);
     return findTask(session.task_id)!;
   };
@@ -149,6 +161,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
         if (acquired) quota.release(client);
         throw new EnvError('capacity', `server at capacity: ${store.size} live sessions; close one or wait for idle sessions to expire`);
       }
+      if (task.scenario.generated) liveTasks.set(sessionId, task);
+      else liveTasks.delete(sessionId);
       options.onReset?.(session);
       return { session, observation: observe(task, episode) };
     },
@@ -180,7 +194,11 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       return store.get(sessionId) !== undefined;
     },
     close(sessionId) {
+      liveTasks.delete(sessionId);
       return store.delete(sessionId);
+    },
+    forget(sessionId) {
+      liveTasks.delete(sessionId);
     },
   };
 }

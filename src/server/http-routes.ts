@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, difficultiesList, familiesList, listTasks } from '../domain/index.js';
 import { EnvError, checkTaskId, type Environments } from './environments.js';
 import { HttpError, validationError } from './errors.js';
+import { openEnvResultJson, stepResultJson } from './serialize.js';
 
 export const ENV_NAME = 'incident-response-openenv';
 export const ENV_VERSION = '1.0.0';
@@ -169,7 +170,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
     const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     if (sessionId) reply.header('x-session-id', sessionId);
-    return openenv ? { observation: result.observation, reward: result.reward.value, done: result.done } : result;
+    reply.type('application/json; charset=utf-8');
+    return openenv ? openEnvResultJson(result.observation, result.reward.value, result.done) : stepResultJson(result);
   });
 
   app.get('/state', async (req: FastifyRequest) => {

@@ -10,6 +10,7 @@ import { ActionSchema, ResetOptionsSchema } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
 import { issuesToDetail, type ErrorDetail } from './errors.js';
 import { JSONRPC, callTool, handleRpc, listTools, rpcError } from './mcp.js';
+import { openEnvResultJson } from './serialize.js';
 import type { Metrics } from './metrics.js';
 import { envKey, type ProtocolSessions } from './protocol-sessions.js';
 
@@ -102,8 +103,13 @@ function keepAlive(socket: WebSocket, pingMs: number, idleMs: number): { activit
 const upgradeRequired = (message: string) => async (_req: FastifyRequest, reply: FastifyReply) =>
   reply.code(426).header('upgrade', 'websocket').send({ detail: message, code: 'UPGRADE_REQUIRED', message });
 
+/** A reply already serialised (the hot step path). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 const send = (socket: WebSocket, frame: unknown) => {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  if (socket.readyState === socket.OPEN) socket.send(frame instanceof RawJson ? frame.text : JSON.stringify(frame));
 };
 
 export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars }: WsRoutesOptions): Promise<void> {
@@ -145,9 +151,11 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
           const { observation } = envs.reset(key, options.data);
           return { type: 'observation', data: { observation, reward: null, done: false } };
         }
-        case 'step':
+        case 'step': {
           sessions.touch(id);
-          return { type: 'observation', data: step(data) };
+          const data2 = step(data);
+          return data2 instanceof RawJson ? new RawJson(`{"type":"observation","data":${data2.text}}`) : { type: 'observation', data: data2 };
+        }
         case 'state':
           return { type: 'state', data: envs.has(key) ? envs.state(key) : { episode_id: null, step_count: 0 } };
         case 'mcp':
@@ -181,7 +189,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       if ((action.data.details?.length ?? 0) > postmortemMaxChars) throw invalid([{ type: 'too_big', loc: ['details'], msg: `at most ${postmortemMaxChars} characters (POSTMORTEM_MAX_CHARS)` }]);
       if (!envs.has(key)) throw new WsError('EXECUTION_ERROR', 'no episode in this session: send {"type":"reset"} first');
       const { result } = envs.step(key, action.data);
-      return { observation: result.observation, reward: result.reward.value, done: result.done };
+      return new RawJson(openEnvResultJson(result.observation, result.reward.value, result.done));
     };
 
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
