@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
 import { createClientQuota } from './quota.js';
 import { createMemoryStore } from './sessions.js';
+import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
 
 /** Paths that serve pages to browsers, and so get security headers. */
@@ -169,6 +170,7 @@ export function buildApp(config: ServerConfig): App {
   if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(metaRoutes);
+  app.register(webRoutes);
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(mcpHttpRoutes, { envs, sessions });
   app.get('/metrics', async (_req, reply) => {

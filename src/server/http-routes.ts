@@ -92,7 +92,11 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   /** The store key: explicit sessions and per-task default sessions never collide. */
   const keyFor = (sessionId: string | undefined, taskId: string) => (sessionId ? `id:${sessionId}` : `default:${taskId}`);
 
-  app.get('/', async () => ({ status: 'ok', env: ENV_NAME, version: ENV_VERSION }));
+  // API clients get the seed's banner; a browser is sent to the console.
+  app.get('/', async (req, reply) => {
+    if ((req.headers.accept ?? '').includes('text/html')) return reply.redirect('/web/', 302);
+    return { status: 'ok', env: ENV_NAME, version: ENV_VERSION };
+  });
   app.get('/health', async () => ({ status: 'healthy' }));
   app.get('/tasks', async () => ({
     tasks: [

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleAgent } from '../../src/agents/index.js';
+import { runEval } from '../../src/eval/harness.js';
+import { consoleRoot } from '../../src/server/web-routes.js';
+import { listening } from '../helpers/server.js';
+import { hasChromium, launch } from './browser.js';
+
+const ready = hasChromium() && consoleRoot() !== null;
+if (!ready) console.warn('console e2e tests skipped: needs /usr/bin/chromium (apt-get install chromium) and a built console (npm run build:web)');
+
+describe.skipIf(!ready)('web console (Chromium)', () => {
+  let server: Awaited<ReturnType<typeof listening>>;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await listening();
+    browser = await launch();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.app.close();
+  });
+
+  const open = async (hash: string): Promise<{ page: Page; sessions: string[] }> => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const sessions: string[] = [];
+    page.on('response', async (r) => {
+      if (r.url().includes('/session?')) sessions.push(((await r.json()) as { session_id: string }).session_id);
+    });
+    await page.goto(`${server.url}/web/#${hash}`);
+    return { page, sessions };
+  };
+
+  it('plays task_easy to completion; the score shown equals /state', async () => {
+    const { page, sessions } = await open('mode=play&task=task_easy');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('service').selectOption('postgres-db');
+    await page.getByTestId('investigate').click();
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
+    await page.getByTestId('team').selectOption('database-team');
+    await page.getByTestId('escalate').click();
+    await page.getByTestId('step').getByText('2').waitFor();
+    await page.getByTestId('fix').selectOption('increase_db_connections');
+    await page.getByTestId('apply').click();
+    await page.getByTestId('explanation').waitFor();
+    const shown = Number(await page.getByTestId('final-score').textContent());
+    const state = (await (await fetch(`${server.url}/state?session_id=${sessions[0]}`)).json()) as { score: number; done: boolean };
+    expect(state.done).toBe(true);
+    expect(shown).toBe(Number(state.score.toFixed(2)));
+    expect(shown).toBeGreaterThanOrEqual(0.95);
+    await page.close();
+  });
+
+  it('watch mode: the rule agent plays a generated incident to the end', async () => {
+    const { page } = await open('mode=watch&task=generated&seed=7&difficulty=medium&split=test&agent=rule&speed=50');
+    await page.getByTestId('watch').click();
+    await page.getByTestId('explanation').waitFor({ timeout: 20_000 });
+    expect(Number(await page.getByTestId('final-score').textContent())).toBeGreaterThan(0.5);
+    expect(await page.getByTestId('history').locator('li').count()).toBeGreaterThan(2);
+    await page.close();
+  });
+
+  it('replay: opens a trajectories.jsonl and steps forwards and backwards', async () => {
+    const { trajectories } = await runEval({ agent: ruleAgent, tasks: ['task_hard'], difficulty: 'medium', split: 'train', episodes: 1, concurrency: 1 });
+    const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'trajectories.jsonl');
+    writeFileSync(file, trajectories.map((t) => JSON.stringify(t)).join('\n'));
+    const { page } = await open('mode=replay');
+    await page.getByTestId('file').setInputFiles(file);
+    const steps = trajectories[0]!.steps.length;
+    await expect.poll(() => page.getByTestId('cursor').textContent()).toBe(`step 0 / ${steps}`);
+    for (let i = 0; i < steps; i++) await page.getByTestId('forward').click();
+    await page.getByTestId('explanation').waitFor();
+    await page.getByTestId('back').click();
+    expect(await page.getByTestId('cursor').textContent()).toBe(`step ${steps - 1} / ${steps}`);
+    expect(await page.getByTestId('explanation').count()).toBe(0);
+    await page.close();
+  });
+
+  it('renders agent text as text: injected markup is shown, not executed', async () => {
+    const { page } = await open('mode=play&task=task_easy');
+    await page.getByTestId('start').click();
+    const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
+    await page.getByTestId('details').fill(payload);
+    await page.getByTestId('escalate').click();
+    await page.getByTestId('history').getByText(payload).waitFor();
+    await page.getByTestId('postmortem').fill(payload);
+    await page.getByTestId('submit-postmortem').click();
+    await expect.poll(() => page.getByTestId('history').locator('li').count()).toBe(2);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.getByTestId('history').locator('img, script, b').count()).toBe(0);
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/web/#mode=play&task=task_medium`);
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.close();
+  });
+});

@@ -1,0 +1,70 @@
+/** Action controls built from available_actions, with keyboard shortcuts (i, e, f, p, n). */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Action, Observation } from '../../../src/domain/schemas.js';
+import { targetsOf } from '../model.js';
+
+export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled: boolean; onAct: (a: Action) => void }) {
+  const services = targetsOf(obs, 'investigate');
+  const teams = targetsOf(obs, 'escalate');
+  const fixes = targetsOf(obs, 'apply_fix');
+  const [service, setService] = useState(services[0] ?? '');
+  const [team, setTeam] = useState(teams[0] ?? '');
+  const [fix, setFix] = useState(fixes[0] ?? '');
+  const [details, setDetails] = useState('');
+  const [postmortem, setPostmortem] = useState('');
+  const refs = { i: useRef<HTMLSelectElement>(null), e: useRef<HTMLSelectElement>(null), f: useRef<HTMLSelectElement>(null), p: useRef<HTMLTextAreaElement>(null) };
+
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent) => {
+      const t = ev.target as HTMLElement;
+      if (t.tagName === 'TEXTAREA' || t.tagName === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (ev.key === 'n' && !disabled) onAct({ action_type: 'no_op', target: '' });
+      const r = refs[ev.key as keyof typeof refs];
+      if (r?.current) {
+        ev.preventDefault();
+        r.current.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [disabled]);
+
+  const describe = (id: string) => (obs.fixes as { id: string; description: string }[] | undefined)?.find((f) => f.id === id)?.description;
+  return (
+    <div class="controls">
+      <div class="row">
+        <label>investigate <kbd>i</kbd></label>
+        <select ref={refs.i} value={service} onChange={(e) => setService(e.currentTarget.value)} data-testid="service">
+          {services.map((s) => <option key={s} value={s}>{s}{obs.investigated.includes(s) ? ' ✓' : ''}</option>)}
+        </select>
+        <button disabled={disabled} data-testid="investigate" onClick={() => onAct({ action_type: 'investigate', target: service })}>Investigate</button>
+      </div>
+      <div class="row">
+        <label>escalate <kbd>e</kbd></label>
+        <select ref={refs.e} value={team} onChange={(e) => setTeam(e.currentTarget.value)} data-testid="team">
+          {teams.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+        <button disabled={disabled} data-testid="escalate" onClick={() => onAct({ action_type: 'escalate', target: team, ...(details ? { details } : {}) })}>Page team</button>
+      </div>
+      <div class="row">
+        <label>apply fix <kbd>f</kbd></label>
+        <select ref={refs.f} value={fix} onChange={(e) => setFix(e.currentTarget.value)} data-testid="fix">
+          {fixes.map((f) => <option key={f} value={f} title={describe(f)}>{f}</option>)}
+        </select>
+        <button disabled={disabled} data-testid="apply" onClick={() => onAct({ action_type: 'apply_fix', target: fix, ...(details ? { details } : {}) })}>Apply</button>
+      </div>
+      <div class="row">
+        <label>why (optional)</label>
+        <input value={details} placeholder="Root cause: <service> — what you saw" onInput={(e) => setDetails(e.currentTarget.value)} data-testid="details" />
+      </div>
+      <div class="row col">
+        <label>postmortem <kbd>p</kbd></label>
+        <textarea ref={refs.p} rows={4} value={postmortem} placeholder="Root cause, mechanism, impact, timeline, remediation, prevention; cite evidence ids like ev-1a2b" onInput={(e) => setPostmortem(e.currentTarget.value)} data-testid="postmortem" />
+        <div class="row">
+          <button disabled={disabled || !postmortem.trim()} data-testid="submit-postmortem" onClick={() => onAct({ action_type: 'postmortem', target: '', details: postmortem })}>Submit postmortem</button>
+          <button disabled={disabled} class="ghost" data-testid="noop" onClick={() => onAct({ action_type: 'no_op', target: '' })}>Wait (no_op) <kbd>n</kbd></button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,297 @@
+/** The web console: play an incident, watch an agent play it, or replay recorded runs. */
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { randomAgent } from '../../src/agents/baselines.js';
+import { createRulePolicy } from '../../src/agents/rule.js';
+import type { Policy } from '../../src/agents/types.js';
+import type { Action, State } from '../../src/domain/schemas.js';
+import { fetchTasks, startSession, state as fetchState, step as sendStep, type IncidentParams, type TaskList } from './api.js';
+import { Timeline } from './components/Charts.js';
+import { Controls } from './components/Controls.js';
+import { Graph } from './components/Graph.js';
+import { Alerts, Evidence, Explanation, History } from './components/Panels.js';
+import { rootsOf, type Frame } from './model.js';
+import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
+import './style.css';
+
+type Mode = 'play' | 'watch' | 'replay';
+
+const DEFAULTS: IncidentParams = { task_id: 'task_easy', seed: 42, difficulty: 'medium', split: 'train', family: '' };
+
+/** Shareable URLs: the hash carries the incident and the mode. */
+function readHash(): { params: IncidentParams; mode: Mode; agent: string; speed: number } {
+  const h = new URLSearchParams(location.hash.slice(1));
+  const mode = (['play', 'watch', 'replay'] as const).find((m) => m === h.get('mode')) ?? 'play';
+  return {
+    params: {
+      task_id: h.get('task') ?? DEFAULTS.task_id,
+      seed: Number(h.get('seed') ?? DEFAULTS.seed) || 0,
+      difficulty: h.get('difficulty') ?? DEFAULTS.difficulty,
+      split: h.get('split') ?? DEFAULTS.split,
+      family: h.get('family') ?? '',
+    },
+    mode,
+    agent: h.get('agent') ?? 'rule',
+    speed: Number(h.get('speed') ?? 600) || 600,
+  };
+}
+
+function writeHash(p: IncidentParams, mode: Mode, agent: string, speed: number) {
+  const h = new URLSearchParams({ mode, task: p.task_id });
+  if (p.task_id === 'generated') {
+    h.set('seed', String(p.seed));
+    h.set('difficulty', p.difficulty);
+    h.set('split', p.split);
+    if (p.family) h.set('family', p.family);
+  }
+  if (mode === 'watch') {
+    h.set('agent', agent);
+    h.set('speed', String(speed));
+  }
+  history.replaceState(null, '', `#${h.toString()}`);
+}
+
+function newPolicy(agent: string, seed: number): Policy {
+  return agent === 'random' ? randomAgent.create({ seed }) : createRulePolicy();
+}
+
+function App() {
+  const initial = readHash();
+  const [tasks, setTasks] = useState<TaskList | null>(null);
+  const [params, setParams] = useState(initial.params);
+  const [mode, setMode] = useState<Mode>(initial.mode);
+  const [agent, setAgent] = useState(initial.agent);
+  const [speed, setSpeed] = useState(initial.speed);
+  const [frames, setFrames] = useState<Frame[]>([]);
+  const [cursor, setCursor] = useState(0);
+  const [session, setSession] = useState<string | null>(null);
+  const [final, setFinal] = useState<State | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
+  const watchToken = useRef(0);
+
+  useEffect(() => {
+    fetchTasks().then(setTasks, (e: Error) => setError(e.message));
+  }, []);
+  useEffect(() => writeHash(params, mode, agent, speed), [params, mode, agent, speed]);
+
+  const reset = () => {
+    watchToken.current++;
+    setFrames([]);
+    setFinal(null);
+    setSession(null);
+    setError(null);
+    setCursor(0);
+  };
+
+  async function start(): Promise<{ id: string; frames: Frame[] } | null> {
+    reset();
+    try {
+      const s = await startSession(params);
+      const first: Frame[] = [{ observation: s.observation, action: null, reward: null, reason: '', done: false, score: null }];
+      setSession(s.id);
+      setFrames(first);
+      return { id: s.id, frames: first };
+    } catch (e) {
+      setError((e as Error).message);
+      return null;
+    }
+  }
+
+  async function act(sessionId: string, action: Action, acc: Frame[]): Promise<Frame[]> {
+    const r = await sendStep(sessionId, action);
+    const next = [...acc, { observation: r.observation, action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score }];
+    setFrames(next);
+    setCursor(next.length - 1);
+    if (r.done) setFinal(await fetchState(sessionId));
+    return next;
+  }
+
+  async function onAct(action: Action) {
+    if (!session || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await act(session, action, frames);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function watch() {
+    const started = await start();
+    if (!started) return;
+    const { id } = started;
+    let acc = started.frames;
+    const token = ++watchToken.current;
+    const policy = newPolicy(agent, params.seed);
+    let obs = acc[0]!.observation;
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, speedRef.current));
+      if (token !== watchToken.current) return;
+      try {
+        acc = await act(id, await policy.act(obs), acc);
+      } catch (e) {
+        setError((e as Error).message);
+        return;
+      }
+      const last = acc[acc.length - 1]!;
+      obs = last.observation;
+      if (last.done) return;
+    }
+  }
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+
+  async function loadFile(file: File) {
+    reset();
+    try {
+      const eps = parseTrajectories(await file.text());
+      setRecorded(eps);
+      if (eps[0]) showRecorded(eps[0]);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  function showRecorded(t: RecordedEpisode) {
+    const r = rebuild(t);
+    setFrames(r.frames);
+    setFinal(r.final);
+    setCursor(0);
+    if (r.mismatches) setError(`${r.mismatches} recorded reward(s) differ from this build of the environment`);
+  }
+
+  const shown = mode === 'replay' ? frames.slice(0, cursor + 1) : frames;
+  const current = shown[shown.length - 1];
+  const over = !!final && (mode !== 'replay' || cursor === frames.length - 1);
+  const roots = over ? rootsOf(final) : [];
+  const lastFrame = frames[frames.length - 1];
+  const score = mode === 'replay' ? current?.score : lastFrame?.score;
+
+  return (
+    <div class="app">
+      <header>
+        <h1><span class="badge" aria-hidden="true">!</span> Incident Response Console</h1>
+        <nav class="modes">
+          {(['play', 'watch', 'replay'] as const).map((m) => (
+            <button key={m} class={mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => { setMode(m); reset(); }}>{m}</button>
+          ))}
+        </nav>
+      </header>
+
+      <section class="setup">
+        {mode !== 'replay' ? (
+          <>
+            <label>task
+              <select value={params.task_id} data-testid="task" onChange={(e) => setParams({ ...params, task_id: e.currentTarget.value })}>
+                {(tasks?.tasks ?? [{ id: 'task_easy', title: 'task_easy' }]).map((t) => <option key={t.id} value={t.id}>{t.id} — {t.title}</option>)}
+              </select>
+            </label>
+            {params.task_id === 'generated' ? (
+              <>
+                <label>seed <input type="number" min={0} value={params.seed} data-testid="seed" onInput={(e) => setParams({ ...params, seed: Number(e.currentTarget.value) || 0 })} /></label>
+                <label>difficulty
+                  <select value={params.difficulty} onChange={(e) => setParams({ ...params, difficulty: e.currentTarget.value })}>
+                    {(tasks?.difficulties ?? []).map((d) => <option key={d.id} value={d.id}>{d.id}</option>)}
+                  </select>
+                </label>
+                <label>family
+                  <select value={params.family} onChange={(e) => setParams({ ...params, family: e.currentTarget.value })}>
+                    <option value="">any</option>
+                    {(tasks?.families ?? []).map((f) => <option key={f.id} value={f.id}>{f.id}</option>)}
+                  </select>
+                </label>
+                <label>split
+                  <select value={params.split} onChange={(e) => setParams({ ...params, split: e.currentTarget.value })}>
+                    <option value="train">train</option>
+                    <option value="test">test</option>
+                  </select>
+                </label>
+              </>
+            ) : null}
+            {mode === 'watch' ? (
+              <>
+                <label>agent
+                  <select value={agent} data-testid="agent" onChange={(e) => setAgent(e.currentTarget.value)}>
+                    <option value="rule">rule</option>
+                    <option value="random">random</option>
+                  </select>
+                </label>
+                <label>speed <input type="range" min={50} max={2000} step={50} value={2050 - speed} onInput={(e) => setSpeed(2050 - Number(e.currentTarget.value))} /></label>
+                <button class="primary" data-testid="watch" onClick={() => void watch()}>Watch</button>
+              </>
+            ) : (
+              <button class="primary" data-testid="start" onClick={() => void start()}>Start incident</button>
+            )}
+          </>
+        ) : (
+          <>
+            <label>trajectories.jsonl <input type="file" accept=".jsonl,.json,application/json" data-testid="file" onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void loadFile(f); }} /></label>
+            {recorded.length > 1 ? (
+              <label>episode
+                <select data-testid="episode" onChange={(e) => showRecorded(recorded[Number(e.currentTarget.value)]!)}>
+                  {recorded.map((t, i) => <option key={i} value={i}>{i + 1}. {t.spec.task_id} seed {t.spec.seed} ({t.agent}, {t.score})</option>)}
+                </select>
+              </label>
+            ) : null}
+            {frames.length ? (
+              <span class="stepper">
+                <button data-testid="back" disabled={cursor === 0} onClick={() => setCursor(cursor - 1)}>◀</button>
+                <span data-testid="cursor">step {cursor} / {frames.length - 1}</span>
+                <button data-testid="forward" disabled={cursor >= frames.length - 1} onClick={() => setCursor(cursor + 1)}>▶</button>
+              </span>
+            ) : null}
+          </>
+        )}
+      </section>
+
+      {error ? <p class="error" role="alert">{error}</p> : null}
+
+      {current ? (
+        <main class="grid">
+          <section class="panel wide">
+            <div class="status">
+              <span>step <b data-testid="step">{current.observation.step}</b> / {current.observation.max_steps}</span>
+              {current.observation.clock ? <span>clock {String(current.observation.clock).slice(11, 16)} · +{String(current.observation.elapsed_minutes)} min</span> : null}
+              {current.observation.error_budget_remaining_pct !== undefined ? (
+                <span class="budget">error budget <meter min={0} max={100} low={30} high={60} optimum={100} value={Number(current.observation.error_budget_remaining_pct)} /> {String(current.observation.error_budget_remaining_pct)}%</span>
+              ) : null}
+              <span>score <b data-testid="score">{score == null ? '—' : score.toFixed(2)}</b></span>
+            </div>
+            <p class="message">{current.observation.message}</p>
+            <Graph obs={current.observation} roots={roots} />
+          </section>
+          <section class="panel">
+            <h2>Alerts</h2>
+            <Alerts obs={current.observation} />
+            <h2>Rewards</h2>
+            <Timeline frames={shown} />
+            <History frames={shown} />
+          </section>
+          <section class="panel">
+            {mode === 'play' && !final ? (
+              <>
+                <h2>Act</h2>
+                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} />
+              </>
+            ) : null}
+            <h2>Evidence</h2>
+            <Evidence frames={shown} />
+          </section>
+          {over && final ? <section class="panel wide"><Explanation state={final} /></section> : null}
+        </main>
+      ) : (
+        <p class="intro">
+          Choose an incident and press <b>Start incident</b> to play it, switch to <b>watch</b> to see an agent play, or to <b>replay</b> to open a
+          <code> trajectories.jsonl</code> from <code>incident-env eval</code>. Keyboard: <kbd>i</kbd> investigate, <kbd>e</kbd> escalate, <kbd>f</kbd> fix, <kbd>p</kbd> postmortem, <kbd>n</kbd> wait.
+        </p>
+      )}
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
