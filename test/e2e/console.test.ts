@@ -91,7 +91,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.getByTestId('postmortem').fill(payload);
     await page.getByTestId('submit-postmortem').click();
     await expect.poll(() => page.getByTestId('history').locator('li').count()).toBe(2);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.getByTestId('history').locator('img, script, b').count()).toBe(0);
     await page.close();
   });
@@ -101,7 +101,11 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.goto(`${server.url}/web/#mode=play&task=task_medium`);
     await page.getByTestId('start').click();
     await page.getByTestId('alerts').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Runs in the page: the browser's own globals.
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(1);
     await page.close();
   });
