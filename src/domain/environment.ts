@@ -173,8 +173,7 @@ function submitPostmortem(task: Task, ep: Episode, text: string): Effect {
   if (ep.postmortems.length > 0) {
     return { episode: next, reward: 0, reason: 'a postmortem was already submitted; only the first is graded', message: 'Postmortem noted; the first one submitted is the one graded.' };
   }
-  const g = grade(task, next);
-  const quality = g.postmortem?.quality ?? 0;
+  const quality = grade(task, next, false).postmortem?.quality ?? 0;
   return {
     episode: next,
     reward: round(REWARDS.postmortemMax * quality),
@@ -245,7 +244,7 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
   let value = effect.reward;
   let reason = effect.reason;
 
-  let g = grade(task, ep);
+  let g = grade(task, ep, false);
   if (g.settled) {
     ep.done = true;
     ep.outcome = 'completed';

@@ -70,12 +70,14 @@ function gradeItem(
   item: RubricItemSpec,
   postmortem: PostmortemAssessment | null,
   reveal: boolean,
+  explain: boolean,
 ): ItemOutcome {
   const truth = task.scenario.truth;
   const rootSeen = investigationOf(episode, truth.root_cause);
   const hidden = (text: string) => (reveal ? text : '');
-  const result = (earned: number, met: boolean, why: string, settled: boolean): ItemOutcome => ({
-    result: { id: item.id, description: item.description, weight: item.weight, earned: round(earned), met, why },
+  // Explanations are built only when asked for (state, the end of an episode), not on every step.
+  const result = (earned: number, met: boolean, why: () => string, settled: boolean): ItemOutcome => ({
+    result: { id: item.id, description: item.description, weight: item.weight, earned: round(earned), met, why: explain ? why() : '' },
     settled,
   });
 
@@ -83,8 +85,8 @@ function gradeItem(
     case 'investigate': {
       const seen = investigationOf(episode, item.service);
       return seen
-        ? result(item.weight, true, `investigated ${item.service} at step ${seen.step}`, true)
-        : result(0, false, `not investigated${hidden(`: ${item.service}`)}`, false);
+        ? result(item.weight, true, () => `investigated ${item.service} at step ${seen.step}`, true)
+        : result(0, false, () => `not investigated${hidden(`: ${item.service}`)}`, false);
     }
     case 'escalate':
     case 'fix': {
@@ -95,42 +97,42 @@ function gradeItem(
       const what = isEscalation ? `escalated to ${truth.team}` : `applied ${truth.fix}`;
       if (!correct) {
         const right = isEscalation ? `the owning team ${truth.team}` : `the remedy ${truth.fix}`;
-        return result(0, false, `not done${hidden(`: ${right} was needed`)}`, false);
+        return result(0, false, () => `not done${hidden(`: ${right} was needed`)}`, false);
       }
       if (rootSeen && rootSeen.step < correct.step) {
-        return result(item.weight, true, `${what} at step ${correct.step}, after investigating the root cause`, true);
+        return result(item.weight, true, () => `${what} at step ${correct.step}, after investigating the root cause`, true);
       }
       return result(
         item.weight * BLIND_SHARE,
         true,
-        `${what} at step ${correct.step} without having investigated the root cause first: ${BLIND_SHARE * 100}% credit`,
+        () => `${what} at step ${correct.step} without having investigated the root cause first: ${BLIND_SHARE * 100}% credit`,
         true,
       );
     }
     case 'identify_root_cause': {
       const first = statements(task, episode)[0];
-      if (!first) return result(0, false, 'no root cause stated yet', false);
+      if (!first) return result(0, false, () => 'no root cause stated yet', false);
       const where = `${first.source} at step ${first.step}`;
       if (first.claims.length > 1) {
-        return result(0, false, `the first root-cause statement (${where}) names several candidates: ${first.claims.join(', ')}`, true);
+        return result(0, false, () => `the first root-cause statement (${where}) names several candidates: ${first.claims.join(', ')}`, true);
       }
       if (first.claims[0] !== truth.root_cause) {
-        return result(0, false, `the first root-cause statement (${where}) names ${first.claims[0]}${hidden(`, not ${truth.root_cause}`)}`, true);
+        return result(0, false, () => `the first root-cause statement (${where}) names ${first.claims[0]}${hidden(`, not ${truth.root_cause}`)}`, true);
       }
       if (!rootSeen || rootSeen.step > first.step) {
-        return result(0, false, `${where} names the root cause before any evidence was gathered on it`, true);
+        return result(0, false, () => `${where} names the root cause before any evidence was gathered on it`, true);
       }
-      return result(item.weight, true, `${where} names ${truth.root_cause} as the root cause, after investigating it`, true);
+      return result(item.weight, true, () => `${where} names ${truth.root_cause} as the root cause, after investigating it`, true);
     }
     case 'postmortem': {
-      if (!postmortem) return result(0, false, 'no postmortem submitted', false);
+      if (!postmortem) return result(0, false, () => 'no postmortem submitted', false);
       const p = postmortem.parts;
       const detail = `root cause ${p.root_cause}, mechanism ${round(p.mechanism, 2)}, impact ${round(p.impact, 2)}, remediation ${round(p.remediation, 2)}, prevention ${round(p.prevention, 2)}`;
       const cap = postmortem.capped ? `; capped at 25% because it ${postmortem.capped}` : '';
       return result(
         item.weight * postmortem.quality,
         postmortem.quality >= POSTMORTEM_PASS,
-        `quality ${postmortem.quality}${reveal ? ` (${detail})` : ''}${cap}`,
+        () => `quality ${postmortem.quality}${reveal ? ` (${detail})` : ''}${cap}`,
         true,
       );
     }
@@ -149,8 +151,9 @@ function assessPostmortemCached(task: Task, text: string): PostmortemAssessment 
   return a;
 }
 
-export function grade(task: Task, episode: Episode): GradeReport {
-  return task.scenario.generated ? gradeGenerated(task, episode) : gradeRubric(task, episode);
+/** `explain: false` skips the reasons (the hot path of a step); scores are the same either way. */
+export function grade(task: Task, episode: Episode, explain = true): GradeReport {
+  return task.scenario.generated ? gradeGenerated(task, episode) : gradeRubric(task, episode, explain);
 }
 
 function gradeGenerated(task: Task, episode: Episode): GradeReport {
@@ -163,21 +166,17 @@ function gradeGenerated(task: Task, episode: Episode): GradeReport {
   return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: r.settled, success: r.success, postmortem: r.report, stages: r.stages };
 }
 
-function gradeRubric(task: Task, episode: Episode): GradeReport {
+function gradeRubric(task: Task, episode: Episode, explain: boolean): GradeReport {
   const truth = task.scenario.truth;
   const reveal = episode.done;
   const firstPostmortem = episode.postmortems[0];
   const postmortem = firstPostmortem ? assessPostmortemCached(task, firstPostmortem.text) : null;
-  const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal));
+  const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal, explain));
 
-  const penalties = [
-    ...episode.escalations
-      .filter((e) => e.team !== truth.team)
-      .map((e) => ({ step: e.step, points: -WRONG_ESCALATION_PENALTY, reason: `paged ${e.team}, which does not own the root cause` })),
-    ...episode.fixes
-      .filter((f) => f.fix !== truth.fix)
-      .map((f) => ({ step: f.step, points: -WRONG_FIX_PENALTY, reason: `applied ${f.fix}, which is not the remedy` })),
-  ].sort((a, b) => a.step - b.step);
+  const penalties: Grade['penalties'] = [];
+  for (const e of episode.escalations) if (e.team !== truth.team) penalties.push({ step: e.step, points: -WRONG_ESCALATION_PENALTY, reason: explain ? `paged ${e.team}, which does not own the root cause` : '' });
+  for (const f of episode.fixes) if (f.fix !== truth.fix) penalties.push({ step: f.step, points: -WRONG_FIX_PENALTY, reason: explain ? `applied ${f.fix}, which is not the remedy` : '' });
+  if (penalties.length > 1) penalties.sort((a, b) => a.step - b.step);
 
   const earned = outcomes.reduce((sum, o) => sum + o.result.earned, 0);
   const raw = round(earned + penalties.reduce((sum, p) => sum + p.points, 0));
