@@ -298,17 +298,7 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   }
   const p = s.generated!.params;
   return {
-    step: ep.step,
-    alerts,
-    logs,
-    metrics,
-    available_actions: task.availableActions as string[],
-    message: ep.message,
-    task_id: s.id,
-    task_description: s.description,
-    max_steps: s.max_steps,
-    services: task.serviceInfo as Observation['services'],
-    investigated: ep.investigated.map((i) => i.service),
+    ...baseObservation(task, ep, { alerts, logs, metrics, investigated: ep.investigated.map((i) => i.service) }),
     fixes: s.fixes.map((f) => ({ id: f.id, description: f.description ?? '' })),
     metric_evidence,
     elapsed_minutes: ep.minutes,
@@ -350,8 +340,12 @@ function seedView(task: Task, ep: Episode): SeedView {
 }
 
 function observeSeed(task: Task, ep: Episode): Observation {
+  return baseObservation(task, ep, seedView(task, ep));
+}
+
+/** The seed's observation fields, in the seed's order; generated incidents add theirs after. */
+function baseObservation(task: Task, ep: Episode, view: SeedView): Observation {
   const s = task.scenario;
-  const view = seedView(task, ep);
   return {
     step: ep.step,
     alerts: view.alerts,
