@@ -1,10 +1,11 @@
-# Build stage: compile TypeScript with the dev toolchain.
+# Build stage: compile the server (tsc) and the web console (vite) with the dev toolchain.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as a non-root user.
