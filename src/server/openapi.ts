@@ -57,7 +57,13 @@ const components = {
   ResetOptions: jsonSchema(ResetOptionsSchema, 'input'),
   OpenEnvStepRequest: jsonSchema(OpenEnvStepRequestSchema, 'input'),
   OpenEnvResult: jsonSchema(OpenEnvResultSchema),
-  TaskList: jsonSchema(z.object({ tasks: z.array(TaskSummarySchema) })),
+  TaskList: jsonSchema(
+    z.object({
+      tasks: z.array(z.union([TaskSummarySchema, z.looseObject({ id: z.literal('generated'), title: z.string(), difficulty: z.literal('configurable'), max_steps: z.null(), description: z.string(), options: z.record(z.string(), z.unknown()) })])),
+      families: z.array(z.object({ id: z.string(), title: z.string(), root_tiers: z.array(z.string()) })),
+      difficulties: z.array(z.looseObject({ id: z.string(), services: z.array(z.number()), max_steps: z.number() })),
+    }),
+  ),
   Metadata: jsonSchema(MetadataSchema),
   Health: jsonSchema(z.object({ status: z.literal('healthy') })),
   Error: jsonSchema(ErrorSchema),
