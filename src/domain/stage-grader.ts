@@ -53,6 +53,13 @@ export function retrievedEvidence(task: Task, ep: Episode, beforeStep: number): 
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** Full credit for the right page or fix made after looking at the root cause; little for a blind one. */
+function evidenceCredit(ep: Episode, root: string, attempts: readonly { step: number }[]): number {
+  if (attempts.length === 0) return 0;
+  const seen = investigationOf(ep, root);
+  return seen && attempts.some((a) => seen.step < a.step) ? 1 : BLIND_CREDIT;
+}
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 export function gradeStages(task: Task, ep: Episode): StageReport {
@@ -119,16 +126,8 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   if (control) {
     escalate = ruledOut ? clamp01(1 - 0.5 * ep.escalations.length) : 0;
   } else {
-    escalate = clamp01(
-      mean(
-        faults.map((f) => {
-          const pages = ep.escalations.filter((e) => e.team === f.team);
-          if (pages.length === 0) return 0;
-          const seen = investigationOf(ep, f.root_cause);
-          return seen && pages.some((p) => seen.step < p.step) ? 1 : BLIND_CREDIT;
-        }),
-      ) - OVER_PAGE_COST * wrongPages.length,
-    );
+    const credit = mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team))));
+    escalate = clamp01(credit - OVER_PAGE_COST * wrongPages.length);
   }
   why.escalate = `${ep.escalations.length} page(s), ${wrongPages.length} to teams that own no fault${reveal && !control ? `; owner(s): ${[...task.rightTeams].join(', ')}` : ''}`;
 
@@ -139,18 +138,8 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   if (control) {
     mitigate = ruledOut ? clamp01(1 - 0.5 * ep.fixes.length) : 0;
   } else {
-    mitigate = clamp01(
-      mean(
-        faults.map((f) => {
-          const applied = ep.fixes.filter((x) => x.fix === f.fix);
-          if (applied.length === 0) return 0;
-          const seen = investigationOf(ep, f.root_cause);
-          return seen && applied.some((a) => seen.step < a.step) ? 1 : BLIND_CREDIT;
-        }),
-      ) -
-        HARMFUL_FIX_COST * wrongFixes.length -
-        BLAST_RADIUS_COST * harmful.length,
-    );
+    const credit = mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix))));
+    mitigate = clamp01(credit - HARMFUL_FIX_COST * wrongFixes.length - BLAST_RADIUS_COST * harmful.length);
   }
   why.mitigate = `${ep.fixes.length} change(s), ${wrongFixes.length} not a remedy${harmful.length ? `, ${harmful.length} with collateral damage` : ''}${reveal && !control ? `; remedy: ${[...task.rightFixes].join(', ')}` : ''}`;
 
