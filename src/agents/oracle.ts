@@ -3,6 +3,7 @@
  * owner, apply the remedy, write a complete postmortem citing what it saw. In-process only.
  */
 import { conceptCoverage, normalize } from '../domain/text.js';
+import { firingAtDetection } from '../domain/dynamics.js';
 import type { Action, ConceptGroups, FaultTruth, Observation, Task } from '../domain/index.js';
 import type { AgentSpec } from './types.js';
 
@@ -63,7 +64,7 @@ function generatedReport(task: Task, obs: Observation): string {
 function generatedPlan(task: Task): Action[] {
   const g = task.scenario.generated!;
   if (g.faults.length === 0) {
-    const alerting = [...task.serviceByName.keys()].filter((s) => g.dynamics.static_alerts.some((a) => a.includes(`] ${s}:`)));
+    const alerting = firingAtDetection(task);
     return (alerting.length ? alerting : [[...task.serviceByName.keys()][0]!]).map((s): Action => ({ action_type: 'investigate', target: s }));
   }
   return g.faults.flatMap((f): Action[] => [

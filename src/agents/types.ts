@@ -1,8 +1,10 @@
 /** What an agent is: something that picks the next action from what it observes. */
-import type { Action, Observation, Task } from '../domain/index.js';
+import type { Action, Observation, State, Task } from '../domain/index.js';
 
 export interface Policy {
   act(observation: Observation): Action | Promise<Action>;
+  /** Optional: told the reward of each step, as an RL policy would be. */
+  reward?(value: number): void;
 }
 
 export interface AgentContext {
@@ -10,6 +12,8 @@ export interface AgentContext {
   seed: number;
   /** In-process runs only: the task, for agents allowed to read the ground truth. */
   task?: Task;
+  /** The episode's public state (what GET /state answers), for agents that probe it. */
+  peekState?: () => State;
 }
 
 export interface AgentSpec {

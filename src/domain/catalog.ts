@@ -1,7 +1,9 @@
 /** The task catalogue: the seed tasks, compiled once, and generated incidents on demand. */
 import { z } from 'zod';
 import { FAMILIES, FAMILY_IDS } from './generator/families/index.js';
-import { GENERATED_TASK_ID, KNOBS, generateScenario } from './generator/generate.js';
+import { GENERATED_TASK_ID, GENERATOR_VERSION, generateScenario } from './generator/generate.js';
+import { KNOBS, LADDER } from './generator/ladder.js';
+import { REMEDY_KINDS } from './generator/kinds.js';
 import { SPLITS } from './generator/types.js';
 import { compileScenario, type GeneratedParams, type Task } from './scenario.js';
 import { DIFFICULTIES, type TaskSummary } from './schemas.js';
@@ -40,12 +42,39 @@ export function generatedTask(params: GeneratedParams): Task {
   return compileScenario(generateScenario(params));
 }
 
+export { GENERATOR_VERSION };
+
 export function familiesList() {
-  return FAMILIES.map((f) => ({ id: f.id, title: f.title, root_tiers: [...f.rootTiers] }));
+  return FAMILIES.map((f) => ({ id: f.id, title: f.title, root_tiers: [...f.rootTiers], variants: f.variants.map((v) => ({ id: v.id, splits: v.splits ? [...v.splits] : ['train', 'test'] })) }));
+}
+
+/** The remediation kinds of generated incidents, and the tiers each is offered on. */
+export function remedyKindsList() {
+  return Object.entries(REMEDY_KINDS).map(([id, k]) => ({ id, description: k.description, tiers: [...k.tiers], minutes: k.minutes }));
 }
 
 export function difficultiesList() {
-  return DIFFICULTIES.map((d) => ({ id: d, services: KNOBS[d].size, cascade_depth: KNOBS[d].depth, noise_lines: KNOBS[d].noise, red_herrings: KNOBS[d].redHerrings, benign_issues: KNOBS[d].benign, max_steps: KNOBS[d].maxSteps, control_episodes: KNOBS[d].control, double_faults: KNOBS[d].double }));
+  return DIFFICULTIES.map((d) => {
+    const k = KNOBS[d];
+    return {
+      id: d,
+      what_it_asks: LADDER[d],
+      services: k.size,
+      cascade_depth_at_detection: k.depth,
+      root_alerts: k.rootAlert,
+      sampled_root_logs: k.sampledRootLogs,
+      misleading_change_on_a_victim: k.victimChange,
+      unrelated_deploy: k.deployHerring,
+      blame_line: k.blameHerring,
+      harmless_alert: k.flappingAlert,
+      loud_scheduled_job: k.benignJob,
+      max_steps: k.maxSteps,
+      error_budget_burn_per_min: k.burn,
+      spread_every_min: k.spreadEvery,
+      control_episodes: k.control,
+      double_faults: k.double,
+    };
+  });
 }
 
 export function findTask(id: string): Task | undefined {

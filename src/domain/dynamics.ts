@@ -1,10 +1,11 @@
 /**
  * Simulated time for generated incidents: what the metrics and alerts look like at a given
  * minute, given which fixes were applied when. Symptoms spread while the fault is unfixed,
- * recover over a few minutes after the right fix, and wrong fixes leave their own damage.
+ * recover over a few minutes after the right fix, and wrong changes leave their own damage.
+ * Alerts are rules over the simulated metrics, rendered to text only here.
  */
 import type { Episode } from './episode.js';
-import type { Task } from './scenario.js';
+import type { AlertSpecData, Task } from './scenario.js';
 
 export interface Snapshot {
   metrics: Record<string, Record<string, number>>;
@@ -18,7 +19,7 @@ export function faultImpact(task: Task, ep: Episode, fault: number, minute: numb
   const g = task.scenario.generated!;
   const fixId = g.faults[fault]!.fix;
   const fixed = ep.fixes.find((f) => f.fix === fixId);
-  if (!fixed || fixed.minute === undefined) return 1;
+  if (!fixed) return 1;
   const since = minute - fixed.minute;
   return since <= 0 ? 1 : Math.max(0, 1 - since / g.dynamics.recovery_min);
 }
@@ -39,57 +40,65 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
   return out;
 };
 
-/** Error rate added by wrong fixes whose damage is still in effect at `minute`. */
-function consequencesAt(task: Task, ep: Episode, minute: number): { service: string; error_rate: number; alert: string }[] {
-  const d = task.scenario.generated!.dynamics;
-  const out = [];
-  for (const f of ep.fixes) {
-    const c = d.consequences[f.fix];
-    if (c && f.minute !== undefined && minute >= f.minute && minute < f.minute + c.minutes) out.push(c);
-  }
-  return out;
-}
-
-export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
+/** Every metric of every service at `minute` (overview and detail together). */
+function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>> } {
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const depth = spreadDepth(task, minute);
   const impacts = g.faults.map((_, i) => faultImpact(task, ep, i, minute));
-  const damage = consequencesAt(task, ep, minute);
-
-  const metrics: Record<string, Record<string, number>> = {};
-  const symptomatic: { service: string; error_rate: number; hop: number }[] = [];
+  const damage = new Map<string, number>();
+  for (const f of ep.fixes) {
+    const c = d.consequences[f.fix];
+    if (c && minute >= f.minute && minute < f.minute + c.minutes) for (const s of c.services) damage.set(s, (damage.get(s) ?? 0) + c.error_rate);
+  }
+  const full = new Map<string, Record<string, number>>();
+  const overview = new Map<string, Record<string, number>>();
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
     const k = reached ? impacts[dyn.fault!]! : 0;
-    let overview = blend(spec.overview, dyn.impacted, k);
-    for (const c of damage) if (c.service === name) overview = { ...overview, error_rate: round3(Math.min(1, (overview.error_rate ?? 0) + c.error_rate)) };
-    metrics[name] = detailFor.has(name) ? { ...overview, ...blend(spec.detail, dyn.detail_impacted, k) } : overview;
-    if (reached && dyn.hop! > 0 && k > 0) symptomatic.push({ service: name, error_rate: overview.error_rate ?? 0, hop: dyn.hop! });
+    let o = blend(spec.overview, dyn.impacted, k);
+    const extra = damage.get(name);
+    if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
+    overview.set(name, o);
+    full.set(name, { ...o, ...blend(spec.detail, dyn.detail_impacted, k) });
   }
+  return { full, overview };
+}
 
-  const alerts: string[] = [];
-  g.faults.forEach((_, i) => {
-    const a = d.root_alerts[i]!;
-    alerts.push(impacts[i]! > 0.3 ? `[${a.severity}] ${a.text}` : `[RESOLVED] ${a.text}`);
-    for (const s of d.symptom_alerts.filter((x) => x.fault === i)) alerts.push(impacts[i]! > 0.3 ? `[${s.severity}] ${s.text}` : `[RESOLVED] ${s.text}`);
-  });
-  for (const s of symptomatic) {
-    if (s.error_rate < 0.05) continue;
-    const pct = Math.round(s.error_rate * 1000) / 10;
-    const edge = task.serviceByName.get(s.service)!.depends_on.length > 2 && s.hop > 1;
-    const severity = s.error_rate >= 0.2 || edge ? 'CRITICAL' : 'WARNING';
-    alerts.push(`[${severity}] ${s.service}: error rate ${pct}% (threshold 2%)`);
+const breaches = (rule: AlertSpecData, metrics: Map<string, Record<string, number>>) => {
+  const v = metrics.get(rule.service)?.[rule.metric];
+  return v !== undefined && (rule.op === '>' ? v > rule.threshold : v < rule.threshold);
+};
+
+const SEVERITY_RANK: Record<string, number> = { CRITICAL: 0, WARNING: 1, INFO: 2, RESOLVED: 3 };
+
+export function renderAlert(status: string, rule: AlertSpecData, value: number | undefined): string {
+  return `[${status}] ${rule.service}: ${rule.label} (${rule.metric}=${value ?? 'n/a'}, threshold ${rule.op} ${rule.threshold})`;
+}
+
+export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
+  const d = task.scenario.generated!.dynamics;
+  const now = metricsAt(task, ep, minute);
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const name of task.serviceByName.keys()) metrics[name] = detailFor.has(name) ? now.full.get(name)! : now.overview.get(name)!;
+
+  // An alert that fired at detection or at any change since, and no longer breaches, shows as RESOLVED.
+  const checkpoints = new Set<number>([0]);
+  for (const f of ep.fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
+  let past: Map<string, Record<string, number>>[] | null = null;
+  const entries: { rank: number; service: string; text: string }[] = [];
+  for (const rule of d.alert_rules) {
+    const value = now.full.get(rule.service)?.[rule.metric];
+    if (breaches(rule, now.full)) {
+      entries.push({ rank: SEVERITY_RANK[rule.severity]!, service: rule.service, text: renderAlert(rule.severity, rule, value) });
+      continue;
+    }
+    past ??= [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, ep, m).full);
+    if (past.some((m) => breaches(rule, m))) entries.push({ rank: SEVERITY_RANK.RESOLVED!, service: rule.service, text: renderAlert('RESOLVED', rule, value) });
   }
-  g.faults.forEach((_, i) => {
-    if (impacts[i]! <= 0.3 && task.scenario.generated!.faults[i]!.affected.length) alerts.push(`[RESOLVED] ${task.scenario.generated!.faults[i]!.affected.length} dependent services back within SLO`);
-  });
-  for (const c of damage) alerts.push(c.alert);
-  alerts.push(...d.static_alerts);
-  const rank = (a: string) => (a.startsWith('[CRITICAL]') ? 0 : a.startsWith('[WARNING]') ? 1 : a.startsWith('[INFO]') ? 2 : 3);
-  alerts.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return { metrics, alerts };
+  entries.sort((a, b) => a.rank - b.rank || (a.service < b.service ? -1 : a.service > b.service ? 1 : a.text < b.text ? -1 : 1));
+  return { metrics, alerts: entries.map((e) => e.text) };
 }
 
 /** Error budget burned over `minutes` starting at `from` (percent points), while faults are unfixed. */
@@ -107,4 +116,16 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
 export function wallClock(task: Task, minute: number): string {
   const start = Date.parse(task.scenario.generated!.dynamics.detected_at);
   return new Date(start + minute * 60_000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Services with an alert firing when the incident was detected (before anything was done). */
+export function firingAtDetection(task: Task): string[] {
+  const cached = task.memo.views.get('firing@0') as string[] | undefined;
+  if (cached) return cached;
+  // Only the fixes list matters at minute 0, and nothing has been applied yet.
+  const untouched = { fixes: [] } as unknown as Episode;
+  const alerts = snapshot(task, untouched, 0, new Set()).alerts.filter((a) => !a.startsWith('[RESOLVED]'));
+  const services = [...new Set(alerts.map((a) => a.slice(a.indexOf(']') + 2, a.indexOf(':', a.indexOf(']')))))].sort();
+  task.memo.views.set('firing@0', services);
+  return services;
 }

@@ -6,29 +6,15 @@
 import { budgetBurn, snapshot, wallClock } from './dynamics.js';
 import type { Episode } from './episode.js';
 import { investigationOf } from './episode.js';
-import { ESCALATE_MINUTES, investigationMinutes } from './generator/generate.js';
+import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
-import { round } from './postmortem.js';
+import { GENERATED_REWARDS, NOOP_STREAK_LIMIT, SEED_REWARDS, round } from './scoring.js';
 import type { Task } from './scenario.js';
 import type { Action, Observation, Reward, State, StepResult } from './schemas.js';
 
-export const REWARDS = {
-  investigateKeyMin: 0.15,
-  investigateKeyMax: 0.3,
-  investigateOther: 0.05,
-  correctEscalation: 0.3,
-  wrongEscalation: -0.1,
-  correctFix: 0.4,
-  wrongFix: -0.15,
-  postmortemMax: 0.2,
-  noOp: -0.1,
-  repeatedNoOp: -0.2,
-  completionBonus: 0.2,
-  maxStepsExceeded: -0.05,
-  afterDone: 0.01,
-  /** Generated incidents: investigating a root cause. */
-  investigateRoot: 0.2,
-} as const;
+/** The seed tasks' per-step rewards (the seed README's table). */
+export const REWARDS = SEED_REWARDS;
+export { GENERATED_REWARDS, NOOP_STREAK_LIMIT };
 
 /** Simulated minutes each action takes (a service with many dependencies takes longer to look at). */
 export const MINUTES = { escalate: ESCALATE_MINUTES, fixDefault: 6, postmortem: 10, noOp: 5 } as const;
@@ -48,8 +34,6 @@ function minutesFor(task: Task, action: Action): number {
   }
 }
 
-/** From this many consecutive no_ops on, each one costs the repeated-no_op penalty. */
-export const NOOP_STREAK_LIMIT = 3;
 
 export interface ActionError {
   field: string;
@@ -138,9 +122,13 @@ function investigate(task: Task, ep: Episode, service: string): Effect {
   }
   const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes }] };
   const message = `Investigated ${service}: its logs and detailed metrics are now in the observation.`;
+  if (task.scenario.generated) {
+    // The same reward and reason for every service: a reward never tells which one is the root.
+    return { episode: next, reward: GENERATED_REWARDS.newEvidence, reason: `new evidence: ${service}'s logs and metrics`, message };
+  }
   const rubricWeight = task.scenario.rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
-  if (rubricWeight !== undefined || task.roots.has(service)) {
-    const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight ?? REWARDS.investigateRoot));
+  if (rubricWeight !== undefined) {
+    const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight));
     return { episode: next, reward, reason: 'investigated a service at the heart of the incident', message };
   }
   return { episode: next, reward: REWARDS.investigateOther, reason: 'investigated a service outside the incident path', message };
@@ -148,6 +136,10 @@ function investigate(task: Task, ep: Episode, service: string): Effect {
 
 function escalate(task: Task, ep: Episode, team: string, details: string): Effect {
   const next = { ...ep, escalations: [...ep.escalations, { team, step: ep.step + 1, minute: ep.minutes, details }] };
+  if (task.scenario.generated) {
+    const again = ep.escalations.some((e) => e.team === team);
+    return { episode: next, reward: GENERATED_REWARDS.page, reason: again ? `${team} was already paged` : `paged ${team}`, message: again ? `${team} is already engaged.` : `Paged ${team}. They acknowledge and join the incident.` };
+  }
   if (!task.rightTeams.has(team)) {
     return { episode: next, reward: REWARDS.wrongEscalation, reason: `${team} does not own the failing component`, message: `Paged ${team}. They report that nothing they own is at fault.` };
   }
@@ -159,6 +151,10 @@ function escalate(task: Task, ep: Episode, team: string, details: string): Effec
 
 function applyFix(task: Task, ep: Episode, fix: string, details: string, minutes: number): Effect {
   const next = { ...ep, fixes: [...ep.fixes, { fix, step: ep.step + 1, minute: ep.minutes + minutes, details }] };
+  if (task.scenario.generated) {
+    // What the change did shows in the metrics and alerts over the next minutes, as it would in production.
+    return { episode: next, reward: GENERATED_REWARDS.change, reason: `applied ${fix}`, message: `Applied ${fix} (took ${minutes} min). Watch the metrics and alerts for its effect.` };
+  }
   if (!task.rightFixes.has(fix)) {
     return { episode: next, reward: REWARDS.wrongFix, reason: `${fix} is not the remedy`, message: `Applied ${fix}. ${task.fixById.get(fix)!.effect}` };
   }
@@ -173,6 +169,7 @@ function submitPostmortem(task: Task, ep: Episode, text: string): Effect {
   if (ep.postmortems.length > 0) {
     return { episode: next, reward: 0, reason: 'a postmortem was already submitted; only the first is graded', message: 'Postmortem noted; the first one submitted is the one graded.' };
   }
+  if (task.scenario.generated) return { episode: next, reward: GENERATED_REWARDS.postmortem, reason: 'postmortem submitted', message: 'Postmortem submitted.' };
   const quality = grade(task, next, false).postmortem?.quality ?? 0;
   return {
     episode: next,
@@ -182,12 +179,13 @@ function submitPostmortem(task: Task, ep: Episode, text: string): Effect {
   };
 }
 
-function noOp(ep: Episode): Effect {
+function noOp(ep: Episode, generated: boolean): Effect {
   const streak = ep.noop_streak + 1;
   const repeated = streak >= NOOP_STREAK_LIMIT;
+  const table = generated ? GENERATED_REWARDS : REWARDS;
   return {
     episode: { ...ep, noop_streak: streak },
-    reward: repeated ? REWARDS.repeatedNoOp : REWARDS.noOp,
+    reward: repeated ? table.repeatedNoOp : table.noOp,
     reason: repeated ? `no_op ${streak} times in a row` : 'no_op',
     message: 'Nothing was done. The incident continues.',
   };
@@ -205,7 +203,7 @@ function effectOf(task: Task, ep: Episode, action: Action, minutes: number): Eff
     case 'postmortem':
       return submitPostmortem(task, ep, postmortemText(action));
     case 'no_op':
-      return noOp(ep);
+      return noOp(ep, task.scenario.generated !== undefined);
   }
 }
 
@@ -245,7 +243,17 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
   let reason = effect.reason;
 
   let g = grade(task, ep, false);
-  if (g.settled) {
+  if (task.scenario.generated) {
+    // A generated incident ends with the postmortem (or at max steps); the graded score is the terminal reward.
+    if (g.settled || ep.step >= task.scenario.max_steps) {
+      ep.done = true;
+      ep.outcome = g.settled ? 'completed' : 'max_steps';
+      ep.message += g.settled ? ' Episode over: the incident is closed.' : ' Episode over: max steps reached.';
+      g = grade(task, ep);
+      value += g.score;
+      reason += `; episode graded: score ${g.score}`;
+    }
+  } else if (g.settled) {
     ep.done = true;
     ep.outcome = 'completed';
     if (g.success) {
@@ -260,7 +268,7 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
     reason += '; max steps exceeded';
     ep.message += ' Episode over: max steps reached.';
   }
-  if (ep.done) g = grade(task, ep); // reveal the explanations now that it is over
+  if (ep.done && !task.scenario.generated) g = grade(task, ep); // reveal the explanations now that it is over
 
   const reward: Reward = { value: round(value), reason };
   ep.cumulative_reward = round(ep.cumulative_reward + reward.value);
@@ -299,13 +307,27 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   const p = s.generated!.params;
   return {
     ...baseObservation(task, ep, { alerts, logs, metrics, investigated: ep.investigated.map((i) => i.service) }),
-    fixes: s.fixes.map((f) => ({ id: f.id, description: f.description ?? '' })),
+    remedy_kinds: remedyKinds(task),
     metric_evidence,
     elapsed_minutes: ep.minutes,
     clock: wallClock(task, ep.minutes),
     error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),
     scenario: { seed: p.seed, difficulty: p.difficulty, split: p.split, family: p.family },
   };
+}
+
+/** Each remediation kind on the menu, described once (fix ids are `<kind>@<service>`). */
+function remedyKinds(task: Task): Record<string, string> {
+  const cached = task.memo.views.get('remedy_kinds') as Record<string, string> | undefined;
+  if (cached) return cached;
+  const out: Record<string, string> = {};
+  for (const f of task.scenario.fixes) {
+    const kind = f.id.slice(0, f.id.indexOf('@'));
+    out[kind] ??= f.description ?? '';
+  }
+  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  task.memo.views.set('remedy_kinds', sorted);
+  return sorted;
 }
 
 interface SeedView {
@@ -368,10 +390,11 @@ export function state(task: Task, ep: Episode): State {
   const extra = gen
     ? {
         params: gen.params,
-        stages: g.stages,
+        ...(ep.done ? { stages: g.stages } : {}),
         elapsed_minutes: ep.minutes,
         error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),
         ...(ep.done ? { faults: gen.faults.map(({ concepts: _c, ...f }) => f) } : {}),
+        generator_version: GENERATOR_VERSION,
       }
     : {};
   return {

@@ -5,22 +5,18 @@
  * given once the episode is over.
  */
 import { investigationOf, type Episode } from './episode.js';
-import { assessPostmortem, round, type IncidentReportAssessment, type PostmortemAssessment } from './postmortem.js';
-import { gradeStages } from './stage-grader.js';
+import { assessPostmortem, type IncidentReportAssessment, type PostmortemAssessment } from './postmortem.js';
+import { readText } from './reading.js';
+import { gradeStages, ungradedItems } from './stage-grader.js';
 import type { RubricItemSpec, Task } from './scenario.js';
 import type { Grade, GraderState, RubricItemResult } from './schemas.js';
-import { claimedRootCauses } from './text.js';
+import { SCORE_MAX, SCORE_MIN, SEED_GRADING, clampScore, round } from './scoring.js';
 
-export const SCORE_MIN = 0.01;
-export const SCORE_MAX = 0.99;
-/** Score cost of each page to a team that does not own the root cause. */
-export const WRONG_ESCALATION_PENALTY = 0.1;
-/** Score cost of each remediation that is not the remedy. */
-export const WRONG_FIX_PENALTY = 0.15;
-/** Share of an escalation's or fix's weight earned when the root cause was never looked at first. */
-export const BLIND_SHARE = 0.5;
-/** A postmortem of at least this quality counts as written well enough to complete the task. */
-export const POSTMORTEM_PASS = 0.5;
+export { SCORE_MAX, SCORE_MIN };
+export const WRONG_ESCALATION_PENALTY = SEED_GRADING.wrongEscalation;
+export const WRONG_FIX_PENALTY = SEED_GRADING.wrongFix;
+export const BLIND_SHARE = SEED_GRADING.blindShare;
+export const POSTMORTEM_PASS = SEED_GRADING.postmortemPass;
 
 export interface ItemOutcome {
   result: RubricItemResult;
@@ -43,12 +39,12 @@ interface Statement {
   step: number;
   source: string;
   claims: string[];
+  flaw: string | null;
 }
 
 /** Every root-cause statement the agent made, in order (escalation and fix details, postmortems). */
 function statements(task: Task, episode: Episode): Statement[] {
   if (episode.escalations.length + episode.fixes.length + episode.postmortems.length === 0) return [];
-  const services = [...task.serviceByName.keys()];
   const texts = [
     ...episode.escalations.map((e) => ({ step: e.step, source: `escalation to ${e.team}`, text: e.details })),
     ...episode.fixes.map((f) => ({ step: f.step, source: `fix ${f.fix}`, text: f.details })),
@@ -59,9 +55,15 @@ function statements(task: Task, episode: Episode): Statement[] {
     .map((t) => ({
       step: t.step,
       source: t.source,
-      claims: t.source === 'postmortem' ? assessPostmortemCached(task, t.text).claimed_root_causes : claimedRootCauses(t.text, services),
+      ...claimsOf(task, t.text, t.source === 'postmortem' ? 'postmortem' : 'note'),
     }))
     .filter((s) => s.claims.length > 0);
+}
+
+/** A flawed text (a hedge, a keyword list) names every candidate it lists: a statement that cannot count. */
+function claimsOf(task: Task, text: string, kind: 'note' | 'postmortem'): { claims: string[]; flaw: string | null } {
+  const r = readText(task, text, kind);
+  return { claims: r.roots, flaw: r.flaw };
 }
 
 function gradeItem(
@@ -113,8 +115,8 @@ function gradeItem(
       const first = statements(task, episode)[0];
       if (!first) return result(0, false, () => 'no root cause stated yet', false);
       const where = `${first.source} at step ${first.step}`;
-      if (first.claims.length > 1) {
-        return result(0, false, () => `the first root-cause statement (${where}) names several candidates: ${first.claims.join(', ')}`, true);
+      if (first.claims.length > 1 || first.flaw) {
+        return result(0, false, () => `the first root-cause statement (${where}) ${first.flaw ?? `names several candidates: ${first.claims.join(', ')}`}`, true);
       }
       if (first.claims[0] !== truth.root_cause) {
         return result(0, false, () => `the first root-cause statement (${where}) names ${first.claims[0]}${hidden(`, not ${truth.root_cause}`)}`, true);
@@ -139,38 +141,31 @@ function gradeItem(
   }
 }
 
-/** Assessing a postmortem is pure and comparatively costly; episodes re-grade after every step. */
-function assessPostmortemCached(task: Task, text: string): PostmortemAssessment {
-  const cache = task.memo.postmortems;
-  let a = cache.get(text) as PostmortemAssessment | undefined;
-  if (!a) {
-    a = assessPostmortem(task, text);
-    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
-    cache.set(text, a);
-  }
-  return a;
-}
-
 /** `explain: false` skips the reasons (the hot path of a step); scores are the same either way. */
 export function grade(task: Task, episode: Episode, explain = true): GradeReport {
   return task.scenario.generated ? gradeGenerated(task, episode) : gradeRubric(task, episode, explain);
 }
 
 function gradeGenerated(task: Task, episode: Episode): GradeReport {
+  if (!episode.done) {
+    // Nothing is graded before the end: mid-episode state is identical for every kind of incident.
+    const grader_state: GraderState = { graded: false, investigated: episode.investigated.length, pages: episode.escalations.length, changes: episode.fixes.length, postmortems: episode.postmortems.length };
+    return { score: SCORE_MIN, raw: 0, items: ungradedItems(), penalties: [], grader_state, settled: episode.postmortems.length > 0, success: false, postmortem: null };
+  }
   const r = gradeStages(task, episode);
-  const grader_state: GraderState = { ...r.stages };
-  for (const k of Object.keys(grader_state)) grader_state[k] = round(grader_state[k] as number);
+  const grader_state: GraderState = { graded: true };
+  for (const [k, v] of Object.entries(r.stages)) grader_state[k] = round(v);
   grader_state.wrong_escalations = episode.escalations.filter((e) => !task.rightTeams.has(e.team)).length;
   grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix)).length;
   grader_state.postmortem_quality = r.report?.quality ?? 0;
-  return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: r.settled, success: r.success, postmortem: r.report, stages: r.stages };
+  return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: true, success: r.success, postmortem: r.report, stages: r.stages };
 }
 
 function gradeRubric(task: Task, episode: Episode, explain: boolean): GradeReport {
   const truth = task.scenario.truth;
   const reveal = episode.done;
   const firstPostmortem = episode.postmortems[0];
-  const postmortem = firstPostmortem ? assessPostmortemCached(task, firstPostmortem.text) : null;
+  const postmortem = firstPostmortem ? assessPostmortem(task, firstPostmortem.text) : null;
   const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal, explain));
 
   const penalties: Grade['penalties'] = [];
@@ -180,7 +175,7 @@ function gradeRubric(task: Task, episode: Episode, explain: boolean): GradeRepor
 
   const earned = outcomes.reduce((sum, o) => sum + o.result.earned, 0);
   const raw = round(earned + penalties.reduce((sum, p) => sum + p.points, 0));
-  const score = round(Math.min(SCORE_MAX, Math.max(SCORE_MIN, raw)));
+  const score = clampScore(raw);
 
   const grader_state: GraderState = {};
   for (const o of outcomes) grader_state[o.result.id] = o.result.met;

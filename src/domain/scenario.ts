@@ -48,6 +48,8 @@ export type RubricItemSpec =
 /** One fault's ground truth (a generated incident may have none, one or two). */
 export interface FaultTruth {
   family: string;
+  /** The failure signature drawn for this fault. */
+  variant: string;
   root_cause: string;
   team: string;
   fix: string;
@@ -56,6 +58,18 @@ export interface FaultTruth {
   /** Services that show symptoms, nearest first. */
   affected: string[];
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
+  /** Evidence ids that tell this fault: the root's telling log lines and its metrics reading. */
+  decisive: string[];
+}
+
+/** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */
+export interface AlertSpecData {
+  service: string;
+  metric: string;
+  op: '>' | '<';
+  threshold: number;
+  severity: 'CRITICAL' | 'WARNING' | 'INFO';
+  label: string;
 }
 
 export interface GeneratedParams {
@@ -80,13 +94,15 @@ export interface Dynamics {
   burn_per_min: number;
   /** Minutes metrics take to recover after the right fix. */
   recovery_min: number;
-  root_alerts: { severity: string; text: string }[];
-  symptom_alerts: { service: string; fault: number; severity: string; text: string }[];
-  static_alerts: string[];
+  /** Every alert rule; alerts are rendered from the simulated metrics at each step. */
+  alert_rules: AlertSpecData[];
   /** Minutes the oracle needs to mitigate everything: the efficiency reference. */
   reference_minutes: number;
-  consequences: Record<string, { service: string; error_rate: number; minutes: number; alert: string }>;
+  /** Damage a wrong change does: added error rate on some services for some minutes. */
+  consequences: Record<string, { services: string[]; error_rate: number; minutes: number; label: string }>;
   fix_minutes: Record<string, number>;
+  /** Fixes a responder could reasonably pick from partial evidence (the plausible-remedies measure). */
+  decoys: string[];
 }
 
 export interface Scenario {
@@ -104,6 +120,8 @@ export interface Scenario {
   truth: { root_cause: string; team: string; fix: string; mechanism: string };
   rubric: RubricItemSpec[];
   postmortem: PostmortemSpec;
+  /** Seed tasks: the fault family the incident belongs to (for the one text reader). */
+  family?: string;
   /** Generated incidents only: parameters, every fault, time dynamics, evidence ids on logs. */
   generated?: { params: GeneratedParams; faults: FaultTruth[]; dynamics: Dynamics };
 }
@@ -131,7 +149,7 @@ export interface Task {
    * Memoised pure derivations (bounded): observation parts by what has been investigated, and
    * postmortem assessments by text. Same inputs, same outputs; never part of any state.
    */
-  memo: { views: Map<string, unknown>; postmortems: Map<string, unknown> };
+  memo: { views: Map<string, unknown>; readings: Map<string, unknown> };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -174,7 +192,7 @@ export function compileScenario(scenario: Scenario): Task {
     rightFixes: new Set(faults.map((f) => f.fix)),
     evidence,
     metricEvidence,
-    memo: { views: new Map(), postmortems: new Map() },
+    memo: { views: new Map(), readings: new Map() },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),

@@ -1,19 +1,22 @@
 /**
  * Stage grading for generated incidents: localize, diagnose, escalate, mitigate, postmortem and
- * efficiency, each scored in [0, 1] and explained. Blind or harmful actions lower the stage they
- * belong to; the final score is the weighted sum, strictly inside (0, 1).
+ * efficiency, each scored in [0, 1] once the episode is over. Every point lost is explained by
+ * the evidence that was available (evidence ids) or the rule that was broken. Before the end,
+ * nothing is graded, so nothing mid-episode can tell a root, an owner, a remedy or the kind of
+ * episode (one fault, two, or none).
  */
+import { firingAtDetection } from './dynamics.js';
 import { investigationOf, type Episode } from './episode.js';
-import { assessIncidentReport, round, type IncidentReportAssessment } from './postmortem.js';
+import { assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
+import { readText, type Reading } from './reading.js';
 import type { Task } from './scenario.js';
 import type { RubricItemResult } from './schemas.js';
-import { claimedRootCauses, conceptCoverage, normalize } from './text.js';
-import { postmortemClaims } from './postmortem.js';
+import { STAGE_RULES, STAGE_WEIGHTS, clampScore, round, type Stage } from './scoring.js';
+import { conceptCoverage } from './text.js';
 
-export const STAGE_WEIGHTS = { localize: 0.25, diagnose: 0.15, escalate: 0.15, mitigate: 0.25, postmortem: 0.1, efficiency: 0.1 } as const;
-export type Stage = keyof typeof STAGE_WEIGHTS;
+export { STAGE_WEIGHTS, type Stage };
 
-const STAGE_TEXT: Record<Stage, string> = {
+export const STAGE_DESCRIPTIONS: Record<Stage, string> = {
   localize: 'Investigate the root cause and name it (only it) as the cause',
   diagnose: 'State the failure mechanism',
   escalate: 'Page the owning team after finding evidence, and nobody else',
@@ -21,15 +24,9 @@ const STAGE_TEXT: Record<Stage, string> = {
   postmortem: 'Postmortem: root cause, mechanism, trigger, impact, timeline, remediation, prevention, cited evidence',
   efficiency: 'Time to mitigate against a reference responder',
 };
-export const STAGE_DESCRIPTIONS = STAGE_TEXT;
 
-/** Localization credit for having looked at the root cause without naming it. */
-export const INVESTIGATED_ONLY = 0.1;
-/** Credit for paging the right team, or applying the right fix, without having looked at the root cause. */
-export const BLIND_CREDIT = 0.25;
-export const OVER_PAGE_COST = 0.25;
-export const HARMFUL_FIX_COST = 0.3;
-export const BLAST_RADIUS_COST = 0.1;
+/** What every stage says before the episode ends: the same for every kind of incident. */
+export const UNGRADED = 'graded when the episode ends (after the postmortem or at max steps)';
 
 export interface StageReport {
   score: number;
@@ -37,12 +34,11 @@ export interface StageReport {
   items: RubricItemResult[];
   penalties: { step: number; points: number; reason: string }[];
   stages: Record<Stage, number>;
-  settled: boolean;
   success: boolean;
   report: IncidentReportAssessment | null;
 }
 
-/** Evidence ids the agent had seen by the given step. */
+/** Evidence ids the agent had seen before the given step. */
 export function retrievedEvidence(task: Task, ep: Episode, beforeStep: number): Set<string> {
   const seen = new Set<string>();
   for (const inv of ep.investigated) {
@@ -53,113 +49,153 @@ export function retrievedEvidence(task: Task, ep: Episode, beforeStep: number): 
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
+
+interface Statement {
+  step: number;
+  source: string;
+  reading: Reading;
+}
+
+/** Every text the agent submitted, in order, read once (only the first postmortem counts). */
+function statements(task: Task, ep: Episode): Statement[] {
+  const out: Statement[] = [
+    ...ep.escalations.filter((e) => e.details.trim()).map((e) => ({ step: e.step, source: `escalation to ${e.team} (step ${e.step})`, reading: readText(task, e.details, 'note') })),
+    ...ep.fixes.filter((f) => f.details.trim()).map((f) => ({ step: f.step, source: `fix ${f.fix} (step ${f.step})`, reading: readText(task, f.details, 'note') })),
+    ...ep.postmortems.slice(0, 1).map((p) => ({ step: p.step, source: `postmortem (step ${p.step})`, reading: readText(task, p.text, 'postmortem') })),
+  ];
+  return out.sort((a, b) => a.step - b.step);
+}
 
 /** Full credit for the right page or fix made after looking at the root cause; little for a blind one. */
 function evidenceCredit(ep: Episode, root: string, attempts: readonly { step: number }[]): number {
   if (attempts.length === 0) return 0;
   const seen = investigationOf(ep, root);
-  return seen && attempts.some((a) => seen.step < a.step) ? 1 : BLIND_CREDIT;
+  return seen && attempts.some((a) => seen.step < a.step) ? 1 : STAGE_RULES.blindCredit;
 }
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 export function gradeStages(task: Task, ep: Episode): StageReport {
   const g = task.scenario.generated!;
   const faults = g.faults;
   const control = faults.length === 0;
-  const reveal = ep.done;
-  const services = [...task.serviceByName.keys()];
-  const investigatedAny = ep.investigated.length > 0;
-  // In a no-fault episode, restraint earns credit only once every alerting service was checked.
-  const alerting = [...task.serviceByName.keys()].filter((name) => g.dynamics.static_alerts.some((a) => a.includes(`] ${name}:`)));
-  const ruledOut = alerting.every((name) => investigationOf(ep, name)) && investigatedAny;
+  const why: Record<Stage, string> = { localize: '', diagnose: '', escalate: '', mitigate: '', postmortem: '', efficiency: '' };
+  const evidenceOf = (root: string) => (faults.find((f) => f.root_cause === root)?.decisive ?? []).join(', ');
+  const seenAt = (service: string) => investigationOf(ep, service)?.step;
 
   const firstPm = ep.postmortems[0];
   const report = firstPm ? assessIncidentReport(task, firstPm.text, retrievedEvidence(task, ep, firstPm.step)) : null;
+  const texts = statements(task, ep);
+  const firstNaming = texts.find((t) => t.reading.roots.length > 0);
 
-  // The first statement naming any service as the cause is the one that counts.
-  const texts = [
-    ...ep.escalations.map((e) => ({ step: e.step, text: e.details, source: `escalation to ${e.team}` })),
-    ...ep.fixes.map((f) => ({ step: f.step, text: f.details, source: `fix ${f.fix}` })),
-    ...ep.postmortems.slice(0, 1).map((p) => ({ step: p.step, text: p.text, source: 'postmortem' })),
-  ].sort((a, b) => a.step - b.step);
-  const first = texts
-    .map((t) => ({ ...t, claims: t.source === 'postmortem' ? postmortemClaims(task, t.text) : claimedRootCauses(t.text, services) }))
-    .find((t) => t.claims.length > 0);
+  // A no-fault control earns restraint only after every alerting service was checked.
+  const alerting = firingAtDetection(task);
+  const unchecked = alerting.filter((s) => !investigationOf(ep, s));
+  const ruledOut = unchecked.length === 0 && ep.investigated.length > 0;
 
-  const why: Record<Stage, string> = { localize: '', diagnose: '', escalate: '', mitigate: '', postmortem: '', efficiency: '' };
-  const truthName = (list: string[]) => (reveal ? list.join(', ') : 'the root cause');
-
-  // Localize
+  // Localize: the first statement naming any service decides; a wrong or hedged one cannot be taken back.
   let localize: number;
   if (control) {
     const saidNoFault = report !== null && report.parts.root_cause === 1;
-    localize = !first && saidNoFault && ruledOut ? 1 : investigatedAny ? INVESTIGATED_ONLY : 0;
-    why.localize = first ? `named ${first.claims.join(', ')} as a cause${reveal ? ', but nothing was broken' : ''}` : saidNoFault ? 'investigated and reported no fault' : 'no conclusion yet';
+    localize = !firstNaming && saidNoFault && ruledOut ? 1 : ep.investigated.length ? STAGE_RULES.investigatedOnly : 0;
+    why.localize = firstNaming
+      ? `${firstNaming.source} named ${list(firstNaming.reading.roots)} as a cause, but nothing was broken`
+      : !saidNoFault
+        ? 'no statement that nothing was broken (the postmortem\'s root cause should say "no fault")'
+        : unchecked.length
+          ? `said nothing was broken without checking every alerting service (unchecked: ${list(unchecked)})`
+          : 'checked every alerting service and reported no fault';
   } else {
-    const wrong = first ? first.claims.filter((c) => !task.roots.has(c)) : [];
-    // Each root counts once some statement names it after it was investigated, unless the first
-    // statement named a wrong service (a wrong or hedged first answer cannot be taken back).
-    const statements = texts.map((t) => ({ ...t, claims: t.source === 'postmortem' ? postmortemClaims(task, t.text) : claimedRootCauses(t.text, services) }));
-    localize = mean(
-      faults.map((f) => {
-        const seen = investigationOf(ep, f.root_cause);
-        const named = wrong.length === 0 && seen && statements.some((t) => t.claims.includes(f.root_cause) && t.claims.every((c) => task.roots.has(c)) && seen.step < t.step);
-        return named ? 1 : seen ? INVESTIGATED_ONLY : 0;
-      }),
-    );
-    why.localize = !first
-      ? `no root cause named yet; ${faults.filter((f) => investigationOf(ep, f.root_cause)).length}/${faults.length} root cause(s) investigated`
-      : wrong.length
-        ? `first statement (${first.source}, step ${first.step}) names ${first.claims.join(', ')}${reveal ? `; the root cause was ${truthName(faults.map((f) => f.root_cause))}` : ''}`
-        : `first statement (${first.source}, step ${first.step}) names ${first.claims.join(', ')}`;
+    const wrongFirst = firstNaming ? firstNaming.reading.flaw !== null || firstNaming.reading.roots.some((c) => !task.roots.has(c)) : false;
+    const per = faults.map((f) => {
+      const seen = investigationOf(ep, f.root_cause);
+      const named = !wrongFirst && seen && texts.some((t) => !t.reading.flaw && t.reading.roots.includes(f.root_cause) && t.reading.roots.every((c) => task.roots.has(c)) && seen.step < t.step);
+      // Looking at the root earns a little, unless the first conclusion drawn was wrong.
+      return named ? 1 : seen && !wrongFirst ? STAGE_RULES.investigatedOnly : 0;
+    });
+    localize = mean(per);
+    const lost = faults.filter((_, i) => per[i]! < 1).map((f) => {
+      const seen = seenAt(f.root_cause);
+      return seen === undefined
+        ? `${f.root_cause} was never investigated (its evidence: ${evidenceOf(f.root_cause)})`
+        : `${f.root_cause}, investigated at step ${seen} (evidence ${evidenceOf(f.root_cause)}), was not named as the cause${wrongFirst ? '' : ' afterwards'}`;
+    });
+    why.localize = [
+      wrongFirst && firstNaming ? `the first root-cause statement, in the ${firstNaming.source}, ${firstNaming.reading.flaw ?? `named ${list(firstNaming.reading.roots)}`}; a wrong or hedged first statement cannot be taken back` : '',
+      ...lost,
+    ].filter(Boolean).join('; ') || `named ${list(faults.map((f) => f.root_cause))} after investigating it`;
   }
 
-  // Diagnose
-  const agentText = normalize([...ep.escalations.map((e) => e.details), ...ep.fixes.map((f) => f.details), firstPm?.text ?? ''].join('. '));
-  let diagnose = control ? (report?.parts.root_cause ?? 0) : mean(faults.map((f) => conceptCoverage(agentText, f.concepts.mechanism)));
-  if (report?.capped) diagnose *= 0.25;
-  why.diagnose = `${Math.round(diagnose * 100)}% of the mechanism stated${report?.capped ? ' (postmortem capped)' : ''}${reveal && !control ? `: ${faults.map((f) => f.mechanism).join(' / ')}` : ''}`;
+  // Diagnose: the first text claiming a mechanism must claim a real one; credit is the best unflawed statement.
+  const faultFamilies = new Set(faults.map((f) => f.family));
+  const firstClaim = texts.find((t) => t.reading.mechanisms.length > 0);
+  const wrongMechanism = control ? false : firstClaim !== undefined && (firstClaim.reading.flaw !== null || !firstClaim.reading.mechanisms.some((m) => faultFamilies.has(m)));
+  const honest = texts.filter((t) => !t.reading.flaw);
+  let diagnose: number;
+  if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
+  else diagnose = wrongMechanism ? 0 : Math.max(0, ...honest.map((t) => mean(faults.map((f) => conceptCoverage(t.reading.normalized.mechanism, f.concepts.mechanism)))));
+  why.diagnose = control
+    ? diagnose ? 'said that nothing was broken' : 'never said that nothing was broken'
+    : wrongMechanism && firstClaim
+      ? `the first mechanism stated, in the ${firstClaim.source}, ${firstClaim.reading.flaw ?? 'describes a failure that did not happen'}; the mechanism was: ${faults.map((f) => f.mechanism).join(' / ')}`
+      : `${Math.round(diagnose * 100)}% of the mechanism stated; it was: ${faults.map((f) => f.mechanism).join(' / ')} (evidence ${faults.map((f) => f.decisive.join(', ')).join('; ')})`;
+  const flawed = texts.filter((t) => t.reading.flaw);
+  if (flawed.length) why.diagnose += `; earned nothing from: ${flawed.map((t) => `${t.source}, which ${t.reading.flaw}`).join('; ')}`;
 
   // Escalate
   const wrongPages = ep.escalations.filter((e) => !task.rightTeams.has(e.team));
   let escalate: number;
-  if (control) {
-    escalate = ruledOut ? clamp01(1 - 0.5 * ep.escalations.length) : 0;
-  } else {
-    const credit = mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team))));
-    escalate = clamp01(credit - OVER_PAGE_COST * wrongPages.length);
-  }
-  why.escalate = `${ep.escalations.length} page(s), ${wrongPages.length} to teams that own no fault${reveal && !control ? `; owner(s): ${[...task.rightTeams].join(', ')}` : ''}`;
+  if (control) escalate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.escalations.length) : 0;
+  else escalate = clamp01(mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team)))) - STAGE_RULES.overPage * wrongPages.length);
+  why.escalate = control
+    ? `nothing was broken: ${ep.escalations.length} page(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
+    : [
+        ...faults.map((f) => {
+          const page = ep.escalations.find((e) => e.team === f.team);
+          const seen = seenAt(f.root_cause);
+          if (!page) return `${f.team} (owner of ${f.root_cause}) was never paged`;
+          return seen !== undefined && seen < page.step ? `paged ${f.team} at step ${page.step}, after investigating ${f.root_cause}` : `paged ${f.team} at step ${page.step} before investigating ${f.root_cause} (rule: evidence first, ${STAGE_RULES.blindCredit * 100}% credit)`;
+        }),
+        ...wrongPages.map((e) => `paged ${e.team} at step ${e.step}, which owns no fault (rule: −${STAGE_RULES.overPage} of the stage)`),
+      ].join('; ');
 
   // Mitigate
   const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix));
   const harmful = wrongFixes.filter((f) => g.dynamics.consequences[f.fix]);
   let mitigate: number;
-  if (control) {
-    mitigate = ruledOut ? clamp01(1 - 0.5 * ep.fixes.length) : 0;
-  } else {
-    const credit = mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix))));
-    mitigate = clamp01(credit - HARMFUL_FIX_COST * wrongFixes.length - BLAST_RADIUS_COST * harmful.length);
-  }
-  why.mitigate = `${ep.fixes.length} change(s), ${wrongFixes.length} not a remedy${harmful.length ? `, ${harmful.length} with collateral damage` : ''}${reveal && !control ? `; remedy: ${[...task.rightFixes].join(', ')}` : ''}`;
+  if (control) mitigate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.fixes.length) : 0;
+  else mitigate = clamp01(mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix)))) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length);
+  why.mitigate = control
+    ? `nothing was broken: ${ep.fixes.length} change(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
+    : [
+        ...faults.map((f) => {
+          const fix = ep.fixes.find((x) => x.fix === f.fix);
+          const seen = seenAt(f.root_cause);
+          if (!fix) return `the remedy ${f.fix} was never applied`;
+          return seen !== undefined && seen < fix.step ? `applied ${f.fix} at step ${fix.step}, after investigating ${f.root_cause}` : `applied ${f.fix} at step ${fix.step} before investigating ${f.root_cause} (rule: evidence first, ${STAGE_RULES.blindCredit * 100}% credit)`;
+        }),
+        ...wrongFixes.map((f) => `applied ${f.fix} at step ${f.step}, which is not a remedy (rule: −${STAGE_RULES.wrongChange}${g.dynamics.consequences[f.fix] ? `, and −${STAGE_RULES.collateralDamage} for the damage it did: ${g.dynamics.consequences[f.fix]!.label}` : ''})`),
+      ].join('; ');
 
   // Postmortem
   const postmortem = report?.quality ?? 0;
-  why.postmortem = report
-    ? `quality ${report.quality}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`
-    : 'no postmortem submitted';
+  if (!report) why.postmortem = 'no postmortem submitted';
+  else {
+    const missing = Object.entries(report.parts).filter(([, v]) => v < 1).map(([k, v]) => `${k} ${round(v, 2)}`);
+    why.postmortem = `quality ${report.quality}${missing.length ? `; incomplete: ${missing.join(', ')}` : ''}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved (${report.citations.invalid.join(', ')})` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`;
+  }
 
   // Efficiency
   const mitigatedAt = control ? undefined : faults.every((f) => ep.fixes.some((x) => x.fix === f.fix)) ? Math.max(...faults.map((f) => ep.fixes.find((x) => x.fix === f.fix)!.minute)) : undefined;
   let efficiency: number;
-  if (control) efficiency = firstPm ? Math.min(1, 15 / Math.max(15, firstPm.minute)) * mitigate : 0;
+  if (control) efficiency = firstPm ? Math.min(1, STAGE_RULES.controlMinutes / Math.max(STAGE_RULES.controlMinutes, firstPm.minute)) * mitigate : 0;
   else efficiency = mitigatedAt === undefined ? 0 : Math.min(1, g.dynamics.reference_minutes / Math.max(1, mitigatedAt)) * mitigate;
-  why.efficiency = control ? 'closed without changes' : mitigatedAt === undefined ? 'not mitigated' : `mitigated at minute ${mitigatedAt} (reference ${g.dynamics.reference_minutes})`;
+  why.efficiency = control ? `closed at minute ${firstPm?.minute ?? 'never'} (within ${STAGE_RULES.controlMinutes} is full credit), × the mitigate stage` : mitigatedAt === undefined ? 'not mitigated' : `mitigated at minute ${mitigatedAt} (reference ${g.dynamics.reference_minutes}), × the mitigate stage`;
 
   const stages: Record<Stage, number> = { localize, diagnose, escalate, mitigate, postmortem, efficiency };
   const items: RubricItemResult[] = (Object.keys(STAGE_WEIGHTS) as Stage[]).map((s) => ({
     id: s,
-    description: STAGE_TEXT[s],
+    description: STAGE_DESCRIPTIONS[s],
     weight: STAGE_WEIGHTS[s],
     earned: round(STAGE_WEIGHTS[s] * stages[s]),
     met: stages[s] >= 0.99,
@@ -167,19 +203,14 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   }));
   const raw = round(items.reduce((sum, i) => sum + i.earned, 0));
   const penalties = [
-    ...wrongPages.map((e) => ({ step: e.step, points: -round(STAGE_WEIGHTS.escalate * OVER_PAGE_COST), reason: `paged ${e.team}, which owns no fault` })),
-    ...wrongFixes.map((f) => ({ step: f.step, points: -round(STAGE_WEIGHTS.mitigate * (HARMFUL_FIX_COST + (g.dynamics.consequences[f.fix] ? BLAST_RADIUS_COST : 0))), reason: `applied ${f.fix}, which is not a remedy` })),
+    ...wrongPages.map((e) => ({ step: e.step, points: -round(STAGE_WEIGHTS.escalate * STAGE_RULES.overPage), reason: `paged ${e.team}, which owns no fault` })),
+    ...wrongFixes.map((f) => ({ step: f.step, points: -round(STAGE_WEIGHTS.mitigate * (STAGE_RULES.wrongChange + (g.dynamics.consequences[f.fix] ? STAGE_RULES.collateralDamage : 0))), reason: `applied ${f.fix}, which is not a remedy` })),
   ].sort((a, b) => a.step - b.step);
 
-  const mitigated = control || mitigatedAt !== undefined;
-  return {
-    score: round(Math.min(0.99, Math.max(0.01, raw))),
-    raw,
-    items,
-    penalties,
-    stages,
-    settled: mitigated && firstPm !== undefined,
-    success: localize >= 0.99 && mitigate >= 0.99,
-    report,
-  };
+  return { score: clampScore(raw), raw, items, penalties, stages, success: localize >= 0.99 && mitigate >= 0.99, report };
+}
+
+/** The stages before the end: identical for every generated incident. */
+export function ungradedItems(): RubricItemResult[] {
+  return (Object.keys(STAGE_WEIGHTS) as Stage[]).map((s) => ({ id: s, description: STAGE_DESCRIPTIONS[s], weight: STAGE_WEIGHTS[s], earned: 0, met: false, why: UNGRADED }));
 }

@@ -36,9 +36,15 @@ function wordStarts(hay: string, needle: string): number[] {
   }
 }
 
-/** Positions where `needle` occurs as whole words ("auth service 2" contains "auth service"). */
+/**
+ * Positions where `needle` occurs as whole words ("auth service 2" contains "auth service"),
+ * except as part of a host name ("secrets manager.internal" names a host, not the service).
+ */
 function wholeWords(hay: string, needle: string): number[] {
-  return wordStarts(hay, needle).filter((at) => !isWordChar(hay[at + needle.length]));
+  return wordStarts(hay, needle).filter((at) => {
+    const after = hay[at + needle.length];
+    return !isWordChar(after) && !(after === '.' && isWordChar(hay[at + needle.length + 1]));
+  });
 }
 
 export function containsPhrase(normalizedText: string, phrase: string): boolean {

@@ -17,8 +17,8 @@ export interface EpisodeRun {
 }
 
 export async function runInProcess(task: Task, agent: AgentSpec, seed: number, keepObservations = false): Promise<EpisodeRun> {
-  const policy = agent.create({ seed, ...(agent.needsTruth ? { task } : {}) });
   let ep = reset(task, { seed });
+  const policy = agent.create({ seed, peekState: () => state(task, ep), ...(agent.needsTruth ? { task } : {}) });
   let obs = observe(task, ep);
   const steps: StepRecord[] = [];
   const observations = keepObservations ? [obs] : [];
@@ -36,6 +36,7 @@ export async function runInProcess(task: Task, agent: AgentSpec, seed: number, k
     }
     ep = outcome.episode;
     obs = outcome.result.observation;
+    policy.reward?.(outcome.result.reward.value);
     if (keepObservations) observations.push(obs);
     steps.push({ step: ep.step, action, reward: outcome.result.reward.value, reason: outcome.result.reward.reason, done: outcome.result.done });
   }

@@ -6,6 +6,7 @@
 import { DIFFICULTIES, SPLITS, generateScenario, generatedTask, type Difficulty, type Split, type Task } from '../domain/index.js';
 import { AGENTS } from '../agents/index.js';
 import { runInProcess } from './in-process.js';
+import { firingAtDetection } from '../domain/dynamics.js';
 
 export const BOUNDS = {
   oracle: { min: 0.95 },
@@ -20,6 +21,18 @@ export function solvabilityProblems(task: Task): string[] {
   const g = task.scenario.generated;
   if (!g) return [];
   const problems: string[] = [];
+  const firing = firingAtDetection(task);
+  // Everything reachable from a firing service by following its dependencies (and symptoms that name a service).
+  const reachable = new Set<string>();
+  const stack = [...firing];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (reachable.has(s)) continue;
+    reachable.add(s);
+    const spec = task.serviceByName.get(s)!;
+    stack.push(...spec.depends_on);
+    for (const other of task.serviceByName.keys()) if (other !== s && spec.logs.some((l) => l.includes(other))) stack.push(other);
+  }
   for (const f of g.faults) {
     const root = task.serviceByName.get(f.root_cause);
     if (!root) {
@@ -27,15 +40,15 @@ export function solvabilityProblems(task: Task): string[] {
       continue;
     }
     if (!task.availableActions.includes(`investigate:${f.root_cause}`)) problems.push(`${f.root_cause} cannot be investigated`);
-    if (!root.logs.some((l) => / (ERROR|FATAL|WARN) /.test(l))) problems.push(`${f.root_cause} has no warning or error in its logs`);
     const dyn = g.dynamics.services[f.root_cause]!;
-    if (Object.keys(dyn.impacted).length + Object.keys(dyn.detail_impacted).length === 0) problems.push(`${f.root_cause} shows no metric anomaly`);
+    const ownSignal = root.logs.some((l) => / (ERROR|FATAL|WARN) /.test(l)) || Object.keys(dyn.detail_impacted).length > 0;
+    if (!ownSignal) problems.push(`${f.root_cause} shows nothing of its own (no warning in its logs, no metric anomaly)`);
+    if (f.decisive.length === 0) problems.push(`${f.root_cause} has no decisive evidence`);
+    if (!reachable.has(f.root_cause)) problems.push(`nothing firing leads to ${f.root_cause}`);
     if (!task.availableActions.includes(`apply_fix:${f.fix}`)) problems.push(`the remedy ${f.fix} is not offered`);
     if (!task.availableActions.includes(`escalate:${f.team}`)) problems.push(`the owner ${f.team} cannot be paged`);
-    // Either the root alerts itself, or a symptom points at it.
-    const pointed = [...task.serviceByName.values()].some((s) => s.name !== f.root_cause && s.logs.some((l) => l.includes(f.root_cause)));
-    if (!g.dynamics.root_alerts.length && !pointed) problems.push(`nothing points at ${f.root_cause}`);
   }
+  if (g.faults.length && firing.length === 0) problems.push('no alert fires at detection');
   return problems;
 }
 

@@ -37,8 +37,9 @@ describe('scenario generator', () => {
     expect(a).not.toBe(b);
   });
 
-  it('has at least 12 families, each usable on both splits and rooted where it says', () => {
-    expect(FAMILIES.length).toBeGreaterThanOrEqual(12);
+  it('has at least 23 families with two or more signatures each, usable on both splits and rooted where it says', () => {
+    expect(FAMILIES.length).toBeGreaterThanOrEqual(23);
+    for (const family of FAMILIES) expect(family.variants.length).toBeGreaterThanOrEqual(2);
     for (const family of FAMILIES) {
       for (const split of SPLITS) {
         for (let seed = 0; seed < 5; seed++) {
@@ -47,7 +48,8 @@ describe('scenario generator', () => {
           expect(f.family).toBe(family.id);
           expect(s.services.some((x) => x.name === f.root_cause)).toBe(true);
           expect(s.fixes.some((x) => x.id === f.fix)).toBe(true);
-          expect(s.fixes.length).toBeGreaterThanOrEqual(3);
+          expect(f.fix).toMatch(/^[a-z_]+@[a-z0-9-]+$/);
+          expect(s.fixes.length).toBeGreaterThanOrEqual(10);
           expect(s.fixes.map((x) => x.id)).toEqual(s.fixes.map((x) => x.id).sort());
           expect(s.teams).toContain(f.team);
         }
@@ -187,14 +189,16 @@ describe('generated episodes', () => {
       const harmful = task.scenario.fixes.find((x) => task.scenario.generated!.dynamics.consequences[x.id]);
       if (!harmful) continue;
       const c = task.scenario.generated!.dynamics.consequences[harmful.id]!;
+      const hit = c.services[0]!;
       let ep = reset(task);
-      const before = observe(task, ep).metrics[c.service]!.error_rate!;
+      const before = observe(task, ep).metrics[hit]!.error_rate!;
       const o = act(task, ep, { action_type: 'apply_fix', target: harmful.id });
       ep = o.episode;
-      expect(o.result.reward.value).toBe(-0.15);
+      // The reward says nothing; the damage shows in the metrics, as it would in production.
+      expect(o.result.reward.value).toBe(0);
+      expect(o.result.reward.reason).toBe(`applied ${harmful.id}`);
       const obs = observe(task, ep);
-      expect(obs.alerts).toContain(c.alert);
-      expect(obs.metrics[c.service]!.error_rate!).toBeGreaterThan(before);
+      expect(obs.metrics[hit]!.error_rate!).toBeGreaterThan(before);
       return;
     }
     throw new Error('no harmful fix found in 20 seeds');

@@ -34,8 +34,10 @@ describe('the generated task through every API', () => {
     expect(strip(wsObs)).toEqual(strip(seedApi.body));
     expect(strip(mcpObs)).toEqual(strip(seedApi.body));
     expect(seedApi.body.scenario).toEqual({ seed: 42, difficulty: 'hard', split: 'test', family: null });
-    expect(seedApi.body.services.length).toBeGreaterThanOrEqual(15);
-    expect(seedApi.body.fixes.length).toBeGreaterThanOrEqual(3);
+    expect(seedApi.body.services.length).toBeGreaterThanOrEqual(12);
+    // Fixes are remediation kinds applied to targets; each kind is described once.
+    expect(Object.keys(seedApi.body.remedy_kinds).length).toBeGreaterThanOrEqual(5);
+    expect(seedApi.body.available_actions.filter((a: string) => a.startsWith('apply_fix:')).every((a: string) => /^apply_fix:[a-z_]+@[a-z0-9-]+$/.test(a))).toBe(true);
   });
 
   it('plays a generated episode over the seed API with time and budget in the observation', async () => {
@@ -47,7 +49,10 @@ describe('the generated task through every API', () => {
     const state = await http('GET', '/state?session_id=g1');
     expect(state.body.params).toEqual({ seed: 3, difficulty: 'easy', split: 'train', family: null });
     expect(state.body.ground_truth).toBeNull();
-    expect(Object.keys(state.body.stages)).toEqual(['localize', 'diagnose', 'escalate', 'mitigate', 'postmortem', 'efficiency']);
+    // Nothing is graded before the end: no stage scores, the score floor, neutral rubric text.
+    expect(state.body.stages).toBeUndefined();
+    expect(state.body.score).toBe(0.01);
+    expect(state.body.rubric.map((r: { id: string }) => r.id)).toEqual(['localize', 'diagnose', 'escalate', 'mitigate', 'postmortem', 'efficiency']);
   });
 
   it('rejects bad options with a 422 naming what is allowed, and changes nothing', async () => {
@@ -64,7 +69,8 @@ describe('the generated task through every API', () => {
   it('GET /tasks lists the families and difficulties', async () => {
     const { body } = await http('GET', '/tasks');
     expect(body.families.map((f: { id: string }) => f.id)).toContain('cache_oom');
-    expect(body.difficulties.find((d: { id: string }) => d.id === 'expert').services).toEqual([23, 30]);
+    expect(body.difficulties.find((d: { id: string }) => d.id === 'expert').services).toEqual([14, 19]);
+    expect(body.difficulties.find((d: { id: string }) => d.id === 'medium').root_alerts).toBe(false);
     expect(body.tasks.at(-1).id).toBe('generated');
   });
 });

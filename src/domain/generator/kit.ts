@@ -1,28 +1,26 @@
 /** Small helpers shared by the fault families. */
-import type { FamilyContext, FixConsequence, GeneratedFix, Level, LogLine, Node } from './types.js';
+import type { RemedyKind } from './kinds.js';
+import type { FamilyContext, Level, LogLine, Node, RemedyRef, Split } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
 
 export const line = (at: number, level: Level, msg: string): LogLine => ({ at, level, msg });
+/** A telling line: by itself it shows the mechanism (sampled telemetry may drop it). */
+export const key = (at: number, level: Level, msg: string): LogLine => ({ at, level, msg, key: true });
 
-export function fix(id: string, description: string, effect: string, minutes = 6, consequence?: FixConsequence): GeneratedFix {
-  return consequence ? { id, description, effect, minutes, consequence } : { id, description, effect, minutes };
-}
+export const remedy = (kind: RemedyKind, target: Node): RemedyRef => ({ kind, target: target.name });
 
 export const product = (ctx: FamilyContext) => VOCABULARY[ctx.split].product;
 
-/** An API path a caller might be hitting. */
-export const path = (node: Node) => `/v1/${node.domain === node.tier ? 'status' : node.domain}`;
+/** The same event in each split's wording. */
+export const say = (split: Split, train: string, test: string) => (split === 'train' ? train : test);
 
-export const restart = (n: Node, effect: string, consequence?: FixConsequence) =>
-  fix(`restart_${n.name}`, `Restart every ${n.name} instance`, effect, 5, consequence);
-export const scaleUp = (n: Node, effect: string) => fix(`scale_up_${n.name}`, `Add replicas to ${n.name}`, effect, 6);
-export const rollback = (n: Node, effect: string, consequence?: FixConsequence) =>
-  fix(`rollback_${n.name}`, `Roll ${n.name} back to its previous release`, effect, 10, consequence);
-
-/** A caller other than the root, used for plausible wrong fixes. */
+/** A caller other than the edge, used for plausible wrong fixes. */
 export function loudCaller(ctx: FamilyContext): Node {
   const callers = ctx.topo.callers(ctx.root.name).filter((c) => c.tier !== 'edge');
   return callers.length ? ctx.rng.pick(callers) : ctx.topo.callers(ctx.root.name)[0] ?? ctx.root;
 }
 
-export const errorsFor = (service: string, rate: number, minutes: number, alert: string): FixConsequence => ({ service, error_rate: rate, minutes, alert });
+/** The first dependency of `node` of a tier. */
+export const dependencyOf = (ctx: FamilyContext, node: Node, tier: string) => ctx.topo.nodes.find((n) => n.tier === tier && node.depends_on.includes(n.name));
+
+export const ip = (ctx: FamilyContext) => `10.${ctx.rng.int(1, 9)}.${ctx.rng.int(0, 9)}.${ctx.rng.int(10, 250)}`;

@@ -1,5 +1,6 @@
 /** Shared vocabulary of the scenario generator: tiers, topology nodes, fault families. */
 import type { ConceptGroups } from '../scenario.js';
+import type { RemedyKind } from './kinds.js';
 import type { Rng } from './rng.js';
 
 export const SPLITS = ['train', 'test'] as const;
@@ -25,42 +26,49 @@ export interface Topology {
   teams: string[];
 }
 
-export type Level = 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 export interface LogLine {
   /** Minutes relative to fault onset. */
   at: number;
   level: Level;
   msg: string;
+  /** A line that by itself tells the mechanism; sampled telemetry may drop it. */
+  key?: boolean;
 }
 
-export interface FixConsequence {
+export type Severity = 'CRITICAL' | 'WARNING' | 'INFO';
+
+/** An alert rule on one metric of one service; it fires while the metric breaches the threshold. */
+export interface AlertRule {
   service: string;
-  error_rate: number;
-  minutes: number;
-  alert: string;
+  metric: string;
+  op: '>' | '<';
+  threshold: number;
+  severity: Severity;
+  /** What is measured, in words ("connection usage"); never a cause. */
+  label: string;
 }
 
-export interface GeneratedFix {
-  id: string;
-  description: string;
-  effect: string;
-  consequence?: FixConsequence;
-  /** Minutes it takes to apply. */
-  minutes: number;
+export interface RemedyRef {
+  kind: RemedyKind;
+  target: string;
 }
 
 export interface FaultBuild {
   family: string;
+  variant: string;
   root: string;
   team: string;
-  fix: GeneratedFix;
-  wrongFixes: GeneratedFix[];
+  remedy: RemedyRef;
+  /** Remedies a responder could reasonably pick from partial evidence. */
+  decoys: RemedyRef[];
   /** Overview metrics of the root at full impact (merged over its baseline). */
   rootOverview: Record<string, number>;
   rootDetail: Record<string, number>;
   rootLogs: LogLine[];
-  rootAlert: { severity: 'CRITICAL' | 'WARNING'; text: string };
-  /** What a caller logs about the dependency on the path to the root. */
+  /** The root's own alert (shown when the difficulty lets the root alert). */
+  rootAlert: Omit<AlertRule, 'service'>;
+  /** What a direct caller logs about the root. */
   callerLog(caller: Node, callee: Node): { level: Level; msg: string };
   /** Error rate and added p99 latency at the root's direct callers (decays with distance). */
   callerImpact: { error_rate: number; latency_ms: number };
@@ -76,7 +84,7 @@ export interface Symptom {
   overview: Record<string, number>;
   detail: Record<string, number>;
   log: { level: Level; msg: string };
-  alert: { severity: 'CRITICAL' | 'WARNING'; text: string };
+  alert: Omit<AlertRule, 'service'>;
 }
 
 export interface FamilyContext {
@@ -84,6 +92,13 @@ export interface FamilyContext {
   topo: Topology;
   root: Node;
   split: Split;
+  variant: string;
+}
+
+export interface Variant {
+  id: string;
+  /** Splits the variant appears in (both when absent): test-only variants measure generalisation. */
+  splits?: readonly Split[];
 }
 
 export interface Family {
@@ -93,5 +108,12 @@ export interface Family {
   rootTiers: readonly Tier[];
   /** Other tiers the topology must contain. */
   requires?: readonly Tier[];
+  /** Failure signatures; each draws different evidence for the same family. */
+  variants: readonly Variant[];
+  /**
+   * What a statement must say to claim this mechanism: every group present. Distinct across
+   * families, so a text that claims several mechanisms is a hedge.
+   */
+  claim: ConceptGroups;
   build(ctx: FamilyContext): FaultBuild;
 }

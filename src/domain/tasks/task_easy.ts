@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario.js';
 /** payment-service returns 500s because postgres-db has hit its connection limit. */
 export const taskEasy: Scenario = {
   id: 'task_easy',
+  family: 'connection_pool_exhaustion',
   title: 'Single Service Outage',
   difficulty: 'easy',
   max_steps: 10,

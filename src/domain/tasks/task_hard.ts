@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario.js';
  */
 export const taskHard: Scenario = {
   id: 'task_hard',
+  family: 'partial_secret_rotation',
   title: 'Intermittent Auth Failure with Data Corruption Risk',
   difficulty: 'hard',
   max_steps: 20,
@@ -129,8 +130,8 @@ export const taskHard: Scenario = {
     mechanism: 'config-service rotated the JWT signing secret (v41 to v42) but the push to auth-service-2 timed out and the rollout was marked complete with 2/3 replicas updated; tokens signed by one replica failed verification on another, giving intermittent 401s and dropped audit events.',
   },
   rubric: [
-    { id: 'investigated_config_service', kind: 'investigate', service: 'config-service', weight: 0.15, description: 'Investigate the service that distributes secrets' },
-    { id: 'investigated_auth_service', kind: 'investigate', service: 'auth-service', weight: 0.1, description: 'Investigate the service that rejects the tokens' },
+    { id: 'investigated_origin_service', kind: 'investigate', service: 'config-service', weight: 0.15, description: 'Investigate the service where the fault originates' },
+    { id: 'investigated_failing_service', kind: 'investigate', service: 'auth-service', weight: 0.1, description: 'Investigate the service where the failures show' },
     { id: 'identified_root_cause', kind: 'identify_root_cause', weight: 0.2, description: 'State the root-cause service as the cause (one service, after investigating it)' },
     { id: 'correct_escalation', kind: 'escalate', weight: 0.15, description: 'Escalate to the team that owns the root cause' },
     { id: 'correct_fix', kind: 'fix', weight: 0.2, description: 'Apply the remediation that removes the root cause' },

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario.js';
  */
 export const taskMedium: Scenario = {
   id: 'task_medium',
+  family: 'cache_oom',
   title: 'Cascading Microservice Failure',
   difficulty: 'medium',
   max_steps: 15,

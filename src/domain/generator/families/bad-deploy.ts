@@ -1,40 +1,47 @@
-import { fix, line, restart, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const badDeploy: Family = {
   id: 'bad_deploy',
   title: 'Bad deploy',
   rootTiers: ['api', 'worker'],
-  build(ctx) {
-    const { root, rng } = ctx;
+  variants: [{ id: 'null_field' }, { id: 'missing_env', splits: ['test'] }],
+  claim: [['deploy', 'release', 'rollout', 'version'], ['bug', 'regression', 'exception', 'null', 'undefined', 'crash', 'dereferenc', 'missing field', 'not set', 'missing environment', 'environment variable']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
     const version = `v${rng.int(2, 9)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
-    const java = ctx.split === 'train';
     const field = rng.pick(['currency', 'shippingAddress', 'taxRegion', 'locale']);
+    const env = rng.pick(['PAYMENTS_WEBHOOK_SECRET', 'FX_RATES_URL', 'TAX_API_KEY']);
+    const nullField = ctx.variant === 'null_field';
+    const deploy = line(-2, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: serializer refactor)`, `release ${version} of ${root.name} live on ${root.replicas} instances (serializer refactor)`));
+    const logs = nullField
+      ? [
+          deploy,
+          key(0, 'ERROR', say(split, `NullPointerException: Cannot invoke "String.length()" because "${field}" is null at ResponseMapper.toDto(ResponseMapper.java:88)`, `TypeError: Cannot read properties of undefined (reading '${field}') at serialize (mapper.js:88)`)),
+          line(1, 'ERROR', say(split, `GET /v1/${root.domain} 500 ${rng.int(4, 30)}ms`, `method=GET path=/api/${root.domain} status=500 duration_ms=${rng.int(4, 30)}`)),
+        ]
+      : [
+          deploy,
+          key(0, 'FATAL', say(split, `config: required environment variable ${env} is not set; exiting`, `panic: missing required env ${env}`)),
+          line(1, 'WARN', say(split, `Back-off restarting failed container ${root.name} (restart count ${rng.int(4, 12)})`, `instance ${root.name}-${rng.int(1, 3)} exited with code 2; restarting (attempt ${rng.int(4, 12)})`)),
+        ];
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`rollback_${root.name}`, `Roll ${root.name} back to its previous release`, `${root.name} rolled back from ${version}; error rate falling.`, 10),
-      wrongFixes: [
-        restart(root, `${root.name} restarted on the same ${version} build; the errors resume immediately.`),
-        scaleUp(root, `More ${root.name} pods running ${version}; the error rate is unchanged.`),
-      ],
+      remedy: remedy('rollback', root),
+      decoys: [remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(30, 60) / 100 },
-      rootDetail: { deploy_age_minutes: rng.int(8, 25), pods_ready: root.replicas, pods_desired: root.replicas },
-      rootLogs: [
-        line(-2, 'INFO', `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: serializer refactor)`),
-        java
-          ? line(0, 'ERROR', `NullPointerException: Cannot invoke "String.length()" because "${field}" is null at ResponseMapper.toDto(ResponseMapper.java:88)`)
-          : line(0, 'ERROR', `TypeError: Cannot read properties of undefined (reading '${field}') at serialize (mapper.js:88)`),
-        line(1, 'ERROR', `GET ${'/v1/' + root.domain} 500 (${version})`),
-      ],
-      rootAlert: { severity: 'CRITICAL', text: `${root.name}: HTTP 5xx rate high since deploy ${version}` },
-      callerLog: (_c, callee) => ({ level: 'ERROR', msg: `${callee.name} returned 500 for GET /v1/${callee.domain}` }),
+      rootDetail: nullField ? { http_5xx_per_min: rng.int(800, 4000), pods_ready: root.replicas, pods_desired: root.replicas } : { http_5xx_per_min: rng.int(800, 4000), pods_ready: Math.max(0, root.replicas - 2), pods_desired: root.replicas, restarts_last_hour: rng.int(6, 20) },
+      rootLogs: logs,
+      rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'CRITICAL', label: 'error rate above SLO' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned 500 for GET /v1/${callee.domain}`, `call ${callee.name} path=/api/${callee.domain} status=500`) }),
       callerImpact: { error_rate: rng.int(15, 35) / 100, latency_ms: rng.int(50, 400) },
-      mechanism: `release ${version} of ${root.name} dereferences a missing "${field}" field, so its requests fail with 500s.`,
+      mechanism: nullField ? `release ${version} of ${root.name} dereferences a missing "${field}" field, so its requests fail with 500s.` : `release ${version} of ${root.name} requires environment variable ${env}, which is not set, so its pods crash on start and requests fail.`,
       trigger: `the deploy of ${root.name} ${version}.`,
       concepts: {
-        mechanism: [['null', 'undefined', 'exception', 'bug', 'regression'], [field.toLowerCase(), 'serializ', 'field']],
+        mechanism: nullField ? [['null', 'undefined', 'exception', 'bug', 'regression'], [field.toLowerCase(), 'serializ', 'field']] : [['environment variable', 'env', 'config', env.toLowerCase()], ['crash', 'exit', 'restart', 'missing', 'not set']],
         trigger: [['deploy', 'release', 'rollout', version]],
         remediation: [['rollback', 'rolled back', 'roll back', 'revert']],
       },

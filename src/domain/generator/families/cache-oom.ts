@@ -1,52 +1,52 @@
-import { fix, line, loudCaller, product, restart, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { dependencyOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const cacheOom: Family = {
   id: 'cache_oom',
   title: 'Cache out of memory with a slow fallback',
   rootTiers: ['cache'],
-  build(ctx) {
-    const { root, rng, topo } = ctx;
+  variants: [{ id: 'keys_without_ttl' }, { id: 'oversized_values', splits: ['test'] }],
+  claim: [['cache'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'fallback']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
     const redis = product(ctx).cache === 'redis';
     const caller = loudCaller(ctx);
-    const db = topo.nodes.find((n) => n.tier === 'db' && caller.depends_on.includes(n.name));
+    const db = dependencyOf(ctx, caller, 'db');
     const fallback = db ? db.name : 'the origin';
     const keys = rng.pick(['session', 'cart-snapshot', 'price-preview', 'feature-eval']);
     const maxmem = rng.pick([2, 4, 8]);
-    const wrong = [
-      restart(caller, `${caller.name} restarted; cache writes still fail and it falls back to ${fallback} again.`),
-      scaleUp(root, `A replica is being added to ${root.name}; it inherits the same full keyspace and limit, and writes still fail.`),
-    ];
-    if (db) wrong.push(fix(`increase_connections_${db.name}`, `Raise max_connections on ${db.name}`, `${db.name} accepts more connections, but it is CPU-bound on fallback reads; latency stays the same.`));
+    const ttl = ctx.variant === 'keys_without_ttl';
+    const cause = ttl ? `${keys} keys written without a TTL` : `${keys} values grew to ${rng.int(400, 900)}KB each after a serializer change`;
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`flush_cache_${root.name}`, `Flush stale keys from ${root.name} to free memory`, `Stale ${keys} keys flushed; ${root.name} memory drops to 40% and writes succeed again.`),
-      wrongFixes: wrong,
-      rootOverview: { error_rate: rng.int(35, 55) / 100, cpu_pct: rng.int(60, 85) },
+      remedy: remedy('flush_cache', root),
+      decoys: [remedy('restart', caller), ...(db ? [remedy('raise_connection_limit', db)] : [])],
+      rootOverview: { error_rate: 0.01, cpu_pct: rng.int(60, 85) },
       rootDetail: { memory_used_pct: 100, evicted_keys_per_min: 0, rejected_writes_per_min: rng.int(5000, 15000), hit_ratio: rng.int(3, 12) / 100 },
       rootLogs: redis
         ? [
-            line(-9, 'WARN', `used_memory ${maxmem * 0.97}G of maxmemory ${maxmem}G (97%)`),
-            line(-4, 'WARN', 'maxmemory-policy is noeviction: writes will fail once maxmemory is reached'),
-            line(0, 'ERROR', `OOM command not allowed when used memory > 'maxmemory' (client=${caller.name})`),
-            line(1, 'WARN', `0 keys evicted while memory is full (${keys} keys without TTL: ${rng.int(2, 6)}.${rng.int(0, 9)}M)`),
+            line(-9, 'WARN', `used_memory ${(maxmem * 0.97).toFixed(2)}G of maxmemory ${maxmem}G (97%)`),
+            line(-4, 'INFO', 'maxmemory-policy noeviction'),
+            key(0, 'ERROR', `OOM command not allowed when used memory > 'maxmemory' (client=${caller.name})`),
+            key(1, 'WARN', ttl ? `0 keys evicted; ${rng.int(2, 6)}.${rng.int(0, 9)}M ${keys}:* keys have no TTL` : `bigkeys: ${keys}:* average ${rng.int(400, 900)}KB (was 6KB)`),
           ]
         : [
-            line(-9, 'WARN', `bytes ${maxmem * 0.98}G of limit_maxbytes ${maxmem}G`),
-            line(-3, 'WARN', 'evictions disabled (-M): items will not be evicted when memory is exhausted'),
-            line(0, 'ERROR', `SERVER_ERROR out of memory storing object (client=${caller.name})`),
-            line(1, 'WARN', `${keys} items stored with exptime 0 (never expire): ${rng.int(2, 6)}.${rng.int(0, 9)}M`),
+            line(-9, 'WARN', `bytes ${(maxmem * 0.98).toFixed(2)}G of limit_maxbytes ${maxmem}G`),
+            line(-3, 'INFO', 'evictions disabled (-M)'),
+            key(0, 'ERROR', `SERVER_ERROR out of memory storing object (client=${caller.name})`),
+            key(1, 'WARN', ttl ? `${keys} items stored with exptime 0: ${rng.int(2, 6)}.${rng.int(0, 9)}M` : `slab class 42 (${rng.int(400, 900)}KB items) holds ${rng.int(70, 90)}% of memory`),
           ],
-      rootAlert: { severity: 'WARNING', text: `${root.name}: memory usage 100% of limit` },
-      callerLog: (_c, callee) => ({ level: 'WARN', msg: `cache SET on ${callee.name} failed: out of memory; falling back to ${fallback} (slow path)` }),
+      rootAlert: { metric: 'memory_used_pct', op: '>', threshold: 95, severity: 'WARNING', label: 'memory usage high' },
+      callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `cache SET ${keys}:* on ${callee.name} failed: OOM; falling back to ${fallback}`, `memcache set failed on ${callee.name} (SERVER_ERROR out of memory); reading through to ${fallback}`) }),
       callerImpact: { error_rate: rng.int(8, 18) / 100, latency_ms: rng.int(2500, 6000) },
-      mechanism: `${root.name} hit its memory limit with eviction disabled, so cache writes failed (OOM); callers fell back to ${fallback} and slowed down.`,
-      trigger: `${keys} keys were written without a TTL and filled the cache.`,
+      mechanism: `${root.name} hit its memory limit with eviction disabled, so cache writes failed (out of memory); callers fell back to ${fallback} and slowed down.`,
+      trigger: `${cause}, filling the cache.`,
       concepts: {
-        mechanism: [['memory', 'oom', 'out of memory', 'maxmemory'], ['evict', 'noeviction', 'writes fail', 'write fail', 'rejected writes'], ['fallback', 'fall back', 'fell back', 'slow path', 'slow']],
-        trigger: [['ttl', 'expire', 'never expire', keys]],
+        mechanism: [['memory', 'oom', 'out of memory', 'maxmemory'], ['evict', 'noeviction', 'writes fail', 'write fail', 'rejected writes', 'writes failed'], ['fallback', 'fall back', 'fell back', 'slow path', 'slow']],
+        trigger: ttl ? [['ttl', 'expire', 'never expire', keys]] : [['large', 'oversized', 'size', 'serializ', 'bigger', 'grew']],
         remediation: [['flush', 'flushed', 'freed memory', 'free memory']],
       },
     };

@@ -1,39 +1,40 @@
-import { fix, line, restart, rollback, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { ip, key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const certificateExpiry: Family = {
   id: 'certificate_expiry',
   title: 'Expired TLS certificate',
   rootTiers: ['api', 'auth'],
-  build(ctx) {
-    const { root, rng } = ctx;
-    const issuer = ctx.split === 'train' ? 'cert-manager' : 'acme-renewer';
-    const expired = `2026-03-1${rng.int(0, 3)}T00:00:00Z`;
+  variants: [{ id: 'renewal_failed' }, { id: 'manually_installed', splits: ['test'] }],
+  claim: [['certificate', 'cert', 'tls', 'x509'], ['expired', 'expiry', 'expiration', 'not after']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
+    const issuer = say(split, 'cert-manager', 'acme-renewer');
+    const renewal = ctx.variant === 'renewal_failed';
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`renew_certificate_${root.name}`, `Issue a new TLS certificate for ${root.name} and reload it`, `A new certificate for ${root.name} was issued and hot-reloaded; handshakes succeed again.`),
-      wrongFixes: [
-        restart(root, `${root.name} restarted and loaded the same expired certificate; handshakes still fail.`),
-        rollback(root, `${root.name} rolled back; the certificate is not part of the release and is still expired.`),
-        scaleUp(root, `New ${root.name} pods mount the same expired certificate; nothing changes.`),
-      ],
+      remedy: remedy('renew_credentials', root),
+      decoys: [remedy('restart', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(20, 80) },
-      rootDetail: { tls_handshake_errors_per_min: rng.int(2000, 9000), cert_days_remaining: -rng.int(1, 2) },
+      rootDetail: { tls_handshake_errors_per_min: rng.int(2000, 9000), cert_seconds_remaining: -rng.int(60, 500) },
       rootLogs: [
-        line(-1440, 'WARN', `${issuer}: renewal of certificate ${root.name}-tls failed: issuer rejected the order (challenge failed)`),
-        line(0, 'ERROR', `TLS handshake error from 10.2.${rng.int(1, 9)}.${rng.int(10, 99)}: remote error: tls: bad certificate`),
-        line(0, 'ERROR', `x509: certificate has expired or is not yet valid: current time is after ${expired}`),
+        renewal
+          ? line(-1440, 'WARN', say(split, `${issuer}: renewal of certificate ${root.name}-tls failed: challenge failed (will retry in 24h)`, `${issuer}: order for ${root.name}.internal failed: authorization challenge invalid`))
+          : line(-90, 'INFO', say(split, `loaded certificate ${root.name}-tls from /etc/tls (issued manually, not managed)`, `tls: serving certificate from file /etc/tls/${root.name}.pem (no renewal configured)`)),
+        key(0, 'ERROR', say(split, `TLS handshake error from ${ip(ctx)}: remote error: tls: bad certificate`, `http: TLS handshake error from ${ip(ctx)}:${rng.int(30000, 60000)}: remote error: tls: expired certificate`)),
+        key(0, 'ERROR', say(split, 'x509: certificate has expired or is not yet valid: current time is after the certificate NotAfter', 'certificate verify failed: certificate has expired (NotAfter reached)')),
       ],
-      rootAlert: { severity: 'WARNING', text: `${root.name}: TLS handshake failures` },
-      callerLog: (_c, callee) => ({ level: 'ERROR', msg: `TLS handshake with ${callee.name} failed: x509: certificate has expired` }),
+      rootAlert: { metric: 'cert_seconds_remaining', op: '<', threshold: 86400, severity: 'WARNING', label: 'certificate validity low' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `TLS handshake with ${callee.name} failed: x509: certificate has expired`, `SSL routines::certificate verify failed connecting to ${callee.name} (certificate has expired)`) }),
       callerImpact: { error_rate: rng.int(30, 60) / 100, latency_ms: rng.int(50, 300) },
       mechanism: `the TLS certificate of ${root.name} expired, so every client handshake with it failed.`,
-      trigger: `automatic renewal by ${issuer} failed a day earlier and nobody was alerted.`,
+      trigger: renewal ? `automatic renewal by ${issuer} failed a day earlier and nobody was alerted.` : 'the certificate had been installed by hand and was never set up for renewal.',
       concepts: {
         mechanism: [['certificate', 'cert', 'tls', 'x509'], ['expired', 'expiry', 'expiration']],
-        trigger: [['renewal', 'renew', issuer]],
+        trigger: renewal ? [['renewal', 'renew', issuer]] : [['manual', 'by hand', 'not managed', 'no renewal']],
         remediation: [['renew', 'renewed', 'new certificate', 'reissue', 'reissued']],
       },
     };

@@ -1,38 +1,40 @@
-import { fix, line, restart, rollback, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const featureFlag: Family = {
   id: 'feature_flag_rollout',
   title: 'Bad feature-flag rollout',
   rootTiers: ['api'],
-  build(ctx) {
-    const { root, rng } = ctx;
-    const flag = ctx.split === 'train' ? rng.pick(['new-pricing-engine', 'async-checkout', 'smart-ranking']) : rng.pick(['v2-quote-calculator', 'batched-writes', 'geo-routing']);
+  variants: [{ id: 'divide_by_zero' }, { id: 'query_per_item', splits: ['test'] }],
+  claim: [['flag', 'feature toggle']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
+    const flag = say(split, rng.pick(['new-pricing-engine', 'async-checkout', 'smart-ranking']), rng.pick(['v2-quote-calculator', 'batched-writes', 'geo-routing']));
     const input = rng.pick(['JPY', 'an empty basket', 'a zero quantity']);
+    const crash = ctx.variant === 'divide_by_zero';
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`disable_flag_${root.name}`, `Turn off the last feature flag enabled on ${root.name}`, `Flag "${flag}" set back to 0%; ${root.name} serves the old code path and errors stop.`, 3),
-      wrongFixes: [
-        rollback(root, `${root.name} rolled back; the flag lives in the flag service, stays on, and the errors continue.`),
-        restart(root, `${root.name} restarted; the flag is still at 100%.`),
-        scaleUp(root, `More ${root.name} pods, all with "${flag}" on; errors unchanged.`),
-      ],
-      rootOverview: { error_rate: rng.int(20, 45) / 100 },
-      rootDetail: { flag_changes_last_hour: 1 },
+      remedy: remedy('disable_flag', root),
+      decoys: [remedy('rollback', root), remedy('restart', root), remedy('scale_out', root)],
+      rootOverview: crash ? { error_rate: rng.int(20, 45) / 100 } : { error_rate: rng.int(6, 15) / 100, latency_p99_ms: rng.int(3000, 8000) },
+      rootDetail: crash ? { flag_changes_last_hour: 1, http_5xx_per_min: rng.int(400, 3000) } : { flag_changes_last_hour: 1, db_queries_per_request: rng.int(150, 600) },
       rootLogs: [
-        line(-3, 'INFO', `feature flag "${flag}" changed: 5% -> 100% (by release-bot)`),
-        line(0, 'ERROR', `${flag}: ArithmeticException: division by zero while handling ${input}`),
-        line(1, 'ERROR', `GET /v1/${root.domain} 500 (flag ${flag}=on)`),
+        key(-3, 'INFO', say(split, `feature flag "${flag}" changed: 5% -> 100% (by release-bot)`, `flag ${flag} rollout percentage updated 5 -> 100 (release-bot)`)),
+        crash
+          ? key(0, 'ERROR', say(split, `ArithmeticException: / by zero at ${flag.replace(/-/g, '')}.Calculator.apply while handling ${input}`, `RangeError: division by zero in ${flag} handler (input: ${input})`))
+          : key(0, 'WARN', say(split, `request GET /v1/${root.domain} executed ${rng.int(150, 600)} queries (N+1 in ${flag} path)`, `path=/api/${root.domain} db_queries=${rng.int(150, 600)} duration_ms=${rng.int(3000, 8000)} flag=${flag}`)),
+        line(1, 'ERROR', say(split, `GET /v1/${root.domain} ${crash ? 500 : 504} (flag ${flag}=on)`, `method=GET path=/api/${root.domain} status=${crash ? 500 : 504} flag=${flag}`)),
       ],
-      rootAlert: { severity: 'CRITICAL', text: `${root.name}: HTTP 5xx rate high` },
-      callerLog: (_c, callee) => ({ level: 'ERROR', msg: `${callee.name} returned 500 for GET /v1/${callee.domain}` }),
-      callerImpact: { error_rate: rng.int(12, 30) / 100, latency_ms: rng.int(30, 300) },
-      mechanism: `feature flag "${flag}" went from 5% to 100% on ${root.name}; its new code path divides by zero on ${input}, failing those requests.`,
+      rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'CRITICAL', label: 'error rate above SLO' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned ${crash ? 500 : 504} for GET /v1/${callee.domain}`, `call ${callee.name} path=/api/${callee.domain} status=${crash ? 500 : 504}`) }),
+      callerImpact: { error_rate: rng.int(12, 30) / 100, latency_ms: crash ? rng.int(30, 300) : rng.int(2000, 5000) },
+      mechanism: crash ? `feature flag "${flag}" went from 5% to 100% on ${root.name}; its new code path divides by zero on ${input}, failing those requests.` : `feature flag "${flag}" went from 5% to 100% on ${root.name}; its new code path runs one database query per item (N+1), so requests time out.`,
       trigger: `the flag "${flag}" rollout to 100%.`,
       concepts: {
-        mechanism: [['flag', flag], ['division by zero', 'divide by zero', 'exception', 'bug', 'code path']],
+        mechanism: [['flag', flag], crash ? ['division by zero', 'divide by zero', 'exception', 'bug', 'code path'] : ['n+1', 'n 1', 'query per item', 'queries', 'code path']],
         trigger: [['100%', 'rollout', 'enabled', 'flag change']],
         remediation: [['disable', 'disabled', 'turned off', 'turn off', 'flag off']],
       },

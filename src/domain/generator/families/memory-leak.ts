@@ -1,48 +1,48 @@
-import { fix, line, loudCaller, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const memoryLeak: Family = {
   id: 'memory_leak',
   title: 'Memory leak',
   rootTiers: ['api', 'worker'],
-  build(ctx) {
-    const { root, rng } = ctx;
+  variants: [{ id: 'request_cache' }, { id: 'listener_leak', splits: ['test'] }],
+  claim: [['memory', 'heap', 'rss'], ['leak', 'leaks', 'leaking', 'grows', 'growing', 'oomkilled', 'oom killed']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
     const limit = rng.pick([1, 2, 4]);
     const restarts = rng.int(5, 14);
-    const jvm = ctx.split === 'train';
-    const caller = loudCaller(ctx);
+    const jvm = split === 'train';
+    const cache = ctx.variant === 'request_cache';
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`rolling_restart_${root.name}`, `Restart ${root.name} pods one at a time to reclaim memory`, `${root.name} pods restarted one by one with fresh heaps; OOM kills stop.`, 8),
-      wrongFixes: [
-        scaleUp(root, `More ${root.name} pods; each leaks at the same rate and they are OOM-killed in turn.`),
-        fix(`increase_timeouts_${caller.name}`, `Raise ${caller.name}'s client timeouts`, `${caller.name} waits longer for ${root.name}; latency gets worse and errors stay.`),
-      ],
+      remedy: remedy('rolling_restart', root),
+      decoys: [remedy('scale_out', root), remedy('restart', root)],
       rootOverview: { error_rate: rng.int(12, 30) / 100, latency_p99_ms: rng.int(2000, 5000), cpu_pct: rng.int(75, 95) },
       rootDetail: { memory_mb: limit * 1024 - rng.int(5, 40), memory_limit_mb: limit * 1024, restarts_last_hour: restarts, gc_pause_p99_ms: rng.int(1500, 4000) },
       rootLogs: jvm
         ? [
-            line(-20, 'WARN', `heap after full GC: 91% of ${limit}G (old gen not reclaimed)`),
+            key(-20, 'WARN', `heap after full GC: 91% of ${limit}G (old gen not reclaimed)`),
             line(-3, 'WARN', `GC pause (G1 Evacuation Pause) ${rng.int(1500, 4000)}ms`),
-            line(0, 'ERROR', `container ${root.name} OOMKilled (limit ${limit}Gi); restart count ${restarts}`),
-            line(1, 'ERROR', 'java.lang.OutOfMemoryError: Java heap space at RequestContextCache.put'),
+            key(0, 'ERROR', `container ${root.name} OOMKilled (limit ${limit}Gi); restart count ${restarts}`),
+            line(1, 'ERROR', cache ? 'java.lang.OutOfMemoryError: Java heap space at RequestContextCache.put' : 'java.lang.OutOfMemoryError: Java heap space at EventBus.register'),
           ]
         : [
-            line(-20, 'WARN', `process RSS ${(limit * 0.9).toFixed(1)}GiB and growing ~40MiB/min`),
-            line(-3, 'WARN', `event loop lag ${rng.int(800, 2500)}ms during major GC`),
-            line(0, 'ERROR', `container ${root.name} OOMKilled (limit ${limit}Gi); restart count ${restarts}`),
+            key(-20, 'WARN', `runtime: heap_inuse=${(limit * 0.9).toFixed(1)}GiB and rising ~40MiB/min`),
+            line(-3, 'WARN', cache ? `request cache entries=${rng.int(2, 9)}M (no eviction)` : `MaxListenersExceededWarning: ${rng.int(1000, 9000)} 'message' listeners added to [Socket]`),
+            key(0, 'ERROR', `instance ${root.name}-${rng.int(1, 3)} killed: memory limit ${limit}GiB exceeded (restarts ${restarts})`),
             line(1, 'ERROR', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'),
           ],
-      rootAlert: { severity: 'WARNING', text: `${root.name}: pods restarting (OOMKilled ${restarts}x in 1h)` },
-      callerLog: (_c, callee) => ({ level: 'ERROR', msg: `call to ${callee.name} failed: connection reset (pod restarting)` }),
+      rootAlert: { metric: 'restarts_last_hour', op: '>', threshold: 3, severity: 'WARNING', label: 'pods restarting' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `call to ${callee.name} failed: connection reset by peer`, `call ${callee.name} err="EOF" (instance went away mid-request)`) }),
       callerImpact: { error_rate: rng.int(10, 25) / 100, latency_ms: rng.int(1500, 4000) },
-      mechanism: `${root.name} leaks memory in a request cache that never evicts; pods grow to their ${limit}Gi limit and are OOM-killed, failing in-flight requests.`,
-      trigger: `a request-context cache added to ${root.name} holds every request object.`,
+      mechanism: `${root.name} leaks memory (${cache ? 'a request cache that never evicts' : 'an event listener registered on every request and never removed'}); pods grow to their ${limit}Gi limit and are OOM-killed, failing in-flight requests.`,
+      trigger: cache ? `a request-context cache added to ${root.name} holds every request object.` : `a listener registered per request in ${root.name} is never removed.`,
       concepts: {
-        mechanism: [['memory', 'heap', 'rss'], ['leak', 'leaking', 'grows', 'growing', 'never evict'], ['oom', 'oomkilled', 'out of memory', 'killed']],
-        trigger: [['cache', 'request context', 'never evict']],
+        mechanism: [['memory', 'heap', 'rss'], ['leak', 'leaking', 'grows', 'growing', 'never evict', 'never removed'], ['oom', 'oomkilled', 'out of memory', 'killed']],
+        trigger: cache ? [['cache', 'request context', 'never evict']] : [['listener', 'event', 'never removed']],
         remediation: [['restart', 'restarted', 'rolling']],
       },
     };

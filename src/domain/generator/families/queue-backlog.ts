@@ -1,50 +1,52 @@
-import { errorsFor, fix, line, restart, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const queueBacklog: Family = {
   id: 'queue_backlog',
   title: 'Queue backlog from a poison message',
   rootTiers: ['worker'],
   requires: ['queue'],
-  build(ctx) {
-    const { root, rng, topo } = ctx;
+  variants: [{ id: 'schema_change' }, { id: 'oversized_message', splits: ['test'] }],
+  claim: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized message', 'too large'], ['queue', 'consumer', 'message', 'partition', 'backlog']],
+  build(ctx): FaultBuild {
+    const { root, rng, topo, split } = ctx;
     const queue = topo.nodes.find((n) => n.tier === 'queue' && root.depends_on.includes(n.name)) ?? topo.nodes.find((n) => n.tier === 'queue')!;
     const offset = rng.int(100_000, 999_999);
     const attempts = rng.int(40, 400);
+    const schema = ctx.variant === 'schema_change';
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`skip_poison_message_${root.name}`, `Move the failing message to the dead-letter queue and resume ${root.name}`, `Message at offset ${offset} parked in the dead-letter queue; ${root.name} consumers resume and the backlog drains.`),
-      wrongFixes: [
-        scaleUp(root, `More ${root.name} consumers; each one picks up the same failing message and the lag keeps growing.`),
-        restart(root, `${root.name} restarted; it resumes from offset ${offset} and fails on the same message.`),
-        fix(`purge_queue_${queue.name}`, `Delete every pending message in ${queue.name}`, `${queue.name} purged: the backlog is gone, and so are ${rng.int(100, 900)}k unprocessed messages (data loss).`, 4, errorsFor(queue.name, 0.2, 15, `[CRITICAL] ${queue.name}: messages purged, downstream data lost`)),
-      ],
+      remedy: remedy('dead_letter', root),
+      decoys: [remedy('scale_out', root), remedy('restart', root), remedy('purge_queue', queue)],
       rootOverview: { error_rate: rng.int(50, 95) / 100, requests_per_sec: rng.int(0, 3) },
-      rootDetail: { jobs_per_min: 0, consumer_lag_s: rng.int(900, 4000), restarts_last_hour: 0, retries_per_min: rng.int(100, 400) },
+      rootDetail: { jobs_per_min: 0, consumer_lag_s: rng.int(900, 4000), retries_per_min: rng.int(100, 400) },
       rootLogs: [
-        line(0, 'ERROR', `failed to deserialize message at offset ${offset}: unexpected field type for "amount" (string, want number)`),
-        line(1, 'WARN', `retrying message at offset ${offset} (attempt ${attempts}); partition blocked behind it`),
-        line(2, 'WARN', `processed 0 messages in the last 60s`),
+        key(0, 'ERROR', schema
+          ? say(split, `failed to deserialize message at offset ${offset}: unexpected field type for "amount" (string, want number)`, `delivery ${offset}: json: cannot unmarshal string into Go struct field .amount of type int64`)
+          : say(split, `message at offset ${offset} is ${rng.int(12, 40)}MB; exceeds max.partition.fetch.bytes, consumer cannot make progress`, `delivery ${offset} body ${rng.int(12, 40)}MB exceeds frame_max; channel closed, redelivering`)),
+        key(1, 'WARN', say(split, `retrying message at offset ${offset} (attempt ${attempts}); partition blocked behind it`, `redelivery ${attempts} of ${offset}; no progress on queue`)),
+        line(2, 'WARN', say(split, 'processed 0 messages in the last 60s', 'acked 0 deliveries in the last minute')),
       ],
-      rootAlert: { severity: 'WARNING', text: `${root.name}: throughput 0 jobs/min` },
+      rootAlert: { metric: 'jobs_per_min', op: '<', threshold: 1, severity: 'WARNING', label: 'throughput stalled' },
       symptoms: [
         {
           service: queue.name,
-          overview: { error_rate: 0.02, latency_p99_ms: rng.int(200, 900) },
+          overview: { error_rate: 0.002, latency_p99_ms: rng.int(200, 900) },
           detail: { queue_depth: rng.int(200_000, 900_000), consumer_lag_s: rng.int(900, 4000) },
-          log: { level: 'WARN', msg: `consumer group ${root.name} lag growing: ${rng.int(200, 900)}k messages behind` },
-          alert: { severity: 'CRITICAL', text: `${queue.name}: queue depth above 200k, consumer lag ${rng.int(15, 60)}m` },
+          log: { level: 'WARN', msg: say(split, `consumer group ${root.name} lag growing: ${rng.int(200, 900)}k messages behind`, `queue for ${root.name}: ${rng.int(200, 900)}k ready, 1 unacked, consumer utilisation 0%`) },
+          alert: { metric: 'queue_depth', op: '>', threshold: 100_000, severity: 'CRITICAL', label: 'queue depth high' },
         },
       ],
-      callerLog: (_c, callee) => ({ level: 'WARN', msg: `publish to ${callee.name} slow: broker applying back-pressure` }),
+      callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `publish to ${callee.name} slow: broker applying back-pressure`, `publisher confirms from ${callee.name} delayed ${rng.int(800, 3000)}ms (flow control)`) }),
       callerImpact: { error_rate: rng.int(3, 8) / 100, latency_ms: rng.int(300, 1200) },
-      mechanism: `a malformed message at offset ${offset} makes every ${root.name} consumer fail and retry forever, blocking its partition, so the backlog in ${queue.name} grows.`,
-      trigger: `a producer started sending "amount" as a string.`,
+      mechanism: `a ${schema ? 'malformed' : 'oversized'} message at offset ${offset} makes every ${root.name} consumer fail and retry forever, blocking its partition, so the backlog in ${queue.name} grows.`,
+      trigger: schema ? 'a producer started sending "amount" as a string.' : 'a producer published a message far larger than the consumer accepts.',
       concepts: {
-        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message'], ['retry', 'retries', 'blocked', 'stuck'], ['lag', 'backlog', 'queue depth']],
-        trigger: [['producer', 'schema', 'string', 'amount']],
+        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth']],
+        trigger: schema ? [['producer', 'schema', 'string', 'amount']] : [['producer', 'large', 'size', 'oversized']],
         remediation: [['dead letter', 'dlq', 'skip', 'skipped', 'parked']],
       },
     };

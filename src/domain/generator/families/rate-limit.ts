@@ -1,37 +1,46 @@
-import { fix, line, restart, rollback, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, line, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const rateLimitMisconfig: Family = {
   id: 'rate_limit_misconfiguration',
   title: 'Rate-limit misconfiguration and retry storm',
   rootTiers: ['edge'],
-  build(ctx) {
-    const { root, rng, topo } = ctx;
-    const api = rng.pick(topo.nodes.filter((n) => n.tier === 'api'));
+  variants: [{ id: 'limit_cut' }, { id: 'wrong_key', splits: ['test'] }],
+  claim: [['rate limit', 'rate limiter', 'ratelimit', 'too many requests', 'http 429', 'with 429']],
+  build(ctx): FaultBuild {
+    const { root, rng, topo, split } = ctx;
+    const api = rng.pick(topo.nodes.filter((n) => n.tier === 'api' && root.depends_on.includes(n.name)));
     const was = rng.pick([2000, 5000, 10000]);
-    const now = was / 100;
+    const cut = ctx.variant === 'limit_cut';
+    const now = cut ? was / 100 : was;
     const v = rng.int(20, 90);
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`restore_rate_limit_${root.name}`, `Restore ${root.name}'s previous rate-limit config`, `Rate-limit config v${v - 1} restored (${was} rps); 429s stop and client retries die down.`, 4),
-      wrongFixes: [
-        scaleUp(api, `${api.name} scaled out; requests never reach it because ${root.name} rejects them.`),
-        restart(root, `${root.name} restarted with the same config v${v}; 429s resume at once.`),
-        rollback(api, `${api.name} rolled back; nothing changes because the rejections happen at ${root.name}.`),
-      ],
+      remedy: remedy('revert_config', root),
+      decoys: [remedy('scale_out', api), remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(8000, 20000), cpu_pct: rng.int(70, 95) },
       rootDetail: { requests_429_per_min: rng.int(50_000, 200_000), client_retries_per_min: rng.int(40_000, 150_000), rate_limit_rps: now },
       rootLogs: [
-        line(-2, 'INFO', `rate limit config v${v} applied: route /api/* limit ${now} rps (previous ${was} rps)`),
-        line(0, 'WARN', `429 Too Many Requests for /api/v1/${api.domain} (limit ${now} rps)`),
-        line(1, 'WARN', `retry storm: ${rng.int(5, 12)}x normal request volume from clients retrying 429s`),
+        line(-2, 'INFO', cut ? say(split, `rate limit config v${v} applied: route /api/* limit ${now} rps (previous ${was} rps)`, `limit_req_zone api rate=${now}r/s applied (config v${v})`) : say(split, `rate limit config v${v} applied: route /api/* key changed from user_id to remote_addr`, `limit_req_zone key $binary_remote_addr applied (config v${v}); was $http_x_user_id`)),
+        key(0, 'WARN', cut ? say(split, `429 Too Many Requests for /api/v1/${api.domain} (limit ${now} rps)`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)}`) : say(split, `429 Too Many Requests for /api/v1/${api.domain}: bucket 10.0.0.${rng.int(2, 9)} (NAT egress) over limit`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)} (shared NAT address)`)),
+        key(1, 'WARN', say(split, `retry storm: ${rng.int(5, 12)}x normal request volume from clients retrying 429s`, `request volume ${rng.int(5, 12)}x baseline; clients retrying rejected requests`)),
       ],
-      rootAlert: { severity: 'CRITICAL', text: `${root.name}: HTTP 429 rate ${rng.int(40, 70)}%` },
+      rootAlert: { metric: 'requests_429_per_min', op: '>', threshold: 1000, severity: 'CRITICAL', label: 'rejected requests high' },
+      symptoms: [
+        {
+          service: api.name,
+          overview: { requests_per_sec: 1 },
+          detail: {},
+          log: { level: 'WARN', msg: say(split, `inbound traffic dropped ${rng.int(70, 95)}% in 5m`, `request rate fell to ${rng.int(1, 9)}% of baseline`) },
+          alert: { metric: 'requests_per_sec', op: '<', threshold: 10, severity: 'WARNING', label: 'traffic drop' },
+        },
+      ],
       callerLog: (_c, callee) => ({ level: 'WARN', msg: `requests through ${callee.name} rejected with 429` }),
       callerImpact: { error_rate: rng.int(20, 40) / 100, latency_ms: rng.int(100, 600) },
-      mechanism: `config v${v} lowered ${root.name}'s rate limit from ${was} to ${now} rps; rejected clients retried, multiplying traffic into a retry storm.`,
+      mechanism: cut ? `config v${v} lowered ${root.name}'s rate limit from ${was} to ${now} rps; rejected clients retried, multiplying traffic into a retry storm.` : `config v${v} keyed ${root.name}'s rate limit by client address, so every user behind the shared NAT address hit one bucket and was rejected; their retries became a retry storm.`,
       trigger: `rate-limit config v${v}.`,
       concepts: {
         mechanism: [['rate limit', '429', 'too many requests'], ['retry', 'retries', 'storm']],

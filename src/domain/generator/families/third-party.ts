@@ -1,39 +1,41 @@
-import { fix, line, loudCaller, restart, rollback, scaleUp } from '../kit.js';
-import type { Family } from '../types.js';
+import { key, loudCaller, remedy, say, line } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
 
 export const thirdPartyOutage: Family = {
   id: 'third_party_outage',
   title: 'Third-party provider outage',
   rootTiers: ['thirdparty'],
-  build(ctx) {
-    const { root, rng } = ctx;
+  variants: [{ id: 'provider_5xx' }, { id: 'regional_timeouts', splits: ['test'] }],
+  claim: [['provider', 'vendor', 'third party', 'external'], ['outage', 'unavailable', '503', 'down', 'timeouts', 'timing out', 'timed out', 'degraded']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
     const caller = loudCaller(ctx);
     const vendor = root.name.split('-')[0]!;
+    const fivexx = ctx.variant === 'provider_5xx';
     return {
       family: this.id,
+      variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      fix: fix(`failover_provider_${root.name}`, `Switch ${root.name} to the secondary provider`, `${root.name} now routes to the secondary provider; calls succeed.`, 5),
-      wrongFixes: [
-        restart(caller, `${caller.name} restarted; ${vendor} still answers 503.`),
-        scaleUp(caller, `${caller.name} scaled out; more callers now wait on ${vendor}.`),
-        rollback(caller, `${caller.name} rolled back; ${vendor} is still down.`),
-      ],
+      remedy: remedy('failover', root),
+      decoys: [remedy('renew_credentials', root), remedy('restart', caller), remedy('scale_out', caller)],
       rootOverview: { error_rate: rng.int(60, 95) / 100, latency_p99_ms: rng.int(5000, 30000) },
       rootDetail: { upstream_2xx_ratio: rng.int(5, 30) / 100, circuit_open: 1, retries_per_min: rng.int(2000, 9000) },
       rootLogs: [
-        line(0, 'ERROR', `POST https://api.${vendor}.com/v1/requests -> 503 Service Unavailable (attempt 3/3)`),
-        line(1, 'WARN', `circuit breaker for ${vendor} OPEN after ${rng.int(50, 200)} consecutive failures`),
-        line(2, 'INFO', `${vendor} status page: "Investigating elevated error rates in us-east"`),
+        fivexx
+          ? key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests -> 503 Service Unavailable (attempt 3/3)`, `outbound call failed status=503 host=api.${vendor}.com attempts=3`))
+          : key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests timed out after 10000ms (attempt 3/3)`, `outbound call failed err="context deadline exceeded" host=eu.api.${vendor}.com attempts=3`)),
+        line(1, 'WARN', say(split, `circuit breaker for ${vendor} OPEN after ${rng.int(50, 200)} consecutive failures`, `breaker ${vendor}: state=open failures=${rng.int(50, 200)}`)),
+        key(2, 'INFO', say(split, `${vendor} status page: "Investigating elevated error rates"`, `${vendor} status feed: "Degraded performance in one region"`)),
       ],
-      rootAlert: { severity: 'WARNING', text: `${root.name}: ${vendor} API error rate high` },
-      callerLog: (_c, callee) => ({ level: 'ERROR', msg: `call through ${callee.name} failed: ${vendor} unavailable (503)` }),
+      rootAlert: { metric: 'upstream_2xx_ratio', op: '<', threshold: 0.9, severity: 'WARNING', label: 'provider success ratio low' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `call through ${callee.name} failed: ${vendor} ${fivexx ? 'unavailable (503)' : 'timed out'}`, `${callee.name} error: upstream ${vendor} ${fivexx ? 'status=503' : 'deadline exceeded'}`) }),
       callerImpact: { error_rate: rng.int(20, 50) / 100, latency_ms: rng.int(1000, 8000) },
-      mechanism: `the external provider ${vendor} behind ${root.name} is returning 503s, so every call through it fails.`,
+      mechanism: `the external provider ${vendor} behind ${root.name} is ${fivexx ? 'returning 503s' : 'timing out in one region'}, so every call through it fails.`,
       trigger: `an outage at ${vendor}.`,
       concepts: {
-        mechanism: [[vendor, 'provider', 'vendor', 'third party', 'external'], ['503', 'outage', 'unavailable', 'down']],
-        trigger: [['outage', 'status page', vendor]],
+        mechanism: [[vendor, 'provider', 'vendor', 'third party', 'external'], ['503', 'outage', 'unavailable', 'down', 'timing out', 'timeouts', 'degraded']],
+        trigger: [['outage', 'status page', vendor, 'region']],
         remediation: [['failover', 'fail over', 'secondary', 'switch']],
       },
     };

@@ -1,0 +1,50 @@
+import { key, line, loudCaller, product, remedy, say } from '../kit.js';
+import type { Family, FaultBuild } from '../types.js';
+
+export const runawayQuery: Family = {
+  id: 'runaway_query',
+  title: 'Runaway query saturating a database',
+  rootTiers: ['db'],
+  variants: [{ id: 'missing_index' }, { id: 'lock_chain', splits: ['test'] }],
+  claim: [['full table scan', 'sequential scan', 'seq scan', 'missing index', 'dropped index', 'dropped an index', 'lock wait', 'row locks', 'holding locks', 'held locks', 'runaway query']],
+  build(ctx): FaultBuild {
+    const { root, rng, split } = ctx;
+    const pg = product(ctx).db === 'postgres';
+    const caller = loudCaller(ctx);
+    const scan = ctx.variant === 'missing_index';
+    const table = rng.pick(['orders', 'events', 'line_items', 'audit_log']);
+    const pid = rng.int(1000, 99999);
+    const secs = rng.int(600, 3000);
+    return {
+      family: this.id,
+      variant: ctx.variant,
+      root: root.name,
+      team: root.owner,
+      remedy: remedy('terminate_query', root),
+      decoys: [remedy('restart', root), remedy('raise_connection_limit', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
+      rootOverview: { error_rate: rng.int(1, 4) / 100, latency_p99_ms: rng.int(3000, 9000), cpu_pct: scan ? rng.int(95, 100) : rng.int(20, 45) },
+      rootDetail: scan ? { slow_queries_per_min: rng.int(300, 1500), longest_query_s: secs, rows_scanned_per_s: rng.int(5, 40) * 1_000_000 } : { lock_waits: rng.int(80, 400), longest_query_s: secs, slow_queries_per_min: rng.int(50, 300) },
+      rootLogs: scan
+        ? [
+            line(-40, 'INFO', say(split, `migration 20260314_${rng.int(100, 999)} applied: DROP INDEX ${table}_customer_id_idx`, `schema change applied: ALTER TABLE ${table} DROP INDEX idx_customer_id`)),
+            key(-5, 'WARN', pg ? `duration: ${secs * 1000} ms  statement: SELECT * FROM ${table} WHERE customer_id = $1 (Seq Scan on ${table})` : `# Query_time: ${secs}  Rows_examined: ${rng.int(20, 90)}000000  SELECT * FROM ${table} WHERE customer_id = ?`),
+            key(0, 'WARN', say(split, `CPU at 100%: ${rng.int(30, 90)} active backends running the same query`, `${rng.int(30, 90)} threads in state 'Sending data' on ${table}`)),
+          ]
+        : [
+            line(-30, 'INFO', say(split, `pid ${pid}: BEGIN (application_name=admin-console)`, `thread ${pid}: START TRANSACTION by 'admin'@'bastion'`)),
+            key(-5, 'WARN', pg ? `process ${rng.int(1000, 99999)} still waiting for ShareLock on transaction ${rng.int(100000, 999999)} after 1000.0 ms; blocked by process ${pid}` : `Lock wait timeout exceeded; try restarting transaction (blocked by thread ${pid})`),
+            key(0, 'WARN', say(split, `${rng.int(80, 400)} sessions waiting on locks held by pid ${pid} (idle in transaction ${secs}s)`, `${rng.int(80, 400)} threads waiting for row locks held by thread ${pid} (open ${secs}s)`)),
+          ],
+      rootAlert: scan ? { metric: 'cpu_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'CPU usage high' } : { metric: 'lock_waits', op: '>', threshold: 50, severity: 'WARNING', label: 'lock waits high' },
+      callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `query to ${callee.name} timed out after 5000ms (statement timeout)`, `${callee.name}: Error 3024: Query execution was interrupted, maximum statement execution time exceeded`) }),
+      callerImpact: { error_rate: rng.int(15, 35) / 100, latency_ms: rng.int(3000, 6000) },
+      mechanism: scan ? `a migration dropped an index on ${table}, so a frequent query became a full table scan that saturated ${root.name}'s CPU and every query slowed down.` : `a transaction left open (idle in transaction for ${secs}s) held row locks on ${table}, so writes queued behind it (lock waits) and callers timed out.`,
+      trigger: scan ? `migration dropping ${table}'s customer_id index.` : 'a manual transaction opened from an admin console and never committed.',
+      concepts: {
+        mechanism: scan ? [['full table scan', 'seq scan', 'sequential scan', 'missing index', 'dropped index', 'no index'], ['cpu', 'slow', 'saturat']] : [['lock', 'locks', 'blocked', 'blocking'], ['transaction', 'idle in transaction', 'open transaction', 'long running']],
+        trigger: scan ? [['migration', 'drop index', 'dropped', 'index']] : [['manual', 'admin', 'never committed', 'console']],
+        remediation: [['terminate', 'terminated', 'kill', 'killed', 'cancel']],
+      },
+    };
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * The difficulty ladder. Each step up changes what a reasoning agent has to do, not only how
+ * many services there are; `test/domain/ladder.test.ts` and `npm run validity` measure these
+ * properties over held-out seeds and publish them.
+ */
+import type { Difficulty } from '../scenario.js';
+
+export interface Knobs {
+  size: [number, number];
+  /** Call hops the symptoms have reached at detection. */
+  depth: number;
+  /** Routine log lines per service. */
+  noise: number;
+  /** The root's own signal alert fires (easy); from medium on the root is quiet. */
+  rootAlert: boolean;
+  /** An unrelated recent deploy on a healthy service. */
+  deployHerring: boolean;
+  /** A recent deploy on a service the fault reaches, minutes before onset: a misleading change on a victim. */
+  victimChange: boolean;
+  /** A caller's log line that makes a healthy dependency look slow. */
+  blameHerring: boolean;
+  /** A real but harmless alert (disk near its threshold) on a healthy service. */
+  flappingAlert: boolean;
+  /** A loud scheduled job on a healthy service. */
+  benignJob: boolean;
+  /** The root's logs are sampled: some of its telling lines are missing, so its metrics or its callers must confirm. */
+  sampledRootLogs: boolean;
+  maxSteps: number;
+  /** Error budget burned per minute at full impact (percent). */
+  burn: number;
+  /** Symptoms spread one more hop up the call graph every this many minutes. */
+  spreadEvery: number;
+  /** Chance of a no-fault control episode, and of two simultaneous faults. */
+  control: number;
+  double: number;
+}
+
+export const KNOBS: Record<Difficulty, Knobs> = {
+  easy: { size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
+  medium: { size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
+  hard: { size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
+  expert: { size: [14, 19], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.3 },
+};
+
+/** What each difficulty asks of the responder, in words (published in /tasks and the README). */
+export const LADDER: Record<Difficulty, string> = {
+  easy: 'The root alerts on its own signal; symptoms one hop away; the telling evidence is in the root\'s own logs; no red herrings.',
+  medium: 'The root is quiet (no alert of its own); the loud alerts are on callers up to two hops away; an unrelated recent deploy and a loud scheduled job distract.',
+  hard: 'Quiet root three hops below the loudest alerts; the root\'s logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
+  expert: 'Hard, plus: 30% two independent faults needing two remedies, 15% no-fault controls (page nobody, change nothing), a harmless alert on a healthy service, faster spread and error-budget burn.',
+};

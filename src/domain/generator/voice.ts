@@ -1,0 +1,164 @@
+/**
+ * How each kind of service logs, in each split's wording. Routine lines differ by tier (a
+ * cache never logs HTTP requests, a consumer never serves GETs) and carry jittered counters;
+ * the test split words the same events differently, as a different stack would.
+ */
+import type { Rng } from './rng.js';
+import type { Level, Node, Split, Tier } from './types.js';
+
+type Line = { level: Level; msg: string };
+type Routine = (rng: Rng, n: Node) => Line;
+
+const info = (msg: string): Line => ({ level: 'INFO', msg });
+
+const HTTP: Record<Split, Routine[]> = {
+  train: [
+    (r, n) => info(`GET /v1/${n.domain}/${r.int(1000, 99999)} 200 ${r.int(4, 90)}ms`),
+    (r, n) => info(`POST /v1/${n.domain} 201 ${r.int(10, 160)}ms`),
+    (r) => info(`GET /healthz 200 ${r.int(1, 3)}ms`),
+    (r) => info(`db pool: active=${r.int(2, 14)} idle=${r.int(4, 20)} waiting=0`),
+    (r) => info(`gc: young collection ${r.int(3, 30)}ms, heap ${r.int(40, 70)}%`),
+    (r) => ({ level: 'WARN', msg: `slow request: GET /v1/status took ${r.int(520, 900)}ms` }),
+    (r) => info(`metrics flushed (${r.int(180, 640)} series)`),
+  ],
+  test: [
+    (r, n) => info(`method=GET path=/api/${n.domain}/${r.int(1000, 99999)} status=200 duration_ms=${r.int(4, 90)}`),
+    (r, n) => info(`method=POST path=/api/${n.domain} status=201 duration_ms=${r.int(10, 160)}`),
+    (r) => info(`method=GET path=/ready status=200 duration_ms=${r.int(1, 3)}`),
+    (r) => info(`sql pool in_use=${r.int(2, 14)} idle=${r.int(4, 20)} wait_count=0`),
+    (r) => info(`runtime: heap_inuse=${r.int(120, 480)}MiB goroutines=${r.int(80, 900)}`),
+    (r) => ({ level: 'WARN', msg: `request exceeded latency budget: path=/api/status duration_ms=${r.int(520, 900)}` }),
+    (r) => info(`exported ${r.int(180, 640)} metric points`),
+  ],
+};
+
+const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
+  train: {
+    edge: [
+      (r, n) => info(`[${n.name}] "GET /api/v1/status HTTP/1.1" 200 ${r.int(80, 900)} upstream_time=${(r.int(4, 90) / 1000).toFixed(3)}`),
+      (r) => info(`cluster refresh: ${r.int(6, 24)} upstream hosts healthy`),
+      (r) => info(`active connections ${r.int(800, 6000)}`),
+    ],
+    worker: [
+      (r, n) => info(`processed ${r.int(200, 3000)} messages from ${n.domain}-events in 60s`),
+      (r) => info(`committed offsets for partitions 0-${r.int(3, 11)}`),
+      (r) => info(`heartbeat ok (generation ${r.int(10, 400)})`),
+    ],
+    cache: [
+      (r) => info(`DB saved on disk (${r.int(1, 9)}.${r.int(0, 9)}M keys, ${r.int(200, 900)}ms)`),
+      (r) => info(`Background saving started by pid ${r.int(1000, 9999)}`),
+      (r) => info(`${r.int(40, 600)} clients connected (${r.int(0, 3)} replicas)`),
+    ],
+    db: [
+      (r) => info(`checkpoint complete: wrote ${r.int(200, 9000)} buffers (${r.int(1, 9)}.${r.int(0, 9)}%); sync=${(r.int(1, 90) / 1000).toFixed(3)} s`),
+      (r) => info(`automatic vacuum of table "app.${['events', 'sessions', 'audit', 'orders'][r.int(0, 3)]}": index scans: ${r.int(0, 2)}`),
+      (r) => info(`connection authorized: user=app database=app (pid ${r.int(1000, 9999)})`),
+    ],
+    queue: [
+      (r) => info(`[Log partition=events-${r.int(0, 11)}] Rolled new log segment at offset ${r.int(100000, 999999)}`),
+      (r) => info(`[GroupCoordinator] Stabilized group consumers generation ${r.int(10, 400)}`),
+    ],
+    config: [
+      (r) => info(`watch: ${r.int(10, 80)} clients subscribed to /config`),
+      (r) => info(`served config revision ${r.int(1000, 9999)} to ${r.int(3, 40)} clients`),
+    ],
+    secrets: [
+      (r) => info(`lease renewed for ${r.int(2, 40)} tokens`),
+      (r) => info(`audit: read secret/app/${['db', 'stripe', 'jwt'][r.int(0, 2)]} by policy app-read`),
+    ],
+    auth: [
+      (r) => info(`issued ${r.int(200, 3000)} tokens in the last minute`),
+      (r) => info(`jwks served (kid count ${r.int(1, 3)})`),
+    ],
+    dns: [
+      (r) => info(`[INFO] plugin/reload: Running configuration SHA512 = ${r.int(100000, 999999)}...`),
+      (r) => info(`[INFO] ${r.int(2000, 12000)} queries/min, cache hits ${r.int(85, 98)}%`),
+    ],
+    thirdparty: [
+      (r) => info(`POST upstream 200 in ${r.int(120, 420)}ms`),
+      (r) => info(`token refresh ok (expires in ${r.int(20, 59)}m)`),
+    ],
+  },
+  test: {
+    edge: [
+      (r) => info(`10.0.${r.int(0, 9)}.${r.int(2, 250)} - - "GET /api/status HTTP/1.1" 200 ${r.int(80, 900)} rt=${(r.int(4, 90) / 1000).toFixed(3)}`),
+      (r) => info(`upstream pool: ${r.int(6, 24)} servers up`),
+      (r) => info(`worker connections in use: ${r.int(800, 6000)}`),
+    ],
+    worker: [
+      (r) => info(`acked ${r.int(200, 3000)} deliveries in the last minute`),
+      (r) => info(`channel ${r.int(1, 9)}: prefetch ${r.int(10, 50)}, ${r.int(0, 20)} unacked`),
+      (r) => info(`consumer tag ctag-${r.int(100, 999)} active`),
+    ],
+    cache: [
+      (r) => info(`STAT curr_connections ${r.int(40, 600)}`),
+      (r) => info(`slab class ${r.int(1, 40)}: ${r.int(100, 9000)} chunks used`),
+    ],
+    db: [
+      (r) => info(`InnoDB: page_cleaner: ${r.int(100, 900)}ms intended loop took ${r.int(100, 900)}ms`),
+      (r) => info(`Aborted connection ${r.int(1000, 9999)} to db: 'app' user: 'app' (Got an error reading communication packets)`),
+      (r) => info(`binlog rotated to binlog.${String(r.int(100, 999)).padStart(6, '0')}`),
+    ],
+    queue: [
+      (r) => info(`accepting AMQP connection 10.1.${r.int(0, 9)}.${r.int(2, 250)}:${r.int(30000, 60000)}`),
+      (r) => info(`queue 'jobs.${['default', 'priority', 'bulk'][r.int(0, 2)]}': ${r.int(0, 900)} ready, ${r.int(0, 40)} unacked`),
+    ],
+    config: [
+      (r) => info(`revision ${r.int(1000, 9999)} distributed to ${r.int(3, 40)} watchers`),
+      (r) => info(`long-poll clients: ${r.int(10, 80)}`),
+    ],
+    secrets: [
+      (r) => info(`GetSecretValue ok for ${r.int(2, 40)} callers`),
+      (r) => info(`cache refresh: ${r.int(2, 40)} secrets current`),
+    ],
+    auth: [
+      (r) => info(`token grants: ${r.int(200, 3000)}/min`),
+      (r) => info(`/.well-known/jwks.json 200 (${r.int(1, 3)} keys)`),
+    ],
+    dns: [
+      (r) => info(`client 10.2.${r.int(0, 9)}.${r.int(2, 250)}#${r.int(30000, 60000)}: query: status.internal IN A + (10.2.0.2)`),
+      (r) => info(`zone internal/IN: loaded serial ${r.int(2026031400, 2026031499)}`),
+    ],
+    thirdparty: [
+      (r) => info(`outbound call ok status=200 latency_ms=${r.int(120, 420)}`),
+      (r) => info(`credential cache hit (ttl ${r.int(20, 59)}m)`),
+    ],
+  },
+};
+
+/** One routine (healthy) log line for a service of this kind. */
+export function routineLine(rng: Rng, node: Node, split: Split): Line {
+  const pool = node.tier === 'api' ? HTTP[split] : ROUTINE[split][node.tier] ?? HTTP[split];
+  return rng.pick(pool)(rng, node);
+}
+
+/** What a service logs when a dependency two or more hops down fails it (generic, by kind). */
+export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Split): Line {
+  if (caller.tier === 'worker') {
+    return split === 'train'
+      ? { level: 'ERROR', msg: `failed to process message from ${caller.domain}-events: call to ${callee.name} failed (status 503)` }
+      : { level: 'ERROR', msg: `delivery nacked and requeued: dependency ${callee.name} errored (status=503)` };
+  }
+  if (caller.tier === 'edge') {
+    return split === 'train'
+      ? { level: 'ERROR', msg: `upstream ${callee.name} returned 503 for "GET /api/v1/${callee.domain}" (upstream_time=${(rng.int(900, 5000) / 1000).toFixed(3)})` }
+      : { level: 'ERROR', msg: `upstream prematurely closed connection while reading response header from upstream, upstream: "http://${callee.name}/api/${callee.domain}"` };
+  }
+  return split === 'train'
+    ? { level: 'ERROR', msg: `GET /v1/${caller.domain} 503: dependency ${callee.name} failed (timeout after ${rng.int(2, 5)}000ms)` }
+    : { level: 'ERROR', msg: `method=GET path=/api/${caller.domain} status=503 err="${callee.name}: context deadline exceeded"` };
+}
+
+/** A real-looking line that makes a healthy dependency look suspicious. */
+export function slowDependencyLine(rng: Rng, dependency: Node, split: Split): Line {
+  return split === 'train'
+    ? { level: 'WARN', msg: `slow call to ${dependency.name}: GET /v1/status took ${rng.int(260, 600)}ms (budget 250ms)` }
+    : { level: 'WARN', msg: `dependency ${dependency.name} latency_ms=${rng.int(260, 600)} exceeded budget_ms=250` };
+}
+
+export function deployLine(rng: Rng, node: Node, split: Split, version: string): Line {
+  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes']);
+  return split === 'train'
+    ? { level: 'INFO', msg: `deploy: ${node.name} ${version} rolled out to ${node.replicas}/${node.replicas} pods (change: ${change})` }
+    : { level: 'INFO', msg: `release ${version} of ${node.name} live on ${node.replicas} instances (${change})` };
+}

@@ -1,0 +1,120 @@
+/**
+ * The one reader of agent text. Every text an agent submits (escalation details, fix details,
+ * postmortems; free text or JSON) is read here, once, under one rule: it names root-cause
+ * services, claims failure mechanisms, and is flawed when it hedges (names more root causes
+ * or mechanisms than there are faults) or is a keyword list rather than prose. A flawed text
+ * earns nothing in any stage; graders never read text themselves.
+ */
+import { FAMILIES } from './generator/families/index.js';
+import type { ConceptGroups, Task } from './scenario.js';
+import { TEXT_RULES } from './scoring.js';
+import { claimedRootCauses, conceptCoverage, normalize, proseStats } from './text.js';
+
+export type TextKind = 'note' | 'postmortem';
+
+export interface Sections {
+  root_cause: string;
+  mechanism: string;
+  trigger: string;
+  impact: string;
+  timeline: string;
+  remediation: string;
+  prevention: string;
+  /** Every section together. */
+  all: string;
+}
+
+export interface Reading {
+  form: 'text' | 'structured';
+  sections: Sections;
+  /** Normalised forms of each section, for concept checks. */
+  normalized: Sections;
+  /** Services named as the root cause (from `root_cause` when structured). */
+  roots: string[];
+  /** Failure mechanisms (family ids) the text claims. */
+  mechanisms: string[];
+  words: number;
+  functionShare: number;
+  /** Why the text earns nothing (a hedge or a keyword list), or null. */
+  flaw: string | null;
+  /** Evidence ids cited, in order, without duplicates. */
+  cited: string[];
+}
+
+const SECTION_KEYS = ['root_cause', 'mechanism', 'trigger', 'impact', 'timeline', 'remediation', 'prevention'] as const;
+
+/** A postmortem may be a JSON object with one field per section; anything else is free text. */
+export function sectionsOf(text: string): { form: 'text' | 'structured'; sections: Sections } {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const field = (k: string) => {
+          const v = (parsed as Record<string, unknown>)[k];
+          if (typeof v === 'string') return v;
+          if (Array.isArray(v)) return v.filter((x) => typeof x === 'string').join('. ');
+          return '';
+        };
+        const s = Object.fromEntries(SECTION_KEYS.map((k) => [k, field(k)])) as Omit<Sections, 'all'>;
+        const evidence = field('evidence');
+        return { form: 'structured', sections: { ...s, all: [...SECTION_KEYS.map((k) => s[k]), evidence].join('. ') } };
+      }
+    } catch {
+      // Not JSON after all: read it as free text.
+    }
+  }
+  return { form: 'text', sections: { root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text } };
+}
+
+/** Evidence ids ("ev-1a2b") cited in a text, in order, without duplicates. */
+export function citedEvidence(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('ev-', from);
+    if (at < 0) return out;
+    const id = text.slice(at, at + 7);
+    if (/^ev-[0-9a-f]{4}$/.test(id) && !out.includes(id)) out.push(id);
+    from = at + 3;
+  }
+}
+
+const CLAIMS: readonly { id: string; claim: ConceptGroups }[] = FAMILIES.map((f) => ({ id: f.id, claim: f.claim }));
+
+/** Failure mechanisms a (normalised) text claims: every group of a family's claim present. */
+export function claimedMechanisms(normalized: string): string[] {
+  return CLAIMS.filter((c) => conceptCoverage(normalized, c.claim) === 1).map((c) => c.id);
+}
+
+/** How many faults the incident has (a seed task has one; a no-fault control none). */
+export const faultCount = (task: Task) => task.roots.size - (task.roots.has('') ? 1 : 0);
+
+export function readText(task: Task, text: string, kind: TextKind): Reading {
+  const cache = task.memo.readings;
+  const cacheKey = `${kind}|${text}`;
+  const hit = cache.get(cacheKey) as Reading | undefined;
+  if (hit) return hit;
+
+  const { form, sections } = kind === 'postmortem' ? sectionsOf(text) : { form: 'text' as const, sections: sectionsOf('').sections };
+  const s: Sections = kind === 'postmortem' ? sections : { root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text };
+  const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, normalize(v)])) as unknown as Sections;
+  const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()]);
+  const mechanisms = claimedMechanisms(normalized.all);
+  const { words, functionShare } = proseStats(normalized.all);
+
+  const faults = faultCount(task);
+  let flaw: string | null = null;
+  if (roots.length > Math.max(1, faults)) flaw = `names several root causes (${roots.join(', ')})`;
+  else if (mechanisms.length > faults + TEXT_RULES.extraMechanisms) flaw = `claims ${mechanisms.length} different failure mechanisms`;
+  else if (words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare) flaw = `reads as a keyword list, not sentences (${Math.round(functionShare * 100)}% function words)`;
+  else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) flaw = `is too short to be a postmortem (${words} words)`;
+
+  const reading: Reading = { form, sections: s, normalized, roots, mechanisms, words, functionShare, flaw, cited: citedEvidence(text) };
+  if (cache.size >= READING_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(cacheKey, reading);
+  return reading;
+}
+
+/** Readings kept per compiled task (texts are re-read when an episode is re-graded). */
+export const READING_CACHE_SIZE = 256;
