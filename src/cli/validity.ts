@@ -1,4 +1,5 @@
 /** `npm run validity [-- --seeds N]`: the validity table over N seeds per difficulty and split; exits 1 if a bound is missed. */
+import { ladderTable, measureLadder } from '../eval/ladder.js';
 import { measureValidity, validityTable } from '../eval/validity.js';
 
 const arg = process.argv.indexOf('--seeds');
@@ -14,7 +15,9 @@ console.log(validityTable(report));
 console.log(`\nsolvable from evidence: ${seeds * 8 - report.unsolvable.length}/${seeds * 8}`);
 console.log(`deterministic (generated twice, compared as JSON): ${report.nondeterministic.length === 0 ? 'yes' : `NO: ${report.nondeterministic.join(', ')}`}`);
 console.log(`generation: ${Math.round(report.generationPerSecond)} scenarios/s`);
-console.log(`elapsed: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`\nThe difficulty ladder over ${seeds} held-out (test) incidents per difficulty\n`);
+console.log(ladderTable(measureLadder(seeds)));
+console.log(`\nelapsed: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 for (const u of report.unsolvable.slice(0, 10)) console.log(`unsolvable: ${u}`);
 if (report.failures.length) {
   console.log(`\nFAILED:\n- ${report.failures.join('\n- ')}`);

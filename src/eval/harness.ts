@@ -1,5 +1,5 @@
 /** Runs many episodes concurrently and summarises them. */
-import { GENERATED_TASK_ID, type Difficulty } from '../domain/index.js';
+import { GENERATED_TASK_ID, GENERATOR_VERSION, type Difficulty } from '../domain/index.js';
 import type { AgentSpec } from '../agents/types.js';
 import { runEpisodeInProcess, runEpisodeRemote, type EpisodeResult, type EpisodeSpec, type Trajectory } from './episodes.js';
 
@@ -31,6 +31,8 @@ export interface Summary {
 
 export interface EvalResults {
   agent: string;
+  /** Version of the incident generator the episodes were drawn from. */
+  generator_version: string;
   options: { tasks: string[]; difficulty: Difficulty; split: string; episodes: number; seeds: number[]; concurrency: number; url: string | null; transport: string | null };
   summary: Summary;
   episodes: EpisodeResult[];
@@ -105,6 +107,7 @@ export async function runEval(o: EvalOptions): Promise<{ results: EvalResults; t
   return {
     results: {
       agent: o.agent.name,
+      generator_version: GENERATOR_VERSION,
       options: {
         tasks: o.tasks,
         difficulty: o.difficulty,

@@ -8,11 +8,18 @@ import { AGENTS } from '../agents/index.js';
 import { runInProcess } from './in-process.js';
 import { firingAtDetection } from '../domain/dynamics.js';
 
+/** Where each reference agent must land, on every difficulty and split. */
 export const BOUNDS = {
   oracle: { min: 0.95 },
+  rule: { min: 0.8 },
   random: { max: 0.1 },
   noop: { max: 0.05 },
-  'brute-force': { max: 0.3 },
+  'brute-force': { max: 0.15 },
+  'reward-prober': { max: 0.15 },
+  'fix-menu': { max: 0.15 },
+  'loudest-alert': { max: 0.15 },
+  'keyword-stuffer': { max: 0.15 },
+  'state-prober': { max: 0.15 },
 } as const;
 export type BoundedAgent = keyof typeof BOUNDS;
 
@@ -72,13 +79,14 @@ export async function measureValidity(seeds: number, firstSeed = 0): Promise<Val
   const rows: ValidityRow[] = [];
   const unsolvable: string[] = [];
   const nondeterministic: string[] = [];
-  const totals: Record<BoundedAgent, number> = { oracle: 0, random: 0, noop: 0, 'brute-force': 0 };
+  const zero = () => Object.fromEntries(Object.keys(BOUNDS).map((k) => [k, 0])) as Record<BoundedAgent, number>;
+  const totals = zero();
   let generated = 0;
   let generationMs = 0;
 
   for (const difficulty of DIFFICULTIES) {
     for (const split of SPLITS) {
-      const sums: Record<BoundedAgent, number> = { oracle: 0, random: 0, noop: 0, 'brute-force': 0 };
+      const sums = zero();
       for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
         const params = { seed, difficulty, split, family: null };
         const t0 = performance.now();
@@ -112,8 +120,13 @@ export async function measureValidity(seeds: number, firstSeed = 0): Promise<Val
 }
 
 export function validityTable(r: ValidityReport): string {
-  const head = '| difficulty | split | oracle (≥ 0.95) | random (≤ 0.10) | noop (≤ 0.05) | brute-force (≤ 0.30) |\n|---|---|---|---|---|---|';
-  const rows = r.rows.map((x) => `| ${x.difficulty} | ${x.split} | ${x.means.oracle.toFixed(3)} | ${x.means.random.toFixed(3)} | ${x.means.noop.toFixed(3)} | ${x.means['brute-force'].toFixed(3)} |`);
-  const all = `| **all** | | ${r.overall.oracle.toFixed(3)} | ${r.overall.random.toFixed(3)} | ${r.overall.noop.toFixed(3)} | ${r.overall['brute-force'].toFixed(3)} |`;
+  const names = Object.keys(BOUNDS) as BoundedAgent[];
+  const bound = (n: BoundedAgent) => {
+    const b = BOUNDS[n] as { min?: number; max?: number };
+    return b.min !== undefined ? `≥ ${b.min.toFixed(2)}` : `≤ ${b.max!.toFixed(2)}`;
+  };
+  const head = `| difficulty | split | ${names.map((n) => `${n} (${bound(n)})`).join(' | ')} |\n|---|---|${names.map(() => '---|').join('')}`;
+  const rows = r.rows.map((x) => `| ${x.difficulty} | ${x.split} | ${names.map((n) => x.means[n].toFixed(3)).join(' | ')} |`);
+  const all = `| **all** | | ${names.map((n) => r.overall[n].toFixed(3)).join(' | ')} |`;
   return [head, ...rows, all].join('\n');
 }

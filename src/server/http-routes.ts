@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ActionSchema, DEFAULT_TASK_ID, ResetOptionsSchema, difficultiesList, familiesList, listTasks } from '../domain/index.js';
+import { ActionSchema, DEFAULT_TASK_ID, GENERATOR_VERSION, ResetOptionsSchema, difficultiesList, familiesList, listTasks, remedyKindsList } from '../domain/index.js';
 import { EnvError, checkTaskId, type Environments } from './environments.js';
 import { HttpError, validationError } from './errors.js';
 import { openEnvResultJson, stepResultJson } from './serialize.js';
@@ -110,7 +110,9 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
         options: { seed: 'integer >= 0', difficulty: ['easy', 'medium', 'hard', 'expert'], family: 'one of families[].id (optional)', split: ['train', 'test'] },
       },
     ],
+    generator_version: GENERATOR_VERSION,
     families: familiesList(),
+    remedy_kinds: remedyKindsList(),
     difficulties: difficultiesList(),
   }));
 

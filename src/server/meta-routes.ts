@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { GENERATOR_VERSION } from '../domain/index.js';
 import { ENV_NAME, ENV_VERSION } from './http-routes.js';
 import { openApiDocument, schemaDocument } from './openapi.js';
 
@@ -23,6 +24,7 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
       'explained score strictly inside (0, 1).',
     readme_content: readme(),
     version: ENV_VERSION,
+    generator_version: GENERATOR_VERSION,
     author: 'Incident Response OpenEnv contributors',
     documentation_url: '/docs',
   };

@@ -13,6 +13,7 @@ export const MetadataSchema = z.object({
   description: z.string(),
   readme_content: z.string().nullable(),
   version: z.string(),
+  generator_version: z.string().describe('Version of the incident generator: any change to what a seed produces bumps it'),
   author: z.string().nullable(),
   documentation_url: z.string().nullable(),
 });
@@ -60,8 +61,10 @@ const components = {
   TaskList: jsonSchema(
     z.object({
       tasks: z.array(z.union([TaskSummarySchema, z.looseObject({ id: z.literal('generated'), title: z.string(), difficulty: z.literal('configurable'), max_steps: z.null(), description: z.string(), options: z.record(z.string(), z.unknown()) })])),
-      families: z.array(z.object({ id: z.string(), title: z.string(), root_tiers: z.array(z.string()) })),
-      difficulties: z.array(z.looseObject({ id: z.string(), services: z.array(z.number()), max_steps: z.number() })),
+      generator_version: z.string(),
+      families: z.array(z.object({ id: z.string(), title: z.string(), root_tiers: z.array(z.string()), variants: z.array(z.object({ id: z.string(), splits: z.array(z.string()) })) })),
+      remedy_kinds: z.array(z.object({ id: z.string(), description: z.string(), tiers: z.array(z.string()), minutes: z.number() })),
+      difficulties: z.array(z.looseObject({ id: z.string(), what_it_asks: z.string(), services: z.array(z.number()), max_steps: z.number() })),
     }),
   ),
   Metadata: jsonSchema(MetadataSchema),

@@ -19,6 +19,8 @@ export const GENERATOR_VERSION = '2.0.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
+/** The most a quiet root's own error rate shows (under the 5% SLO threshold). */
+const QUIET_ERROR_RATE = 0.04;
 /** How far past the initial depth a service still counts as affected (for the impact checklist). */
 const AFFECTED_EXTRA_HOPS = 3;
 const ONSET_HOUR = 9;
@@ -46,7 +48,16 @@ export function hopsFrom(topo: Topology, root: string): Map<string, number> {
   return hops;
 }
 
-function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>): Node | null {
+/** Calls between a service and the nearest user-facing one (the edge or what it calls directly). */
+function depthBelowUsers(topo: Topology, name: string): number {
+  const edge = topo.nodes.filter((n) => n.tier === 'edge');
+  const facing = new Set(edge.flatMap((e) => [e.name, ...e.depends_on]));
+  let best = Infinity;
+  for (const [svc, hops] of hopsFrom(topo, name)) if (facing.has(svc)) best = Math.min(best, hops);
+  return best === Infinity ? 0 : best;
+}
+
+function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>, rootDepth: number): Node | null {
   // Every root has a caller, so every fault cascades.
   const candidates = topo.nodes.filter((n) => family.rootTiers.includes(n.tier) && !exclude.has(n.name) && (topo.callers(n.name).length > 0 || n.tier === 'edge' || n.tier === 'worker'));
   const valid = candidates.filter((n) => {
@@ -55,7 +66,12 @@ function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlyS
     if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
     return true;
   });
-  return valid.length ? rng.pick(valid) : null;
+  if (!valid.length) return null;
+  // Prefer roots at least `rootDepth` calls below the user-facing services; else the deepest there are.
+  const depth = new Map(valid.map((n) => [n.name, depthBelowUsers(topo, n.name)]));
+  const deepEnough = valid.filter((n) => depth.get(n.name)! >= rootDepth);
+  const deepest = Math.max(...depth.values());
+  return rng.pick(deepEnough.length ? deepEnough : valid.filter((n) => depth.get(n.name) === deepest));
 }
 
 function requiredTiers(rng: Rng, families: Family[]) {
@@ -97,7 +113,7 @@ export function generateScenario(params: GeneratedParams): Scenario {
     const candidate = drawTopology(rng, split, size, requiredTiers(rng, families));
     const picked: Node[] = [];
     for (const f of families) {
-      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)));
+      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth);
       if (r) picked.push(r);
     }
     if (picked.length === families.length) {
@@ -150,6 +166,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     root.hop = 0;
     root.fault = fi;
     root.impacted = { ...root.impacted, ...b.rootOverview };
+    if (knobs.quietRoot && root.node.tier !== 'edge') {
+      // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
+      const latencyLimit = Math.max(1000, root.overview.latency_p99_ms! * 5);
+      if ((root.impacted.error_rate ?? 0) > QUIET_ERROR_RATE) root.impacted.error_rate = QUIET_ERROR_RATE;
+      if ((root.impacted.latency_p99_ms ?? 0) > latencyLimit) root.impacted.latency_p99_ms = latencyLimit - rng.int(50, 200);
+    }
     root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
     let rootLogs = b.rootLogs;
     if (knobs.sampledRootLogs) {

@@ -9,10 +9,17 @@ export interface Knobs {
   size: [number, number];
   /** Call hops the symptoms have reached at detection. */
   depth: number;
+  /** Preferred calls between the root and the nearest user-facing service (the loud alerts). */
+  rootDepth: number;
   /** Routine log lines per service. */
   noise: number;
-  /** The root's own signal alert fires (easy); from medium on the root is quiet. */
+  /** The root's own signal alert fires (easy); from medium on it has none. */
   rootAlert: boolean;
+  /**
+   * The root's own SLO metrics stay under their thresholds (a partial failure its callers
+   * amplify), so it fires no alert at all; the edge is the exception, its errors are the users'.
+   */
+  quietRoot: boolean;
   /** An unrelated recent deploy on a healthy service. */
   deployHerring: boolean;
   /** A recent deploy on a service the fault reaches, minutes before onset: a misleading change on a victim. */
@@ -36,16 +43,16 @@ export interface Knobs {
 }
 
 export const KNOBS: Record<Difficulty, Knobs> = {
-  easy: { size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
-  medium: { size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
-  hard: { size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
-  expert: { size: [14, 19], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.3 },
+  easy: { quietRoot: false, rootDepth: 0, size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
+  medium: { quietRoot: false, rootDepth: 1, size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
+  hard: { quietRoot: true, rootDepth: 2, size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
+  expert: { quietRoot: true, rootDepth: 2, size: [14, 19], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.3 },
 };
 
 /** What each difficulty asks of the responder, in words (published in /tasks and the README). */
 export const LADDER: Record<Difficulty, string> = {
   easy: 'The root alerts on its own signal; symptoms one hop away; the telling evidence is in the root\'s own logs; no red herrings.',
-  medium: 'The root is quiet (no alert of its own); the loud alerts are on callers up to two hops away; an unrelated recent deploy and a loud scheduled job distract.',
-  hard: 'Quiet root three hops below the loudest alerts; the root\'s logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
+  medium: 'The root has no alert on its own signal (at most a generic SLO alert among many); it sits a call or more below the user-facing services, whose alerts are loudest; an unrelated recent deploy and a loud scheduled job distract.',
+  hard: 'The root fires no alert at all and sits two or more calls below the user-facing services; its logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
   expert: 'Hard, plus: 30% two independent faults needing two remedies, 15% no-fault controls (page nobody, change nothing), a harmless alert on a healthy service, faster spread and error-budget burn.',
 };

@@ -1,0 +1,118 @@
+/**
+ * Measures the difficulty ladder on generated incidents: how loud the root is, how far the
+ * loudest alert is from it, how much telling evidence its own logs hold, how many remedies look
+ * plausible, how many red herrings there are, and how large the observations are.
+ */
+import { firingAtDetection } from '../domain/dynamics.js';
+import { hopsFrom } from '../domain/generator/generate.js';
+import { DIFFICULTIES, generatedTask, observe, reset, type Difficulty, type Split, type Task } from '../domain/index.js';
+
+export interface LadderRow {
+  difficulty: Difficulty;
+  incidents: number;
+  /** Faults whose root fires an alert at detection. */
+  rootAlertsShare: number;
+  /** Incidents whose most severe alert (listed first) is on a root. */
+  loudestOnRootShare: number;
+  /** Calls from the service of the most severe alert down to the nearest root. */
+  hopsLoudestToRoot: number;
+  /** Telling log lines (each enough to name the mechanism) left in the root's own logs. */
+  tellingLinesInRoot: number;
+  /** Faults whose root logs hold at most one telling line, so metrics or callers must confirm. */
+  inconclusiveRootShare: number;
+  /** Remedies on the menu that evidence-free reasoning would pick (the right one and the decoys). */
+  plausibleRemedies: number;
+  /** Deploy lines on healthy or victim services, blame lines, harmless alerts and loud jobs. */
+  redHerrings: number;
+  controlShare: number;
+  doubleShare: number;
+  servicesMean: number;
+  /** Characters of the JSON observation at reset, mean and max. */
+  charsAtReset: number;
+  charsAtResetMax: number;
+  /** ... and after every service has been investigated. */
+  charsAllInvestigated: number;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+function herrings(task: Task): number {
+  const roots = task.roots;
+  let n = 0;
+  for (const s of task.serviceByName.values()) {
+    if (roots.has(s.name)) continue;
+    n += s.logs.filter((l) => / (deploy: | release v\d|live on \d+ instances)/.test(l) || /slow call to|exceeded budget_ms/.test(l)).length;
+  }
+  const rules = task.scenario.generated!.dynamics.alert_rules;
+  n += rules.filter((r) => (r.metric === 'disk_used_pct' || r.metric === 'cpu_pct') && !roots.has(r.service) && r.threshold === 80).length;
+  return n;
+}
+
+export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 100_000): LadderRow[] {
+  return DIFFICULTIES.map((difficulty) => {
+    const rootAlerts: number[] = [];
+    const loudest: number[] = [];
+    const hops: number[] = [];
+    const telling: number[] = [];
+    const inconclusive: number[] = [];
+    const plausible: number[] = [];
+    const red: number[] = [];
+    const control: number[] = [];
+    const double: number[] = [];
+    const size: number[] = [];
+    const chars0: number[] = [];
+    const charsAll: number[] = [];
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      const task = generatedTask({ seed, difficulty, split, family: null });
+      const g = task.scenario.generated!;
+      const ep = reset(task, { seed });
+      const obs = observe(task, ep);
+      const firing = obs.alerts.filter((a) => !a.startsWith('[RESOLVED]') && !a.startsWith('[INFO]'));
+      const firingServices = firingAtDetection(task);
+      control.push(g.faults.length === 0 ? 1 : 0);
+      double.push(g.faults.length === 2 ? 1 : 0);
+      size.push(task.serviceByName.size);
+      red.push(herrings(task));
+      chars0.push(JSON.stringify(obs).length);
+      charsAll.push(JSON.stringify(observe(task, { ...ep, investigated: [...task.serviceByName.keys()].map((service, i) => ({ service, step: i + 1, minute: 0 })) })).length);
+      if (!g.faults.length) continue;
+      const top = firing[0] ? firing[0].slice(firing[0].indexOf(']') + 2, firing[0].indexOf(':', firing[0].indexOf(']'))) : '';
+      loudest.push(task.roots.has(top) ? 1 : 0);
+      const topo = { callers: (name: string) => [...task.serviceByName.values()].filter((s) => s.depends_on.includes(name)).map((s) => ({ name: s.name })) };
+      const distances = g.faults.map((f) => hopsFrom(topo as never, f.root_cause).get(top)).filter((d): d is number => d !== undefined);
+      if (distances.length) hops.push(Math.min(...distances));
+      for (const f of g.faults) {
+        rootAlerts.push(firingServices.includes(f.root_cause) ? 1 : 0);
+        const keys = f.decisive.filter((id) => id !== task.metricEvidence.get(f.root_cause)).length;
+        telling.push(keys);
+        inconclusive.push(keys <= 1 ? 1 : 0);
+        plausible.push(1 + new Set(g.dynamics.decoys).size / g.faults.length);
+      }
+    }
+    return {
+      difficulty,
+      incidents: seeds,
+      rootAlertsShare: mean(rootAlerts),
+      loudestOnRootShare: mean(loudest),
+      hopsLoudestToRoot: mean(hops),
+      tellingLinesInRoot: mean(telling),
+      inconclusiveRootShare: mean(inconclusive),
+      plausibleRemedies: mean(plausible),
+      redHerrings: mean(red),
+      controlShare: mean(control),
+      doubleShare: mean(double),
+      servicesMean: mean(size),
+      charsAtReset: Math.round(mean(chars0)),
+      charsAtResetMax: Math.max(...chars0),
+      charsAllInvestigated: Math.round(mean(charsAll)),
+    };
+  });
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function ladderTable(rows: LadderRow[]): string {
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | telling lines in root logs | root logs inconclusive | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
+  return [head, ...body].join('\n');
+}
