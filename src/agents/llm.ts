@@ -68,12 +68,12 @@ export function renderObservation(obs: Observation, recent: string[], maxChars =
     lines.push(`${name} metrics: ${clip(detail, 400)}`);
     for (const l of (obs.logs[name] ?? []).slice(-12)) lines.push(`  ${clip(l, 220)}`);
   }
-  const fixes = (obs.fixes as { id: string; description: string }[] | undefined) ?? [];
-  const describe = (id: string) => fixes.find((f) => f.id === id)?.description;
+  const kinds = (obs.remedy_kinds as Record<string, string> | undefined) ?? {};
   lines.push('actions:');
   lines.push(`  investigate: ${targetsOf(obs, 'investigate').join(', ')}`);
   lines.push(`  escalate: ${targetsOf(obs, 'escalate').join(', ')}`);
-  lines.push(`  apply_fix: ${targetsOf(obs, 'apply_fix').map((f) => (describe(f) ? `${f} (${describe(f)})` : f)).join(', ')}`);
+  if (Object.keys(kinds).length) lines.push(`  remedy kinds (fix ids are <kind>@<service>): ${Object.entries(kinds).map(([k, d]) => `${k} = ${d}`).join('; ')}`);
+  lines.push(`  apply_fix: ${targetsOf(obs, 'apply_fix').join(', ')}`);
   lines.push('  postmortem (text in details), no_op');
   const text = lines.join('\n');
   return text.length > maxChars ? `${text.slice(0, maxChars - 40)}\n… (truncated)` : text;

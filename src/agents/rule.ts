@@ -151,6 +151,8 @@ export function createRulePolicy(): Policy {
         }
         break;
       }
+      // A failure naming a service is a strong lead; a warning naming one is a weak lead.
+      leads.push(...suspects);
       if (failing) leads.push(...suspects);
     }
     if (!findings.some((f) => f.root === name)) {
@@ -212,7 +214,9 @@ export function createRulePolicy(): Policy {
       if (m.handled.has(f.root)) continue;
       if (!m.investigated.includes(f.root)) return look(f.root);
       const own = findings.filter((x) => x.root === f.root);
-      const rule = own[0]!.rule;
+      // An exception right after a flag flip is the flag's code path, not the release.
+      const flagged = (obs.logs[f.root] ?? []).some((l) => /\bflag\b/i.test(body(l)));
+      const rule = own[0]!.rule.id === 'bad-deploy' && flagged ? ruleById('feature-flag') : own[0]!.rule;
       const target = rule.where === 'self' || rule.where === 'named' || tierOf(f.root) === rule.where ? f.root : f.root;
       m.handled.add(f.root);
       m.ruleOf.set(f.root, rule);

@@ -13,6 +13,8 @@ export interface Snapshot {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** A control's blip burns this share of a full fault's budget rate while it lasts. */
+const TRANSIENT_BURN_SHARE = 0.5;
 
 /** How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. */
 export function faultImpact(task: Task, ep: Episode, fault: number, minute: number): number {
@@ -22,6 +24,12 @@ export function faultImpact(task: Task, ep: Episode, fault: number, minute: numb
   if (!fixed) return 1;
   const since = minute - fixed.minute;
   return since <= 0 ? 1 : Math.max(0, 1 - since / g.dynamics.recovery_min);
+}
+
+/** How much of a no-fault control's self-resolving blip is left at `minute` (1 at detection, 0 once over). */
+function transientShare(task: Task, minute: number): number {
+  const t = task.scenario.generated!.dynamics.transient;
+  return t ? Math.max(0, 1 - Math.max(0, minute) / t.until_minute) : 0;
 }
 
 /** How many calls away from the root the symptoms have reached by `minute`. */
@@ -34,7 +42,12 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
   if (k <= 0) return base;
   const out = { ...base };
   for (const [key, value] of Object.entries(target)) {
-    const from = base[key] ?? 0;
+    const from = base[key];
+    // A reading with no healthy value (a configured size, a version) is a constant: it never fades.
+    if (from === undefined) {
+      out[key] = value;
+      continue;
+    }
     out[key] = Number.isInteger(from) && Number.isInteger(value) ? Math.round(from + (value - from) * k) : round3(from + (value - from) * k);
   }
   return out;
@@ -58,7 +71,8 @@ function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string,
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
     const k = reached ? impacts[dyn.fault!]! : 0;
     let o = blend(spec.overview, dyn.impacted, k);
-    const extra = damage.get(name);
+    const blip = d.transient?.service === name ? transientShare(task, minute) * d.transient.error_rate : 0;
+    const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
     overview.set(name, o);
     full.set(name, { ...o, ...blend(spec.detail, dyn.detail_impacted, k) });
@@ -104,8 +118,12 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
 /** Error budget burned over `minutes` starting at `from` (percent points), while faults are unfixed. */
 export function budgetBurn(task: Task, ep: Episode, from: number, minutes: number): number {
   const g = task.scenario.generated!;
-  if (g.faults.length === 0) return 0;
   let burned = 0;
+  if (g.faults.length === 0) {
+    // A self-resolving blip burns a little budget, then nothing.
+    for (let m = from; m < from + minutes; m++) burned += g.dynamics.burn_per_min * TRANSIENT_BURN_SHARE * transientShare(task, m);
+    return Math.round(burned * 100) / 100;
+  }
   for (let m = from; m < from + minutes; m++) {
     const worst = Math.max(...g.faults.map((_, i) => faultImpact(task, ep, i, m)));
     burned += g.dynamics.burn_per_min * worst;

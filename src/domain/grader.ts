@@ -63,7 +63,8 @@ function statements(task: Task, episode: Episode): Statement[] {
 /** A flawed text (a hedge, a keyword list) names every candidate it lists: a statement that cannot count. */
 function claimsOf(task: Task, text: string, kind: 'note' | 'postmortem'): { claims: string[]; flaw: string | null } {
   const r = readText(task, text, kind);
-  return { claims: r.roots, flaw: r.flaw };
+  // Only a hedge or stuffing makes a statement fail; a terse note still names what it names.
+  return { claims: r.roots, flaw: r.flawKind === 'hedge' || r.flawKind === 'stuffing' ? r.flaw : null };
 }
 
 function gradeItem(

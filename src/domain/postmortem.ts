@@ -59,6 +59,7 @@ export function assessPostmortem(task: Task, text: string): PostmortemAssessment
 }
 
 const PREVENTION: ConceptGroups = [['alert', 'monitor', 'runbook', 'test', 'canary', 'limit', 'validat', 'automat', 'retry', 'ttl', 'capacity', 'review', 'guard', 'dashboard', 'slo', 'timeout']];
+const NO_IMPACT = ['no impact', 'no user impact', 'no customer impact', 'no lasting impact', 'none', 'no users', 'stayed at baseline', 'brief', 'self resolv', 'recovered on its own', 'resolved on its own', 'no errors for users'];
 const NO_FAULT = ['no root cause', 'no fault', 'no incident', 'false alarm', 'false positive', 'benign', 'nothing was broken', 'no action needed', 'no real incident', 'expected behaviour', 'expected behavior'];
 
 function timestampsIn(text: string): number {
@@ -73,6 +74,17 @@ function timestampsIn(text: string): number {
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
+
+/** What each postmortem part asks for, named when a part is missing. */
+export const REPORT_PART_HINTS: Record<IncidentReportPart, string> = {
+  root_cause: 'the root-cause service (or "no fault" when nothing was broken)',
+  mechanism: 'how it failed',
+  trigger: 'what set it off (the change or event in the evidence)',
+  impact: 'the affected services by name (or "no user impact" when nothing was broken)',
+  timeline: 'two or more times (HH:MM)',
+  remediation: 'the remedy applied (or that nothing was changed)',
+  prevention: 'what will prevent a repeat (an alert, a test, a limit, a runbook...)',
+};
 
 /** Does a (normalised) text say that nothing was broken? */
 export const saysNoFault = (normalized: string) => NO_FAULT.some((p) => containsPhrase(normalized, p));
@@ -92,7 +104,7 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
     root_cause: control ? (r.roots.length === 0 && saysNoFault(n.root_cause) ? 1 : 0) : r.roots.some((c) => !task.roots.has(c)) ? 0 : r.roots.filter((c) => task.roots.has(c)).length / roots.length,
     mechanism: mean(g.faults.map((f) => conceptCoverage(n.mechanism, f.concepts.mechanism))),
     trigger: mean(g.faults.map((f) => conceptCoverage(n.trigger, f.concepts.trigger))),
-    impact: control ? (containsPhrase(n.impact, 'no impact') || containsPhrase(n.impact, 'no user impact') ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(n.impact, s)).length / affected.length : 1,
+    impact: control ? (NO_IMPACT.some((p) => containsPhrase(n.impact, p)) ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(n.impact, s)).length / affected.length : 1,
     timeline: Math.min(1, timestampsIn(r.sections.timeline) / 2),
     remediation: control ? (saysNoFault(n.all) ? 1 : 0) : mean(g.faults.map((f) => (containsPhrase(n.remediation, f.fix) ? 1 : conceptCoverage(n.remediation, f.concepts.remediation)))),
     prevention: conceptCoverage(n.prevention, PREVENTION),

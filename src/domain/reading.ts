@@ -8,7 +8,7 @@
 import { FAMILIES } from './generator/families/index.js';
 import type { ConceptGroups, Task } from './scenario.js';
 import { TEXT_RULES } from './scoring.js';
-import { claimedRootCauses, conceptCoverage, normalize, proseStats } from './text.js';
+import { affirmative, claimedRootCauses, conceptCoverage, normalize, proseStats } from './text.js';
 
 export type TextKind = 'note' | 'postmortem';
 
@@ -35,8 +35,13 @@ export interface Reading {
   mechanisms: string[];
   words: number;
   functionShare: number;
-  /** Why the text earns nothing (a hedge or a keyword list), or null. */
+  /** Why the text earns nothing (a hedge, stuffing, a keyword list, too short), or null. */
   flaw: string | null;
+  /**
+   * A hedge (several root causes) or stuffing (several mechanisms) is a claim that counts, and
+   * fails, as a first statement; a keyword list or a too-short text is simply not read as one.
+   */
+  flawKind: 'hedge' | 'stuffing' | 'keywords' | 'short' | null;
   /** Evidence ids cited, in order, without duplicates. */
   cited: string[];
 }
@@ -98,19 +103,22 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
 
   const { form, sections } = kind === 'postmortem' ? sectionsOf(text) : { form: 'text' as const, sections: sectionsOf('').sections };
   const s: Sections = kind === 'postmortem' ? sections : { root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text };
-  const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, normalize(v)])) as unknown as Sections;
-  const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()]);
+  // Sentences that rule a cause out ("the deploy was a red herring") neither claim nor earn anything.
+  const asserted = new Set<keyof Sections>(['mechanism', 'trigger', 'remediation', 'all']);
+  const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, asserted.has(k as keyof Sections) ? affirmative(v) : normalize(v)])) as unknown as Sections;
+  const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()], form === 'structured');
   const mechanisms = claimedMechanisms(normalized.all);
-  const { words, functionShare } = proseStats(normalized.all);
+  const { words, functionShare } = proseStats(s.all);
 
   const faults = faultCount(task);
   let flaw: string | null = null;
-  if (roots.length > Math.max(1, faults)) flaw = `names several root causes (${roots.join(', ')})`;
-  else if (mechanisms.length > faults + TEXT_RULES.extraMechanisms) flaw = `claims ${mechanisms.length} different failure mechanisms`;
-  else if (words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare) flaw = `reads as a keyword list, not sentences (${Math.round(functionShare * 100)}% function words)`;
-  else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) flaw = `is too short to be a postmortem (${words} words)`;
+  let flawKind: Reading['flawKind'] = null;
+  if (roots.length > Math.max(1, faults)) [flaw, flawKind] = [`names several root causes (${roots.join(', ')})`, 'hedge'];
+  else if (mechanisms.length > faults + TEXT_RULES.extraMechanisms) [flaw, flawKind] = [`claims ${mechanisms.length} different failure mechanisms`, 'stuffing'];
+  else if (words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare) [flaw, flawKind] = [`reads as a keyword list, not sentences (${Math.round(functionShare * 100)}% function words)`, 'keywords'];
+  else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) [flaw, flawKind] = [`is too short to be a postmortem (${words} words)`, 'short'];
 
-  const reading: Reading = { form, sections: s, normalized, roots, mechanisms, words, functionShare, flaw, cited: citedEvidence(text) };
+  const reading: Reading = { form, sections: s, normalized, roots, mechanisms, words, functionShare, flaw, flawKind, cited: citedEvidence(text) };
   if (cache.size >= READING_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(cacheKey, reading);
   return reading;

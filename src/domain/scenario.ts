@@ -103,6 +103,8 @@ export interface Dynamics {
   fix_minutes: Record<string, number>;
   /** Fixes a responder could reasonably pick from partial evidence (the plausible-remedies measure). */
   decoys: string[];
+  /** No-fault controls: a self-resolving blip (errors fade to nothing by `until_minute`). */
+  transient: { service: string; error_rate: number; until_minute: number } | null;
 }
 
 export interface Scenario {

@@ -7,7 +7,7 @@
  */
 import { firingAtDetection } from './dynamics.js';
 import { investigationOf, type Episode } from './episode.js';
-import { assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
+import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
 import { readText, type Reading } from './reading.js';
 import type { Task } from './scenario.js';
 import type { RubricItemResult } from './schemas.js';
@@ -106,10 +106,11 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
           ? `said nothing was broken without checking every alerting service (unchecked: ${list(unchecked)})`
           : 'checked every alerting service and reported no fault';
   } else {
-    const wrongFirst = firstNaming ? firstNaming.reading.flaw !== null || firstNaming.reading.roots.some((c) => !task.roots.has(c)) : false;
+    const locks = (r: Reading) => r.flawKind === 'hedge' || r.flawKind === 'stuffing';
+    const wrongFirst = firstNaming ? locks(firstNaming.reading) || firstNaming.reading.roots.some((c) => !task.roots.has(c)) : false;
     const per = faults.map((f) => {
       const seen = investigationOf(ep, f.root_cause);
-      const named = !wrongFirst && seen && texts.some((t) => !t.reading.flaw && t.reading.roots.includes(f.root_cause) && t.reading.roots.every((c) => task.roots.has(c)) && seen.step < t.step);
+      const named = !wrongFirst && seen && texts.some((t) => !locks(t.reading) && t.reading.roots.includes(f.root_cause) && t.reading.roots.every((c) => task.roots.has(c)) && seen.step < t.step);
       // Looking at the root earns a little, unless the first conclusion drawn was wrong.
       return named ? 1 : seen && !wrongFirst ? STAGE_RULES.investigatedOnly : 0;
     });
@@ -128,8 +129,9 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
 
   // Diagnose: the first text claiming a mechanism must claim a real one; credit is the best unflawed statement.
   const faultFamilies = new Set(faults.map((f) => f.family));
-  const firstClaim = texts.find((t) => t.reading.mechanisms.length > 0);
-  const wrongMechanism = control ? false : firstClaim !== undefined && (firstClaim.reading.flaw !== null || !firstClaim.reading.mechanisms.some((m) => faultFamilies.has(m)));
+  // A keyword list or a too-short text is not read as a statement at all; stuffing is, and fails.
+  const firstClaim = texts.find((t) => t.reading.mechanisms.length > 0 && t.reading.flawKind !== 'keywords' && t.reading.flawKind !== 'short');
+  const wrongMechanism = control ? false : firstClaim !== undefined && (firstClaim.reading.flawKind === 'stuffing' || !firstClaim.reading.mechanisms.some((m) => faultFamilies.has(m)));
   const honest = texts.filter((t) => !t.reading.flaw);
   let diagnose: number;
   if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
@@ -181,7 +183,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const postmortem = report?.quality ?? 0;
   if (!report) why.postmortem = 'no postmortem submitted';
   else {
-    const missing = Object.entries(report.parts).filter(([, v]) => v < 1).map(([k, v]) => `${k} ${round(v, 2)}`);
+    const missing = Object.entries(report.parts).filter(([, v]) => v < 1).map(([k, v]) => `${k} ${round(v, 2)} (wanted: ${REPORT_PART_HINTS[k as keyof typeof REPORT_PART_HINTS]})`);
     why.postmortem = `quality ${report.quality}${missing.length ? `; incomplete: ${missing.join(', ')}` : ''}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved (${report.citations.invalid.join(', ')})` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`;
   }
 

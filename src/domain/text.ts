@@ -162,13 +162,15 @@ function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1
  * "X caused", ...) attribute the nearest service; a text without any cause phrase is read as
  * naming every service it mentions. One service is a claim; several are a hedge.
  */
-export function claimedRootCauses(text: string, services: readonly string[]): string[] {
+export function claimedRootCauses(text: string, services: readonly string[], subjectOnly = false): string[] {
   const claimed = new Set<string>();
   const mentioned = new Set<string>();
+  let firstMentioned: string | null = null;
   let sawCausePhrase = false;
   for (const sentence of sentences(text)) {
     const mentions = mentionsIn(sentence, services);
     for (const m of mentions) if (!m.negated) mentioned.add(m.service);
+    firstMentioned ??= mentions.find((m) => !m.negated)?.service ?? null;
     for (const marker of CAUSE_BEFORE) {
       for (const at of wordStarts(sentence, marker)) {
         sawCausePhrase = true;
@@ -194,20 +196,41 @@ export function claimedRootCauses(text: string, services: readonly string[]): st
   }
   if (claimed.size > 0) return [...claimed].sort();
   if (sawCausePhrase) return [];
+  // A field that is itself the root-cause statement names its subject, not every service it mentions.
+  if (subjectOnly) return firstMentioned ? [firstMentioned] : [];
   return [...mentioned].sort();
 }
 
 const FUNCTION_WORDS = new Set(
   ('a an the and or but so of to in on at by for from with without into onto over under after before during ' +
     'while when which that this these those it its is was were are be been being has had have do did does not ' +
-    'no as than then there their they we our us he she his her them who what because since until' ).split(' '),
+    'no nor as than then there their they we our us he she his her them who what because since until i you my your ' +
+    'all some any each every only also very can could will would should may might must up out off about through again ' +
+    'vs via per both too if how why where here once still just more most other such same own').split(' '),
 );
 
-/** Word count and the share of function words: prose has plenty, a keyword list has almost none. */
-export function proseStats(normalizedText: string): { words: number; functionShare: number } {
-  const words = normalizedText.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+/**
+ * Word count and the share of function words: prose has plenty, a keyword list has almost none.
+ * Identifiers count as one word each ("tickets-mysql", "max_connections"), and tokens with digits
+ * (numbers, evidence ids, versions) are not words at all, so terse technical prose reads as prose.
+ */
+export function proseStats(text: string): { words: number; functionShare: number } {
+  const words: string[] = [];
+  for (const raw of text.toLowerCase().split(/\s+/)) {
+    const w = raw.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    if (w.length === 0 || /\d/.test(w)) continue;
+    words.push(w);
+  }
   if (words.length === 0) return { words: 0, functionShare: 0 };
   let fn = 0;
   for (const w of words) if (FUNCTION_WORDS.has(w)) fn++;
   return { words: words.length, functionShare: fn / words.length };
+}
+
+/** Markers of a sentence that rules something out rather than asserting it. */
+const DISMISSAL = /(\bnot|\bnever|n't) (the |a )?(root )?(cause|culprit|responsible|involved|related)|\b(ruled out|rule out|unrelated|red herring|benign|harmless|false lead|coincident|irrelevant|distractor|decoy|no role|played no part|did not cause|didn't cause)\b/;
+
+/** The sentences of a text that assert something (those that rule a cause out are dropped). */
+export function affirmative(text: string): string {
+  return sentences(text).filter((x) => !DISMISSAL.test(x)).join('. ');
 }

@@ -75,7 +75,7 @@ export interface ValidityReport {
   failures: string[];
 }
 
-export async function measureValidity(seeds: number, firstSeed = 0): Promise<ValidityReport> {
+export async function measureValidity(seeds: number, firstSeed = 0, bounds: Record<BoundedAgent, { min?: number; max?: number }> = BOUNDS): Promise<ValidityReport> {
   const rows: ValidityRow[] = [];
   const unsolvable: string[] = [];
   const nondeterministic: string[] = [];
@@ -108,7 +108,7 @@ export async function measureValidity(seeds: number, firstSeed = 0): Promise<Val
 
   const failures: string[] = [];
   for (const row of rows) {
-    for (const [name, bound] of Object.entries(BOUNDS) as [BoundedAgent, { min?: number; max?: number }][]) {
+    for (const [name, bound] of Object.entries(bounds) as [BoundedAgent, { min?: number; max?: number }][]) {
       const m = row.means[name];
       if (bound.min !== undefined && m < bound.min) failures.push(`${name} on ${row.split}/${row.difficulty}: ${m.toFixed(3)} < ${bound.min}`);
       if (bound.max !== undefined && m > bound.max) failures.push(`${name} on ${row.split}/${row.difficulty}: ${m.toFixed(3)} > ${bound.max}`);

@@ -33,9 +33,10 @@ describe('OpenEnv HTTP surface', () => {
 
   it('GET /metadata has every key, with the README', async () => {
     const { body } = await req('GET', '/metadata');
-    expect(Object.keys(body).sort()).toEqual(['author', 'description', 'documentation_url', 'name', 'readme_content', 'version']);
+    expect(Object.keys(body).sort()).toEqual(['author', 'description', 'documentation_url', 'generator_version', 'name', 'readme_content', 'version']);
     expect(body.readme_content).toContain('# Incident Response OpenEnv');
     expect(body.version).toBe('1.0.0');
+    expect(body.generator_version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('GET /schema publishes the zod-generated schemas', async () => {

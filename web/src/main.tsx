@@ -151,18 +151,22 @@ function App() {
     try {
       const eps = parseTrajectories(await file.text());
       setRecorded(eps);
-      if (eps[0]) showRecorded(eps[0]);
+      if (eps[0]) await showRecorded(eps[0]);
     } catch (e) {
       setError((e as Error).message);
     }
   }
 
-  function showRecorded(t: RecordedEpisode) {
-    const r = rebuild(t);
-    setFrames(r.frames);
-    setFinal(r.final);
-    setCursor(0);
-    if (r.mismatches) setError(`${r.mismatches} recorded reward(s) differ from this build of the environment`);
+  async function showRecorded(t: RecordedEpisode) {
+    try {
+      const r = await rebuild(t);
+      setFrames(r.frames);
+      setFinal(r.final);
+      setCursor(0);
+      if (r.mismatches) setError(`${r.mismatches} recorded reward(s) differ from this server's environment`);
+    } catch (e) {
+      setError(`could not replay the episode on this server: ${(e as Error).message}`);
+    }
   }
 
   const shown = mode === 'replay' ? frames.slice(0, cursor + 1) : frames;
@@ -233,7 +237,7 @@ function App() {
             <label>trajectories.jsonl <input type="file" accept=".jsonl,.json,application/json" data-testid="file" onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void loadFile(f); }} /></label>
             {recorded.length > 1 ? (
               <label>episode
-                <select data-testid="episode" onChange={(e) => showRecorded(recorded[Number(e.currentTarget.value)]!)}>
+                <select data-testid="episode" onChange={(e) => void showRecorded(recorded[Number(e.currentTarget.value)]!)}>
                   {recorded.map((t, i) => <option key={i} value={i}>{i + 1}. {t.spec.task_id} seed {t.spec.seed} ({t.agent}, {t.score})</option>)}
                 </select>
               </label>

@@ -1,5 +1,9 @@
-/** Rebuilds every step of a recorded episode with the environment's own core, in the browser. */
-import { GENERATED_TASK_ID, findTask, generatedParams, generatedTask, observe, reset, state as stateOf, step, type Action, type State, type Task } from '../../src/domain/index.js';
+/**
+ * Rebuilds every step of a recorded episode by replaying its actions through the server in a
+ * scratch session: the console holds no scenario and no environment code of its own.
+ */
+import type { Action, State } from '../../src/domain/schemas.js';
+import { startSession, state as fetchState, step as sendStep } from './api.js';
 import type { Frame } from './model.js';
 
 export interface RecordedEpisode {
@@ -13,33 +17,32 @@ export function parseTrajectories(text: string): RecordedEpisode[] {
   const out: RecordedEpisode[] = [];
   for (const [i, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
-    const t = JSON.parse(line) as RecordedEpisode;
+    let t: RecordedEpisode;
+    try {
+      t = JSON.parse(line) as RecordedEpisode;
+    } catch {
+      throw new Error(`line ${i + 1} is not JSON: open a trajectories.jsonl written by incident-env eval`);
+    }
     if (!t.spec || !Array.isArray(t.steps)) throw new Error(`line ${i + 1} is not a trajectory written by incident-env eval`);
     out.push(t);
   }
   return out;
 }
 
-function taskFor(spec: RecordedEpisode['spec']): Task {
-  if (spec.task_id === GENERATED_TASK_ID) {
-    return generatedTask(generatedParams({ seed: spec.seed, difficulty: spec.difficulty as never, split: spec.split as never, family: spec.family ?? undefined }));
-  }
-  const task = findTask(spec.task_id);
-  if (!task) throw new Error(`unknown task ${spec.task_id}`);
-  return task;
-}
-
-export function rebuild(t: RecordedEpisode): { frames: Frame[]; final: State; mismatches: number } {
-  const task = taskFor(t.spec);
-  let ep = reset(task, { seed: t.spec.seed });
-  const frames: Frame[] = [{ observation: observe(task, ep), action: null, reward: null, reason: '', done: false, score: null }];
+export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; final: State; mismatches: number }> {
+  const session = await startSession({
+    task_id: t.spec.task_id,
+    seed: t.spec.seed,
+    difficulty: t.spec.difficulty ?? 'medium',
+    split: t.spec.split ?? 'train',
+    family: t.spec.family ?? '',
+  });
+  const frames: Frame[] = [{ observation: session.observation, action: null, reward: null, reason: '', done: false, score: null }];
   let mismatches = 0;
   for (const s of t.steps) {
-    const o = step(task, ep, s.action);
-    if (!o.ok) throw new Error(`step ${frames.length}: ${o.error.message}`);
-    ep = o.episode;
-    if (o.result.reward.value !== s.reward) mismatches++;
-    frames.push({ observation: o.result.observation, action: s.action, reward: o.result.reward.value, reason: o.result.reward.reason, done: o.result.done, score: o.result.info.score });
+    const r = await sendStep(session.id, s.action);
+    if (r.reward.value !== s.reward) mismatches++;
+    frames.push({ observation: r.observation, action: s.action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score });
   }
-  return { frames, final: stateOf(task, ep), mismatches };
+  return { frames, final: await fetchState(session.id), mismatches };
 }

@@ -34,7 +34,7 @@ export function baselineDetail(rng: Rng, node: Node): Record<string, number> {
     case 'queue':
       return { queue_depth: rng.int(0, 900), consumer_lag_s: rng.int(0, 5), disk_used_pct: rng.int(30, 65), publish_latency_p99_ms: rng.int(3, 20) };
     case 'worker':
-      return { jobs_per_min: rng.int(200, 4000), consumer_lag_s: rng.int(0, 5), memory_mb: rng.int(300, 900), restarts_last_hour: 0 };
+      return { jobs_per_min: rng.int(200, 4000), jobs_failed_per_min: rng.int(0, 3), consumer_lag_s: rng.int(0, 5), memory_mb: rng.int(300, 900), restarts_last_hour: 0 };
     case 'edge':
       return { upstream_5xx_per_min: rng.int(0, 20), requests_429_per_min: rng.int(0, 30), tls_handshake_errors_per_min: rng.int(0, 3), active_connections: rng.int(800, 6000) };
     case 'dns':
@@ -47,6 +47,6 @@ export function baselineDetail(rng: Rng, node: Node): Record<string, number> {
     case 'thirdparty':
       return { upstream_2xx_ratio: rng.int(985, 999) / 1000, circuit_open: 0, retries_per_min: rng.int(0, 30) };
     case 'api':
-      return { pods_ready: node.replicas, pods_desired: node.replicas, memory_mb: rng.int(250, 900), gc_pause_p99_ms: rng.int(5, 60), cpu_throttled_pct: rng.int(0, 4), restarts_last_hour: 0 };
+      return { pods_ready: node.replicas, pods_desired: node.replicas, http_5xx_per_min: rng.int(0, 6), memory_mb: rng.int(250, 900), gc_pause_p99_ms: rng.int(5, 60), cpu_throttled_pct: rng.int(0, 4), restarts_last_hour: 0 };
   }
 }

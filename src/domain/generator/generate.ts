@@ -11,7 +11,7 @@ import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import type { AlertRule, FaultBuild, Family, LogLine, Node, RemedyRef, Topology } from './types.js';
-import { deployLine, routineLine, slowDependencyLine, upstreamFailure } from './voice.js';
+import { collateralLine, deployLine, exceptionOnUpstreamError, routineLine, slowDependencyLine, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
@@ -19,8 +19,13 @@ export const GENERATOR_VERSION = '2.0.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
-/** The most a quiet root's own error rate shows (under the 5% SLO threshold). */
-const QUIET_ERROR_RATE = 0.04;
+/** Amplification towards the edge (hard, expert): the first caller sees this share of the impact... */
+const AMPLIFY_FIRST_HOP = 0.55;
+/** ...and each further hop this much more, up to the cap. */
+const AMPLIFY_PER_HOP = 0.25;
+const AMPLIFY_MAX = 1.3;
+/** Extra errors (per mille) a quiet root shows in its overview: no more than background noise. */
+const QUIET_EXTRA_ERRORS: [number, number] = [3, 14];
 /** How far past the initial depth a service still counts as affected (for the impact checklist). */
 const AFFECTED_EXTRA_HOPS = 3;
 const ONSET_HOUR = 9;
@@ -57,9 +62,16 @@ function depthBelowUsers(topo: Topology, name: string): number {
   return best === Infinity ? 0 : best;
 }
 
-function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>, rootDepth: number): Node | null {
+function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>, rootDepth: number, claimed: ReadonlySet<string> = new Set()): Node | null {
   // Every root has a caller, so every fault cascades.
-  const candidates = topo.nodes.filter((n) => family.rootTiers.includes(n.tier) && !exclude.has(n.name) && (topo.callers(n.name).length > 0 || n.tier === 'edge' || n.tier === 'worker'));
+  // A second fault needs symptoms of its own: its root and some of its callers lie outside the first fault's reach.
+  const candidates = topo.nodes.filter(
+    (n) =>
+      family.rootTiers.includes(n.tier) &&
+      !exclude.has(n.name) &&
+      !claimed.has(n.name) &&
+      (topo.callers(n.name).some((c) => !claimed.has(c.name)) || n.tier === 'edge' || n.tier === 'worker'),
+  );
   const valid = candidates.filter((n) => {
     if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
     if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
@@ -80,6 +92,23 @@ function requiredTiers(rng: Rng, families: Family[]) {
 
 /** Services that page on user-facing symptoms: the edge and what it calls directly. */
 const SLO_TIERS = new Set(['edge', 'api', 'auth', 'worker', 'thirdparty']);
+
+/** What a service's own detail metrics count when a share of its work fails. */
+function failureCounters(d: { node: Node; overview: Record<string, number>; detail: Record<string, number> }, errorRate: number): Record<string, number> {
+  const perMin = Math.round(d.overview.requests_per_sec! * 60 * errorRate);
+  switch (d.node.tier) {
+    case 'api':
+      return { http_5xx_per_min: perMin };
+    case 'auth':
+      return { token_failures_per_min: d.detail.token_failures_per_min! + perMin };
+    case 'edge':
+      return { upstream_5xx_per_min: perMin };
+    case 'worker':
+      return { jobs_failed_per_min: Math.round(d.detail.jobs_per_min! * errorRate) };
+    default:
+      return {};
+  }
+}
 
 /** The queue a failing consumer reads from backs up. */
 function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | 'test') {
@@ -103,28 +132,39 @@ export function generateScenario(params: GeneratedParams): Scenario {
   const control = !pinned && rng.chance(knobs.control);
   const double = !control && rng.chance(knobs.double);
   const first = pinned ?? rng.pick(FAMILIES);
-  const families = control ? [] : double ? [first, rng.pick(FAMILIES.filter((f) => f !== first))] : [first];
+  // A second family that cannot be placed apart from the first is swapped for another.
+  const seconds = double ? rng.shuffle(FAMILIES.filter((f) => f !== first)) : [];
+  let families: Family[] = control ? [] : [first];
+  let placed: { topo: Topology; roots: Node[] } | null = null;
+  for (const second of double ? seconds.slice(0, 6) : [null]) {
+    families = second ? [first, second] : families;
+    placed = place(rng, split, knobs, families);
+    if (placed) break;
+  }
+  if (!placed) throw new Error(`could not place the faults for seed ${seed}`);
+  const { topo, roots } = placed;
 
-  // Draw topologies until every family finds a root (almost always the first try).
-  let topo: Topology | null = null;
-  let roots: Node[] = [];
-  for (let attempt = 0; attempt < 30 && !topo; attempt++) {
+  const builds: FaultBuild[] = families.map((f, i) => f.build({ rng, topo, root: roots[i]!, split, variant: rng.pick(variantsFor(f, split)).id }));
+  return assemble(rng, topo, params, knobs, builds, roots);
+}
+
+/** Draws topologies until every family finds a root apart from the others (almost always the first try). */
+function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family[]): { topo: Topology; roots: Node[] } | null {
+  for (let attempt = 0; attempt < 30; attempt++) {
     const size = rng.int(knobs.size[0], knobs.size[1]);
     const candidate = drawTopology(rng, split, size, requiredTiers(rng, families));
     const picked: Node[] = [];
+    const claimed = new Set<string>();
     for (const f of families) {
-      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth);
-      if (r) picked.push(r);
+      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed);
+      if (!r) break;
+      picked.push(r);
+      for (const [name, hop] of hopsFrom(candidate, r.name)) if (hop <= knobs.depth + 1) claimed.add(name);
+      for (const dep of r.depends_on) claimed.add(dep);
     }
-    if (picked.length === families.length) {
-      topo = candidate;
-      roots = picked;
-    }
+    if (picked.length === families.length) return { topo: candidate, roots: picked };
   }
-  if (!topo) throw new Error(`could not place the faults for seed ${seed}`);
-
-  const builds: FaultBuild[] = families.map((f, i) => f.build({ rng, topo: topo!, root: roots[i]!, split, variant: rng.pick(variantsFor(f, split)).id }));
-  return assemble(rng, topo, params, knobs, builds);
+  return null;
 }
 
 interface ServiceDraft {
@@ -138,7 +178,7 @@ interface ServiceDraft {
   fault: number | null;
 }
 
-function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[]): Scenario {
+function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[]): Scenario {
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
@@ -168,11 +208,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     root.impacted = { ...root.impacted, ...b.rootOverview };
     if (knobs.quietRoot && root.node.tier !== 'edge') {
       // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
-      const latencyLimit = Math.max(1000, root.overview.latency_p99_ms! * 5);
-      if ((root.impacted.error_rate ?? 0) > QUIET_ERROR_RATE) root.impacted.error_rate = QUIET_ERROR_RATE;
-      if ((root.impacted.latency_p99_ms ?? 0) > latencyLimit) root.impacted.latency_p99_ms = latencyLimit - rng.int(50, 200);
+      root.impacted.error_rate = Math.round((root.overview.error_rate! + rng.int(QUIET_EXTRA_ERRORS[0], QUIET_EXTRA_ERRORS[1]) / 1000) * 1000) / 1000;
+      root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
     }
     root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+    if (b.after) root.detail = { ...root.detail, ...b.after };
     let rootLogs = b.rootLogs;
     if (knobs.sampledRootLogs) {
       // Sampled telemetry: keep at most one telling line; the metrics and the callers confirm the rest.
@@ -181,27 +221,31 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       rootLogs = rootLogs.filter((l) => !l.key || l === kept);
     }
     root.logs.push(...rootLogs);
-    if (knobs.rootAlert) rules.push({ service: b.root, ...b.rootAlert });
+    for (const e of b.elsewhere ?? []) drafts.get(e.service)!.logs.push(e.line);
+    if (knobs.rootAlert && !rules.some((r) => r.service === b.root && r.metric === b.rootAlert.metric)) rules.push({ service: b.root, ...b.rootAlert });
     decoys.push(...b.decoys);
 
     const affected: string[] = [];
     for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
       if (hop === 0) continue;
+      if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && !roots.some((r) => r.name === name)) affected.push(name);
       const d = drafts.get(name)!;
       if (d.hop !== null && d.hop <= hop) continue;
       d.hop = hop;
       d.fault = fi;
-      const decay = HOP_DECAY ** (hop - 1);
+      // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
+      const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
       d.impacted = {
-        error_rate: Math.round(b.callerImpact.error_rate * decay * 1000) / 1000,
-        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * decay),
+        error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor) * 1000) / 1000,
+        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
       };
-      if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS) affected.push(name);
+      d.detailImpacted = { ...d.detailImpacted, ...failureCounters(d, d.impacted.error_rate!) };
       // Each affected caller points at the dependency on its path to the root.
       const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
       const callee = topo.byName.get(next)!;
       const say = () => (hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split));
-      d.logs.push({ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() });
+      // Logs are what was written by detection: only services the fault had reached by then show it.
+      if (hop <= knobs.depth) d.logs.push({ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() });
     }
     // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
     const symptoms = [...(b.symptoms ?? [])];
@@ -216,7 +260,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       d.impacted = { ...d.impacted, ...s.overview };
       d.detailImpacted = { ...d.detailImpacted, ...s.detail };
       d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
-      rules.push({ service: s.service, ...s.alert });
+      if (!rules.some((r) => r.service === s.service && r.metric === s.alert.metric)) rules.push({ service: s.service, ...s.alert });
       if (!affected.includes(s.service)) affected.unshift(s.service);
     }
     faults.push({
@@ -247,7 +291,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const victims = deployable([...drafts.values()].filter((d) => d.hop !== null && d.hop >= 1 && d.hop <= 2).map((d) => d.node));
     if (victims.length) {
       const v = rng.pick(victims);
-      drafts.get(v.name)!.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
+      const dv = drafts.get(v.name)!;
+      dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
+      // An exception right after its deploy: tempting to roll back, but it names the failing dependency.
+      const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
+      if (callee) dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...exceptionOnUpstreamError(rng, topo.byName.get(callee)!, params.split) });
       decoys.push({ kind: 'rollback', target: v.name });
     }
   }
@@ -273,6 +321,45 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
     rules.push({ service: b.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'INFO', label: 'CPU usage high' });
     d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: params.split === 'train' ? 'cron: nightly reindex started (expected 45m)' : 'scheduled compaction job running (est. 40 min)' });
+  }
+
+  // Collateral: a healthy store near the path takes the load the fault shifted onto it.
+  if (knobs.collateral) {
+    const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => drafts.get(c.name)!.hop !== null));
+    if (stores.length) {
+      const store = rng.pick(stores);
+      const d = drafts.get(store.name)!;
+      const from = topo.callers(store.name).find((c) => drafts.get(c.name)!.hop !== null)!;
+      d.overview = { ...d.overview, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
+      d.logs.push({ at: rng.int(1, 4), ...collateralLine(rng, store, from, params.split) });
+      rules.push({ service: store.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
+      decoys.push({ kind: 'restart', target: store.name });
+    }
+  }
+  // Background noise: a few healthy services run slightly warm, as production always does.
+  for (const n of rng.sample(topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && x.tier !== 'edge'), knobs.backgroundNoise)) {
+    const d = drafts.get(n.name)!;
+    d.overview = { ...d.overview, error_rate: rng.int(6, 22) / 1000, latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (1 + rng.int(10, 35) / 100)) };
+  }
+  // Every fault shows at detection: at least one of its services breaches an SLO threshold.
+  builds.forEach((_, fi) => {
+    const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
+    if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
+    const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
+    nearest.impacted = { ...nearest.impacted, error_rate: rng.int(60, 90) / 1000 };
+  });
+  // A no-fault control still pages someone: a planned node rotation blips a user-facing service and recovers on its own.
+  let transient: Dynamics['transient'] = null;
+  if (builds.length === 0) {
+    const facing = topo.nodes.filter((n) => n.tier === 'api' && userFacing.has(n.name));
+    const t = rng.pick(facing.length ? facing : topo.nodes.filter((n) => n.tier === 'api'));
+    const d = drafts.get(t.name)!;
+    const node = params.split === 'train' ? `ip-10-3-${rng.int(1, 9)}-${rng.int(10, 99)}` : `worker-pool-d-${rng.int(10, 99)}`;
+    transient = { service: t.name, error_rate: rng.int(8, 16) / 100, until_minute: rng.int(6, 12) };
+    d.logs.push(
+      { at: -rng.int(2, 4), level: 'INFO', msg: params.split === 'train' ? `node ${node} cordoned and draining (planned maintenance window)` : `instances on ${node} being replaced (scheduled host rotation)` },
+      { at: 0, level: 'WARN', msg: params.split === 'train' ? `connection reset by peer while ${node} drained; requests retried` : `in-flight requests dropped during host rotation on ${node}; clients retrying` },
+    );
   }
 
   // Keep each store's numbers consistent: a usage percentage implies the active count.
@@ -302,8 +389,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     metricIds[d.node.name] = evidenceId(`${key}|${d.node.name}|metrics`);
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
     const lastRoutine = d.hop === null ? 6 : -1;
-    for (let i = 0; i < knobs.noise; i++) d.logs.push({ at: rng.int(-20, lastRoutine), ...routineLine(rng, d.node, params.split) });
-    const timed = d.logs.map((l) => ({ l, second: rng.int(0, 59) })).sort((a, c) => a.l.at - c.l.at || a.second - c.second);
+    for (let i = 0; i < knobs.noise; i++) {
+      const at = rng.int(-20, lastRoutine);
+      d.logs.push({ at, ...routineLine(rng, d.node, params.split, at) });
+    }
+    // Nothing is logged after detection (minute `onsetBefore` after onset).
+    const timed = d.logs.map((l) => ({ l: l.at > onsetBefore - 1 ? { ...l, at: onsetBefore - 1 } : l, second: rng.int(0, 59) })).sort((a, c) => a.l.at - c.l.at || a.second - c.second);
     const lines = timed.map(({ l, second }, i) => {
       const id = evidenceId(`${key}|${d.node.name}|${i}`);
       if (l.key) keyLineIds.set(d.node.name, [...(keyLineIds.get(d.node.name) ?? []), id]);
@@ -352,6 +443,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     consequences,
     fix_minutes: fixMinutes,
     decoys: decoys.map(fixId).filter((id) => fixMinutes[id] !== undefined),
+    transient,
   };
 
   const n = topo.nodes.length;
@@ -360,18 +452,18 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     title: `Generated incident (${params.difficulty})`,
     difficulty: params.difficulty,
     description:
-      `A production incident across ${n} services. Investigate, follow the evidence to the root cause, ` +
-      'page the team that owns it, apply the right remediation and write a postmortem (cite evidence ids such as [ev-1a2b]). ' +
-      'The episode ends with the postmortem. If nothing is actually broken, say so and change nothing.',
+      `A production incident across ${n} services. Find the root cause from the evidence, page its owner, ` +
+      'apply the right remediation, then write a postmortem citing evidence ids (it ends the episode). If nothing is broken, say so and change nothing.',
     max_steps: knobs.maxSteps,
     services,
     teams: topo.teams,
     fixes,
     alerts: [],
     resolved_alerts: [],
-    truth: faults[0]
-      ? { root_cause: faults[0].root_cause, team: faults[0].team, fix: faults[0].fix, mechanism: faults[0].mechanism }
-      : { root_cause: '', team: '', fix: '', mechanism: 'no fault: every alert was benign' },
+    // Every fault, joined: a double fault's ground truth names both.
+    truth: faults.length
+      ? { root_cause: faults.map((f) => f.root_cause).join(' and '), team: faults.map((f) => f.team).join(' and '), fix: faults.map((f) => f.fix).join(' and '), mechanism: faults.map((f) => f.mechanism).join(' / ') }
+      : { root_cause: '', team: '', fix: '', mechanism: 'no fault: every alert was benign or self-resolving' },
     rubric: [],
     postmortem: { mechanism: [], impact: [], remediation: [], prevention: [] },
     generated: { params, faults, dynamics },

@@ -20,14 +20,9 @@ export interface RemedyKindSpec {
 
 export const REMEDY_KINDS = {
   restart: {
-    description: 'Restart every instance of the service at once',
+    description: 'Restart the service (instances one at a time where there are several)',
     tiers: ['edge', 'api', 'worker', 'cache', 'db', 'queue', 'config', 'secrets', 'auth', 'dns'],
     minutes: 5,
-  },
-  rolling_restart: {
-    description: 'Restart the service one instance at a time, keeping capacity',
-    tiers: ['api', 'worker', 'auth'],
-    minutes: 8,
   },
   rollback: {
     description: 'Roll the service back to its previous release',
@@ -40,27 +35,27 @@ export const REMEDY_KINDS = {
     minutes: 6,
   },
   reschedule: {
-    description: 'Move the service\'s pods to other nodes and raise their CPU limit',
+    description: 'Move the pods to other nodes, with a higher CPU limit',
     tiers: ['api', 'worker', 'auth'],
     minutes: 7,
   },
   raise_connection_limit: {
-    description: 'Raise the service\'s connection limit and reload it',
+    description: 'Raise the connection limit and reload',
     tiers: ['db', 'edge'],
     minutes: 6,
   },
   terminate_query: {
-    description: 'Terminate the longest-running queries on the database',
+    description: 'Terminate the longest-running queries',
     tiers: ['db'],
     minutes: 3,
   },
   route_reads_to_primary: {
-    description: 'Send the database\'s reads to its primary until replicas catch up',
+    description: 'Send reads to the primary until replicas catch up',
     tiers: ['db'],
     minutes: 4,
   },
   grow_volume: {
-    description: 'Grow the service\'s data volume and purge retained logs',
+    description: 'Grow the data volume and purge retained logs',
     tiers: ['db', 'queue'],
     minutes: 8,
   },
@@ -71,7 +66,7 @@ export const REMEDY_KINDS = {
     harm: { on: 'callers', error_rate: 0.08, minutes: 6, label: 'cold cache' },
   },
   dead_letter: {
-    description: 'Move the message the consumer is stuck on to the dead-letter queue and resume',
+    description: 'Move the message the consumer is stuck on to the dead-letter queue',
     tiers: ['worker'],
     minutes: 4,
   },
@@ -82,28 +77,28 @@ export const REMEDY_KINDS = {
     harm: { on: 'self', error_rate: 0.25, minutes: 20, label: 'messages purged' },
   },
   revert_config: {
-    description: 'Revert the service\'s most recent configuration change',
+    description: 'Revert the most recent configuration change',
     tiers: ['edge', 'dns', 'config', 'secrets'],
     minutes: 5,
     harm: { on: 'callers', error_rate: 0.3, minutes: 10, label: 'config reverted' },
   },
   complete_rollout: {
-    description: 'Re-push the current configuration or secret to every target, with retries',
+    description: 'Re-push the current config or secret to every target',
     tiers: ['config', 'secrets'],
     minutes: 6,
   },
   renew_credentials: {
-    description: 'Issue and load a new TLS certificate or API credential for the service',
+    description: 'Issue and load a new TLS certificate or API credential',
     tiers: ['edge', 'api', 'auth', 'thirdparty'],
     minutes: 6,
   },
   disable_flag: {
-    description: 'Turn off the feature flag most recently enabled on the service',
+    description: 'Turn off the most recently enabled feature flag',
     tiers: ['api'],
     minutes: 3,
   },
   resync_clock: {
-    description: 'Restart time sync on the service\'s hosts and step the clock',
+    description: 'Restart time sync and step the clock',
     tiers: ['api', 'auth'],
     minutes: 3,
   },

@@ -65,6 +65,11 @@ export interface FaultBuild {
   /** Overview metrics of the root at full impact (merged over its baseline). */
   rootOverview: Record<string, number>;
   rootDetail: Record<string, number>;
+  /**
+   * Detail readings once the remedy is in (a raised limit reads raised). A reading that is
+   * neither here nor in the tier's baseline is a constant (a configured pool size) and stays.
+   */
+  after?: Record<string, number>;
   rootLogs: LogLine[];
   /** The root's own alert (shown when the difficulty lets the root alert). */
   rootAlert: Omit<AlertRule, 'service'>;
@@ -74,6 +79,8 @@ export interface FaultBuild {
   callerImpact: { error_rate: number; latency_ms: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
+  /** Evidence that lives on another service (the change that set the fault up). */
+  elsewhere?: { service: string; line: LogLine }[];
   mechanism: string;
   trigger: string;
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };

@@ -3,11 +3,12 @@
  * cache never logs HTTP requests, a consumer never serves GETs) and carry jittered counters;
  * the test split words the same events differently, as a different stack would.
  */
-import type { Rng } from './rng.js';
+import { hash32, type Rng } from './rng.js';
 import type { Level, Node, Split, Tier } from './types.js';
 
 type Line = { level: Level; msg: string };
-type Routine = (rng: Rng, n: Node) => Line;
+/** `seq` grows with time within a service (log segments, binlogs), so counters never run backwards. */
+type Routine = (rng: Rng, n: Node, seq: number) => Line;
 
 const info = (msg: string): Line => ({ level: 'INFO', msg });
 
@@ -36,39 +37,39 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
   train: {
     edge: [
       (r, n) => info(`[${n.name}] "GET /api/v1/status HTTP/1.1" 200 ${r.int(80, 900)} upstream_time=${(r.int(4, 90) / 1000).toFixed(3)}`),
-      (r) => info(`cluster refresh: ${r.int(6, 24)} upstream hosts healthy`),
+      (r) => info(`cluster refresh: ${r.int(6, 24)} upstream hosts healthy (${r.int(100, 999)} ms since last)`),
       (r) => info(`active connections ${r.int(800, 6000)}`),
     ],
     worker: [
       (r, n) => info(`processed ${r.int(200, 3000)} messages from ${n.domain}-events in 60s`),
-      (r) => info(`committed offsets for partitions 0-${r.int(3, 11)}`),
-      (r) => info(`heartbeat ok (generation ${r.int(10, 400)})`),
+      (r, _n, q) => info(`committed offsets for partitions 0-${r.int(3, 11)} (up to ${q * 10 + r.int(0, 9)})`),
+      (r, _n, q) => info(`heartbeat ok (generation ${Math.floor(q / 100)}, ${r.int(2, 40)}ms)`),
     ],
     cache: [
       (r) => info(`DB saved on disk (${r.int(1, 9)}.${r.int(0, 9)}M keys, ${r.int(200, 900)}ms)`),
       (r) => info(`Background saving started by pid ${r.int(1000, 9999)}`),
-      (r) => info(`${r.int(40, 600)} clients connected (${r.int(0, 3)} replicas)`),
+      (r) => info(`${r.int(40, 600)} clients connected (${r.int(0, 3)} replicas), ${r.int(100, 999)}M used`),
     ],
     db: [
       (r) => info(`checkpoint complete: wrote ${r.int(200, 9000)} buffers (${r.int(1, 9)}.${r.int(0, 9)}%); sync=${(r.int(1, 90) / 1000).toFixed(3)} s`),
-      (r) => info(`automatic vacuum of table "app.${['events', 'sessions', 'audit', 'orders'][r.int(0, 3)]}": index scans: ${r.int(0, 2)}`),
+      (r) => info(`automatic vacuum of table "app.${['events', 'sessions', 'audit', 'orders'][r.int(0, 3)]}": index scans: ${r.int(0, 2)}, pages removed: ${r.int(0, 900)}`),
       (r) => info(`connection authorized: user=app database=app (pid ${r.int(1000, 9999)})`),
     ],
     queue: [
-      (r) => info(`[Log partition=events-${r.int(0, 11)}] Rolled new log segment at offset ${r.int(100000, 999999)}`),
-      (r) => info(`[GroupCoordinator] Stabilized group consumers generation ${r.int(10, 400)}`),
+      (r, _n, q) => info(`[Log partition=events-${r.int(0, 11)}] Rolled new log segment at offset ${q * 1000 + r.int(0, 999)}`),
+      (r, _n, q) => info(`[GroupCoordinator] Stabilized group consumers generation ${Math.floor(q / 100)} with ${r.int(2, 12)} members`),
     ],
     config: [
-      (r) => info(`watch: ${r.int(10, 80)} clients subscribed to /config`),
-      (r) => info(`served config revision ${r.int(1000, 9999)} to ${r.int(3, 40)} clients`),
+      (r) => info(`watch: ${r.int(10, 80)} clients subscribed to /config (${r.int(100, 999)} events/min)`),
+      (r, _n, q) => info(`served config revision ${Math.floor(q / 10)} to ${r.int(3, 40)} clients`),
     ],
     secrets: [
-      (r) => info(`lease renewed for ${r.int(2, 40)} tokens`),
-      (r) => info(`audit: read secret/app/${['db', 'stripe', 'jwt'][r.int(0, 2)]} by policy app-read`),
+      (r) => info(`lease renewed for ${r.int(2, 40)} tokens (ttl ${r.int(10, 59)}m)`),
+      (r) => info(`audit: read secret/app/${['db', 'stripe', 'jwt'][r.int(0, 2)]} by policy app-read (accessor ${r.int(1000, 9999)})`),
     ],
     auth: [
       (r) => info(`issued ${r.int(200, 3000)} tokens in the last minute`),
-      (r) => info(`jwks served (kid count ${r.int(1, 3)})`),
+      (r) => info(`jwks served to 10.0.${r.int(0, 9)}.${r.int(2, 250)} (kid count ${r.int(1, 3)})`),
     ],
     dns: [
       (r) => info(`[INFO] plugin/reload: Running configuration SHA512 = ${r.int(100000, 999999)}...`),
@@ -76,19 +77,19 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     thirdparty: [
       (r) => info(`POST upstream 200 in ${r.int(120, 420)}ms`),
-      (r) => info(`token refresh ok (expires in ${r.int(20, 59)}m)`),
+      (r) => info(`token refresh ok (expires in ${r.int(20, 59)}m ${r.int(0, 59)}s)`),
     ],
   },
   test: {
     edge: [
       (r) => info(`10.0.${r.int(0, 9)}.${r.int(2, 250)} - - "GET /api/status HTTP/1.1" 200 ${r.int(80, 900)} rt=${(r.int(4, 90) / 1000).toFixed(3)}`),
-      (r) => info(`upstream pool: ${r.int(6, 24)} servers up`),
+      (r) => info(`upstream pool: ${r.int(6, 24)} servers up, ${r.int(100, 900)} keepalive`),
       (r) => info(`worker connections in use: ${r.int(800, 6000)}`),
     ],
     worker: [
       (r) => info(`acked ${r.int(200, 3000)} deliveries in the last minute`),
-      (r) => info(`channel ${r.int(1, 9)}: prefetch ${r.int(10, 50)}, ${r.int(0, 20)} unacked`),
-      (r) => info(`consumer tag ctag-${r.int(100, 999)} active`),
+      (r) => info(`channel ${r.int(1, 9)}: prefetch ${r.int(10, 50)}, ${r.int(0, 20)} unacked, ${r.int(100, 999)} delivered`),
+      (r) => info(`consumer tag ctag-${r.int(1000, 9999)} active`),
     ],
     cache: [
       (r) => info(`STAT curr_connections ${r.int(40, 600)}`),
@@ -97,23 +98,23 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     db: [
       (r) => info(`InnoDB: page_cleaner: ${r.int(100, 900)}ms intended loop took ${r.int(100, 900)}ms`),
       (r) => info(`Aborted connection ${r.int(1000, 9999)} to db: 'app' user: 'app' (Got an error reading communication packets)`),
-      (r) => info(`binlog rotated to binlog.${String(r.int(100, 999)).padStart(6, '0')}`),
+      (r) => info(`Buffer pool hit rate ${r.int(990, 999)} / 1000`),
     ],
     queue: [
       (r) => info(`accepting AMQP connection 10.1.${r.int(0, 9)}.${r.int(2, 250)}:${r.int(30000, 60000)}`),
       (r) => info(`queue 'jobs.${['default', 'priority', 'bulk'][r.int(0, 2)]}': ${r.int(0, 900)} ready, ${r.int(0, 40)} unacked`),
     ],
     config: [
-      (r) => info(`revision ${r.int(1000, 9999)} distributed to ${r.int(3, 40)} watchers`),
-      (r) => info(`long-poll clients: ${r.int(10, 80)}`),
+      (r, _n, q) => info(`revision ${Math.floor(q / 10)} distributed to ${r.int(3, 40)} watchers`),
+      (r) => info(`long-poll clients: ${r.int(10, 80)} (${r.int(100, 999)} reconnects/h)`),
     ],
     secrets: [
-      (r) => info(`GetSecretValue ok for ${r.int(2, 40)} callers`),
-      (r) => info(`cache refresh: ${r.int(2, 40)} secrets current`),
+      (r) => info(`GetSecretValue ok for ${r.int(2, 40)} callers (${r.int(10, 99)}ms p99)`),
+      (r) => info(`cache refresh: ${r.int(2, 40)} secrets current (${r.int(10, 99)}ms)`),
     ],
     auth: [
       (r) => info(`token grants: ${r.int(200, 3000)}/min`),
-      (r) => info(`/.well-known/jwks.json 200 (${r.int(1, 3)} keys)`),
+      (r) => info(`/.well-known/jwks.json 200 (${r.int(1, 3)} keys, ${r.int(1, 9)}ms)`),
     ],
     dns: [
       (r) => info(`client 10.2.${r.int(0, 9)}.${r.int(2, 250)}#${r.int(30000, 60000)}: query: status.internal IN A + (10.2.0.2)`),
@@ -121,15 +122,16 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     thirdparty: [
       (r) => info(`outbound call ok status=200 latency_ms=${r.int(120, 420)}`),
-      (r) => info(`credential cache hit (ttl ${r.int(20, 59)}m)`),
+      (r) => info(`credential cache hit (ttl ${r.int(20, 59)}m ${r.int(0, 59)}s)`),
     ],
   },
 };
 
 /** One routine (healthy) log line for a service of this kind. */
-export function routineLine(rng: Rng, node: Node, split: Split): Line {
+export function routineLine(rng: Rng, node: Node, split: Split, at: number): Line {
   const pool = node.tier === 'api' ? HTTP[split] : ROUTINE[split][node.tier] ?? HTTP[split];
-  return rng.pick(pool)(rng, node);
+  const seq = (hash32(node.name) % 9000) * 100 + (at + 60) * 10;
+  return rng.pick(pool)(rng, node, seq);
 }
 
 /** What a service logs when a dependency two or more hops down fails it (generic, by kind). */
@@ -161,4 +163,24 @@ export function deployLine(rng: Rng, node: Node, split: Split, version: string):
   return split === 'train'
     ? { level: 'INFO', msg: `deploy: ${node.name} ${version} rolled out to ${node.replicas}/${node.replicas} pods (change: ${change})` }
     : { level: 'INFO', msg: `release ${version} of ${node.name} live on ${node.replicas} instances (${change})` };
+}
+
+/** A caller's exception on a failing dependency's error response: it names the dependency. */
+export function exceptionOnUpstreamError(rng: Rng, dependency: Node, split: Split): Line {
+  return split === 'train'
+    ? { level: 'ERROR', msg: `IllegalStateException: unexpected 503 from ${dependency.name} while parsing response (body: "upstream unavailable")` }
+    : { level: 'ERROR', msg: `TypeError: cannot read properties of undefined (reading 'items'): ${dependency.name} answered 503 with an error body` };
+}
+
+/** A healthy store working harder because load shifted onto it. */
+export function collateralLine(rng: Rng, store: Node, from: Node, split: Split): Line {
+  const n = rng.int(150, 600);
+  if (store.tier === 'cache') {
+    return split === 'train'
+      ? { level: 'WARN', msg: `ops/sec up ${rng.int(2, 4)}x; most from ${from.name} (cache reads)` }
+      : { level: 'WARN', msg: `get_hits up ${rng.int(2, 4)}x in 5m; heaviest client ${from.name}` };
+  }
+  return split === 'train'
+    ? { level: 'WARN', msg: `${n} statements over 1s in the last 5 minutes; connections from ${from.name} tripled` }
+    : { level: 'WARN', msg: `Slow_queries +${n} in 5m; Threads_running ${rng.int(30, 60)}, most from ${from.name}` };
 }

@@ -29,7 +29,7 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
     return () => window.removeEventListener('keydown', onKey);
   }, [disabled]);
 
-  const describe = (id: string) => (obs.fixes as { id: string; description: string }[] | undefined)?.find((f) => f.id === id)?.description;
+  const describe = (id: string) => (obs.remedy_kinds as Record<string, string> | undefined)?.[id.slice(0, id.indexOf('@'))];
   return (
     <div class="controls">
       <div class="row">

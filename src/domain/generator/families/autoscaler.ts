@@ -21,10 +21,13 @@ export const autoscalerMisconfig: Family = {
       decoys: [remedy('restart', root), remedy('rollback', root), remedy('reschedule', root)],
       rootOverview: { error_rate: rng.int(10, 25) / 100, latency_p99_ms: rng.int(2500, 7000), cpu_pct: rng.int(96, 100) },
       rootDetail: { pods_ready: max, pods_desired: capped ? desired : max, hpa_max_replicas: capped ? max : 20, request_queue_depth: rng.int(500, 4000) },
+      after: { pods_ready: desired, pods_desired: desired, hpa_max_replicas: 20, request_queue_depth: rng.int(0, 20) },
       rootLogs: [
         capped ? key(-50, 'INFO', say(split, `HorizontalPodAutoscaler ${root.name}: maxReplicas changed 20 -> ${max} (cost policy)`, `autoscaling policy for ${root.name} updated: max_instances=${max} (budget review)`)) : key(-50, 'WARN', say(split, `HorizontalPodAutoscaler ${root.name}: failed to get cpu utilization: unable to fetch metrics from resource metrics API`, `autoscaler ${root.name}: no data for target metric; holding at ${max} instances`)),
         key(-2, 'WARN', say(split, `desired replicas ${desired}, running ${max}${capped ? ` (capped at maxReplicas ${max})` : ''}`, `scaling recommendation ${desired} instances, current ${max}${capped ? ' (at max_instances)' : ''}`)),
-        line(0, 'WARN', say(split, `request queue depth ${rng.int(500, 4000)}; rejecting with 503`, `server busy: ${rng.int(500, 4000)} requests queued, shedding load`)),
+        root.tier === 'worker'
+          ? line(0, 'WARN', say(split, `consumer lag ${rng.int(300, 1800)}s and growing; every consumer at 100% CPU`, `prefetch buffers full on all ${max} instances; deliveries waiting ${rng.int(300, 1800)}s`))
+          : line(0, 'WARN', say(split, `request queue depth ${rng.int(500, 4000)}; rejecting with 503`, `server busy: ${rng.int(500, 4000)} requests queued, shedding load`)),
       ],
       rootAlert: { metric: 'cpu_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'CPU usage high' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned 503 (server busy) for GET /v1/${callee.domain}`, `call ${callee.name} status=503 body="overloaded"`) }),

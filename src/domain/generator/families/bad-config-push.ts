@@ -22,6 +22,7 @@ export const badConfigPush: Family = {
       decoys: [remedy('restart', watcher), remedy('complete_rollout', root), remedy('restart', root)],
       rootOverview: { error_rate: 0.002 },
       rootDetail: { last_rollout_targets: rng.int(6, 30), last_rollout_failed: 0, config_revision: rev },
+      after: { config_revision: rev + 1 },
       rootLogs: [
         key(-4, 'INFO', invalid ? say(split, `revision ${rev} published: ${keyName}="0ms" (by deploy-bot)`, `rev ${rev} distributed: set ${keyName} = "" (deploy-bot)`) : say(split, `revision ${rev} published: waf.rules += "(?:(?:\\"|'|\\]|\\}|\\\\|\\d).*)*=.*" (by deploy-bot)`, `rev ${rev} distributed: filter pattern ".*(?:.*=.*)" added (deploy-bot)`)),
         line(-4, 'INFO', say(split, `revision ${rev} delivered to all watchers`, `rev ${rev} acknowledged by every watcher`)),

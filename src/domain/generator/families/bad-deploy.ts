@@ -18,7 +18,9 @@ export const badDeploy: Family = {
       ? [
           deploy,
           key(0, 'ERROR', say(split, `NullPointerException: Cannot invoke "String.length()" because "${field}" is null at ResponseMapper.toDto(ResponseMapper.java:88)`, `TypeError: Cannot read properties of undefined (reading '${field}') at serialize (mapper.js:88)`)),
-          line(1, 'ERROR', say(split, `GET /v1/${root.domain} 500 ${rng.int(4, 30)}ms`, `method=GET path=/api/${root.domain} status=500 duration_ms=${rng.int(4, 30)}`)),
+          root.tier === 'worker'
+            ? line(1, 'ERROR', say(split, `failed to process message from ${root.domain}-events (attempt ${rng.int(2, 9)}); sending back for retry`, `delivery nacked and requeued after handler error (attempt ${rng.int(2, 9)})`))
+            : line(1, 'ERROR', say(split, `GET /v1/${root.domain} 500 ${rng.int(4, 30)}ms`, `method=GET path=/api/${root.domain} status=500 duration_ms=${rng.int(4, 30)}`)),
         ]
       : [
           deploy,
@@ -34,6 +36,7 @@ export const badDeploy: Family = {
       decoys: [remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(30, 60) / 100 },
       rootDetail: nullField ? { http_5xx_per_min: rng.int(800, 4000), pods_ready: root.replicas, pods_desired: root.replicas } : { http_5xx_per_min: rng.int(800, 4000), pods_ready: Math.max(0, root.replicas - 2), pods_desired: root.replicas, restarts_last_hour: rng.int(6, 20) },
+      after: { http_5xx_per_min: rng.int(0, 5), pods_ready: root.replicas },
       rootLogs: logs,
       rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'CRITICAL', label: 'error rate above SLO' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned 500 for GET /v1/${callee.domain}`, `call ${callee.name} path=/api/${callee.domain} status=500`) }),

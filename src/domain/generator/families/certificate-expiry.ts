@@ -20,6 +20,7 @@ export const certificateExpiry: Family = {
       decoys: [remedy('restart', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(20, 80) },
       rootDetail: { tls_handshake_errors_per_min: rng.int(2000, 9000), cert_seconds_remaining: -rng.int(60, 500) },
+      after: { tls_handshake_errors_per_min: rng.int(0, 3), cert_seconds_remaining: 90 * 86400 },
       rootLogs: [
         renewal
           ? line(-1440, 'WARN', say(split, `${issuer}: renewal of certificate ${root.name}-tls failed: challenge failed (will retry in 24h)`, `${issuer}: order for ${root.name}.internal failed: authorization challenge invalid`))

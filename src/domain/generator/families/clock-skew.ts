@@ -22,6 +22,7 @@ export const clockSkew: Family = {
       decoys: [remedy('restart', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(2, 4) / 100 },
       rootDetail: { clock_offset_s: skew, time_sources_reachable: lost ? 0 : 2 },
+      after: { clock_offset_s: 0, time_sources_reachable: 2 },
       rootLogs: [
         lost ? line(-60, 'WARN', say(split, `${ntp}: no reachable time sources (last sync 26h ago)`, `${ntp}: Can't synchronise: no selectable sources`)) : line(-30, 'INFO', say(split, `host ${root.name}-node-${rng.int(1, 9)} live-migrated (pause ${rng.int(40, 90)}s)`, `hypervisor: instance resumed after migration (paused ${rng.int(40, 90)}s)`)),
         key(-1, 'WARN', say(split, `clock offset +${skew}s against the fleet median`, `System clock wrong by ${skew}.${rng.int(100, 999)} seconds`)),

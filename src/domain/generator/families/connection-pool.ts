@@ -13,7 +13,8 @@ export const connectionPoolExhaustion: Family = {
     const waiting = rng.int(40, 120);
     const pg = product(ctx).db === 'postgres';
     const caller = loudCaller(ctx);
-    const batch = ctx.variant === 'batch_burst' ? rng.pick(['reporting-batch', 'ledger-export', 'nightly-reconcile', 'analytics-sync']) : `${caller.name} (pool size raised to ${rng.int(40, 80)} per pod)`;
+    const poolSize = rng.int(40, 80);
+    const batch = ctx.variant === 'batch_burst' ? rng.pick(['reporting-batch', 'ledger-export', 'nightly-reconcile', 'analytics-sync']) : `${caller.name} (pool size raised to ${poolSize} per pod)`;
     const opener =
       ctx.variant === 'batch_burst'
         ? line(-6, 'INFO', pg ? `connection received: host=10.4.${rng.int(1, 9)}.${rng.int(10, 99)} application_name=${batch}` : `new connection from ${batch}@10.7.${rng.int(1, 9)}.${rng.int(10, 99)} (thread_id ${rng.int(1000, 9999)})`)
@@ -27,9 +28,14 @@ export const connectionPoolExhaustion: Family = {
       decoys: [remedy('restart', root), remedy('scale_out', caller)],
       rootOverview: { error_rate: rng.int(2, 4) / 100, latency_p99_ms: rng.int(800, 1600) },
       rootDetail: { connections_active: max, max_connections: max, connections_used_pct: 100, connections_waiting: waiting },
+      after: { connections_active: Math.round(max * 0.9), max_connections: max * 3, connections_used_pct: 30, connections_waiting: 0 },
       rootLogs: pg
         ? [opener, key(-1, 'WARN', `connections at ${max}/${max} (max_connections); ${waiting} clients waiting in the pooler`), key(0, 'FATAL', 'sorry, too many clients already'), line(1, 'FATAL', 'remaining connection slots are reserved for non-replication superuser connections')]
         : [opener, key(-1, 'WARN', `Threads_connected=${max} max_connections=${max}`), key(0, 'ERROR', 'ERROR 1040 (HY000): Too many connections'), line(2, 'WARN', `Aborted connection ${rng.int(1000, 9999)} to db (Got timeout reading communication packets)`)],
+      elsewhere:
+        ctx.variant === 'pool_oversized'
+          ? [{ service: caller.name, line: line(-15, 'INFO', say(ctx.split, `config applied: db pool max size 10 -> ${poolSize} per pod (${caller.replicas} pods)`, `sql pool max_open_conns set to ${poolSize} (was 10) on ${caller.replicas} instances`)) }]
+          : [],
       rootAlert: { metric: 'connections_used_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'connection usage high' },
       callerLog: (_c, callee) =>
         ctx.split === 'train'

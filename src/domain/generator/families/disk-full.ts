@@ -34,6 +34,7 @@ export const diskFull: Family = {
       decoys: [remedy('restart', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
       rootOverview: { error_rate: rng.int(2, 4) / 100, latency_p99_ms: rng.int(2000, 6000) },
       rootDetail: { disk_used_pct: 100, write_errors_per_min: rng.int(500, 3000) },
+      after: { disk_used_pct: rng.int(55, 65), write_errors_per_min: 0 },
       rootLogs: [
         line(-45, 'WARN', say(split, `disk usage at 90% on /data`, `filesystem /data 90% full`)),
         ctx.variant === 'retention' ? key(-30, 'INFO', say(split, `retention: ${cause}`, `retention check: ${cause}`)) : key(-30, 'INFO', say(split, 'log level set to DEBUG by admin', 'logging.level=debug applied (admin request)')),

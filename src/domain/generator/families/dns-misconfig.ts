@@ -24,6 +24,7 @@ export const dnsMisconfig: Family = {
       decoys: [remedy('restart', victim), remedy('restart', root)],
       rootOverview: { error_rate: 0.004 },
       rootDetail: cname ? { nxdomain_per_min: rng.int(3000, 12000), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 } : { nxdomain_per_min: rng.int(0, 40), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 },
+      after: { zone_changes_last_hour: 2 },
       rootLogs: [
         line(-3, 'INFO', say(split, `zone update applied: change #${change} by automation (record ${victim.name}.internal)`, `zone internal/IN: loaded serial ${2026031400 + rng.int(1, 99)} (change ${change}, automation)`)),
         cname

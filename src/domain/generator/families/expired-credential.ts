@@ -21,6 +21,7 @@ export const expiredApiCredential: Family = {
       decoys: [remedy('failover', root), remedy('restart', caller)],
       rootOverview: { error_rate: rng.int(70, 98) / 100, latency_p99_ms: rng.int(150, 400) },
       rootDetail: { upstream_2xx_ratio: rng.int(0, 5) / 100, upstream_401_per_min: rng.int(300, 3000), circuit_open: 0 },
+      after: { upstream_401_per_min: 0 },
       rootLogs: [
         expired ? line(-10080, 'WARN', say(split, `${vendor} API key sk_live_…${rng.int(1000, 9999)} expires in 7 days`, `credential for ${vendor} (id …${rng.int(1000, 9999)}) nearing expiry: 7d`)) : line(-20, 'INFO', say(split, `${vendor} dashboard: key sk_live_…${rng.int(1000, 9999)} rolled by account admin`, `${vendor} webhook: credential …${rng.int(1000, 9999)} revoked by account owner`)),
         key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests -> 401 Unauthorized: ${expired ? 'api key expired' : 'invalid api key'}`, `outbound call failed status=401 host=api.${vendor}.com body="${expired ? 'credential expired' : 'credential revoked'}"`)),

@@ -21,6 +21,7 @@ export const featureFlag: Family = {
       decoys: [remedy('rollback', root), remedy('restart', root), remedy('scale_out', root)],
       rootOverview: crash ? { error_rate: rng.int(20, 45) / 100 } : { error_rate: rng.int(6, 15) / 100, latency_p99_ms: rng.int(3000, 8000) },
       rootDetail: crash ? { flag_changes_last_hour: 1, http_5xx_per_min: rng.int(400, 3000) } : { flag_changes_last_hour: 1, db_queries_per_request: rng.int(150, 600) },
+      after: crash ? { flag_changes_last_hour: 2, http_5xx_per_min: rng.int(0, 5) } : { flag_changes_last_hour: 2, db_queries_per_request: rng.int(4, 9) },
       rootLogs: [
         key(-3, 'INFO', say(split, `feature flag "${flag}" changed: 5% -> 100% (by release-bot)`, `flag ${flag} rollout percentage updated 5 -> 100 (release-bot)`)),
         crash

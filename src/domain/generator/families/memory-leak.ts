@@ -18,10 +18,11 @@ export const memoryLeak: Family = {
       variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      remedy: remedy('rolling_restart', root),
-      decoys: [remedy('scale_out', root), remedy('restart', root)],
+      remedy: remedy('restart', root),
+      decoys: [remedy('scale_out', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(12, 30) / 100, latency_p99_ms: rng.int(2000, 5000), cpu_pct: rng.int(75, 95) },
       rootDetail: { memory_mb: limit * 1024 - rng.int(5, 40), memory_limit_mb: limit * 1024, restarts_last_hour: restarts, gc_pause_p99_ms: rng.int(1500, 4000) },
+      after: { memory_mb: Math.round(limit * 1024 * 0.35) },
       rootLogs: jvm
         ? [
             key(-20, 'WARN', `heap after full GC: 91% of ${limit}G (old gen not reclaimed)`),

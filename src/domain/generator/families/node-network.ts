@@ -21,6 +21,7 @@ export const nodeNetworkDegradation: Family = {
       decoys: [remedy('restart', root), remedy('scale_out', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(8, 20) / 100, latency_p99_ms: rng.int(1500, 5000) },
       rootDetail: loss ? { tcp_retransmits_pct: pct, pods_on_degraded_node: root.replicas - 1 } : { conntrack_used_pct: 100, dropped_packets_per_min: rng.int(2000, 9000) },
+      after: loss ? { tcp_retransmits_pct: 0.2, pods_on_degraded_node: 0 } : { conntrack_used_pct: rng.int(30, 45), dropped_packets_per_min: 0 },
       rootLogs: [
         line(-10, 'INFO', say(split, `pods ${root.name}-${rng.int(100, 999)}.. scheduled on node ${node}`, `${root.name} instances placed on ${node}`)),
         loss ? key(-3, 'WARN', say(split, `node ${node}: eth0 rx errors ${rng.int(1000, 9000)}/s; TCP retransmits ${pct}%`, `${node}: NIC reports CRC errors; tcp retransmit rate ${pct}%`)) : key(-3, 'WARN', say(split, `node ${node}: nf_conntrack: table full, dropping packet`, `${node} kernel: nf_conntrack: nf_conntrack: table full, dropping packet`)),

@@ -23,6 +23,7 @@ export const queueBacklog: Family = {
       decoys: [remedy('scale_out', root), remedy('restart', root), remedy('purge_queue', queue)],
       rootOverview: { error_rate: rng.int(50, 95) / 100, requests_per_sec: rng.int(0, 3) },
       rootDetail: { jobs_per_min: 0, consumer_lag_s: rng.int(900, 4000), retries_per_min: rng.int(100, 400) },
+      after: { retries_per_min: 0 },
       rootLogs: [
         key(0, 'ERROR', schema
           ? say(split, `failed to deserialize message at offset ${offset}: unexpected field type for "amount" (string, want number)`, `delivery ${offset}: json: cannot unmarshal string into Go struct field .amount of type int64`)

@@ -23,6 +23,7 @@ export const rateLimitMisconfig: Family = {
       decoys: [remedy('scale_out', api), remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(8000, 20000), cpu_pct: rng.int(70, 95) },
       rootDetail: { requests_429_per_min: rng.int(50_000, 200_000), client_retries_per_min: rng.int(40_000, 150_000), rate_limit_rps: now },
+      after: { client_retries_per_min: rng.int(10, 80), rate_limit_rps: was },
       rootLogs: [
         line(-2, 'INFO', cut ? say(split, `rate limit config v${v} applied: route /api/* limit ${now} rps (previous ${was} rps)`, `limit_req_zone api rate=${now}r/s applied (config v${v})`) : say(split, `rate limit config v${v} applied: route /api/* key changed from user_id to remote_addr`, `limit_req_zone key $binary_remote_addr applied (config v${v}); was $http_x_user_id`)),
         key(0, 'WARN', cut ? say(split, `429 Too Many Requests for /api/v1/${api.domain} (limit ${now} rps)`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)}`) : say(split, `429 Too Many Requests for /api/v1/${api.domain}: bucket 10.0.0.${rng.int(2, 9)} (NAT egress) over limit`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)} (shared NAT address)`)),

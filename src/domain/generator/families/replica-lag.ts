@@ -22,6 +22,7 @@ export const replicaLag: Family = {
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), remedy('restart', caller)],
       rootOverview: { error_rate: 0.004 },
       rootDetail: { replication_lag_s: lag, ...(query ? {} : { replica_disk_io_util_pct: rng.int(96, 100) }) },
+      after: { ...(query ? {} : { replica_disk_io_util_pct: rng.int(96, 100) }) },
       rootLogs: query
         ? pg
           ? [line(-15, 'INFO', `replica ${root.name}-replica-1: long-running analytics query started (pid ${rng.int(1000, 9999)})`), key(-10, 'WARN', 'WAL replay waiting: conflict with recovery deferred by max_standby_streaming_delay=-1'), key(0, 'WARN', `replica ${root.name}-replica-1 replay lag ${lag}s`)]

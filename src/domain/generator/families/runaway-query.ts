@@ -24,6 +24,7 @@ export const runawayQuery: Family = {
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
       rootOverview: { error_rate: rng.int(1, 4) / 100, latency_p99_ms: rng.int(3000, 9000), cpu_pct: scan ? rng.int(95, 100) : rng.int(20, 45) },
       rootDetail: scan ? { slow_queries_per_min: rng.int(300, 1500), longest_query_s: secs, rows_scanned_per_s: rng.int(5, 40) * 1_000_000 } : { lock_waits: rng.int(80, 400), longest_query_s: secs, slow_queries_per_min: rng.int(50, 300) },
+      after: scan ? { longest_query_s: rng.int(1, 4), rows_scanned_per_s: rng.int(20, 90) * 1000 } : { lock_waits: 0, longest_query_s: rng.int(1, 4) },
       rootLogs: scan
         ? [
             line(-40, 'INFO', say(split, `migration 20260314_${rng.int(100, 999)} applied: DROP INDEX ${table}_customer_id_idx`, `schema change applied: ALTER TABLE ${table} DROP INDEX idx_customer_id`)),

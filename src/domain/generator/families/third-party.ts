@@ -21,6 +21,7 @@ export const thirdPartyOutage: Family = {
       decoys: [remedy('renew_credentials', root), remedy('restart', caller), remedy('scale_out', caller)],
       rootOverview: { error_rate: rng.int(60, 95) / 100, latency_p99_ms: rng.int(5000, 30000) },
       rootDetail: { upstream_2xx_ratio: rng.int(5, 30) / 100, circuit_open: 1, retries_per_min: rng.int(2000, 9000) },
+      after: { circuit_open: 0 },
       rootLogs: [
         fivexx
           ? key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests -> 503 Service Unavailable (attempt 3/3)`, `outbound call failed status=503 host=api.${vendor}.com attempts=3`))

@@ -1,0 +1,61 @@
+/** The difficulty ladder's properties hold over 200 held-out seeds per difficulty. */
+import { describe, expect, it } from 'vitest';
+import { DIFFICULTIES, KNOBS, generatedTask } from '../../src/domain/index.js';
+import { measureLadder, type LadderRow } from '../../src/eval/ladder.js';
+
+const SEEDS = 200;
+const rows = new Map<string, LadderRow>(measureLadder(SEEDS, 'test', 300_000).map((r) => [r.difficulty, r]));
+const row = (d: string) => rows.get(d)!;
+
+describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () => {
+  it('easy: the root alerts in every incident, its own logs tell the mechanism, no red herrings', () => {
+    expect(row('easy').rootAlertsShare).toBe(1);
+    expect(row('easy').tellingLinesInRoot).toBeGreaterThanOrEqual(1.5);
+    expect(row('easy').redHerrings).toBe(0);
+  });
+
+  it('medium: no alert on the root\'s own signal; a deploy and a loud job distract', () => {
+    for (let seed = 0; seed < SEEDS; seed++) {
+      const task = generatedTask({ seed: 300_000 + seed, difficulty: 'medium', split: 'test', family: null });
+      const g = task.scenario.generated!;
+      for (const f of g.faults) {
+        const own = g.dynamics.alert_rules.filter((r) => r.service === f.root_cause && r.metric !== 'error_rate' && r.metric !== 'latency_p99_ms');
+        expect(own).toEqual([]);
+      }
+    }
+    expect(row('medium').redHerrings).toBeGreaterThanOrEqual(1.5);
+    expect(row('medium').rootAlertsShare).toBeLessThan(row('easy').rootAlertsShare);
+  });
+
+  it('hard: the root is silent, its logs inconclusive (at most one telling line), misleading changes and blame lines', () => {
+    expect(row('hard').rootAlertsShare).toBeLessThanOrEqual(0.1);
+    expect(row('hard').inconclusiveRootShare).toBe(1);
+    expect(row('hard').redHerrings).toBeGreaterThanOrEqual(3);
+  });
+
+  it('expert: hard plus no-fault controls and double faults, faster burn', () => {
+    expect(row('expert').controlShare).toBeGreaterThan(0.08);
+    expect(row('expert').controlShare).toBeLessThan(0.25);
+    expect(row('expert').doubleShare).toBeGreaterThan(0.18);
+    expect(row('expert').doubleShare).toBeLessThan(0.4);
+    expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.1);
+    expect(KNOBS.expert.burn).toBeGreaterThan(KNOBS.hard.burn);
+  });
+
+  it('each step up is harder: more distance from the loud alerts, more red herrings, more plausible remedies, less telling evidence', () => {
+    const [e, m, h, x] = DIFFICULTIES.map(row);
+    expect(m!.hopsLoudestToRoot).toBeGreaterThan(e!.hopsLoudestToRoot);
+    expect(h!.hopsLoudestToRoot).toBeGreaterThanOrEqual(m!.hopsLoudestToRoot);
+    expect(m!.redHerrings).toBeGreaterThan(e!.redHerrings);
+    expect(h!.redHerrings).toBeGreaterThan(m!.redHerrings);
+    expect(x!.redHerrings).toBeGreaterThan(h!.redHerrings);
+    expect(m!.plausibleRemedies).toBeGreaterThan(e!.plausibleRemedies);
+    expect(h!.plausibleRemedies).toBeGreaterThan(m!.plausibleRemedies);
+    expect(h!.tellingLinesInRoot).toBeLessThan(m!.tellingLinesInRoot);
+    for (const r of [e, m, h, x]) expect(r!.loudestOnRootShare).toBeLessThan(0.2);
+  });
+
+  it('observations stay readable: the largest expert observation at reset is under 12,000 characters', () => {
+    expect(row('expert').charsAtResetMax).toBeLessThan(12_000);
+  });
+});

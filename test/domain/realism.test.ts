@@ -1,0 +1,133 @@
+/** Generated incidents read like production: each kind of service logs like itself, one timeline, alerts that follow the state. */
+import { describe, expect, it } from 'vitest';
+import { DIFFICULTIES, FAMILIES, SPLITS, generateScenario, generatedTask, observe, reset, step, type Scenario } from '../../src/domain/index.js';
+import { tierOf } from '../../src/agents/rule.js';
+
+const sample: Scenario[] = [];
+for (const difficulty of DIFFICULTIES) for (const split of SPLITS) for (let seed = 0; seed < 25; seed++) sample.push(generateScenario({ seed: 400_000 + seed, difficulty, split, family: null }));
+for (const f of FAMILIES) for (const split of SPLITS) for (let seed = 0; seed < 4; seed++) sample.push(generateScenario({ seed, difficulty: 'hard', split, family: f.id }));
+
+const message = (line: string) => line.replace(/^\[ev-[0-9a-f]{4}\] \S+Z \S+\s+/, '');
+const SERVES_HTTP = /^(GET|POST|PUT|DELETE) \/\S* \d{3}\b|^method=(GET|POST)\b.*\bstatus=\d{3}|"(GET|POST) \/[^"]*HTTP\/1\.1" \d{3}/;
+
+describe('each kind of service logs like itself', () => {
+  it('data stores, queues, DNS, config and secrets never log serving an HTTP request; consumers never serve one either', () => {
+    for (const s of sample) {
+      for (const svc of s.services) {
+        const tier = tierOf(svc.name);
+        if (!['cache', 'db', 'queue', 'dns', 'config', 'secrets', 'worker'].includes(tier)) continue;
+        for (const line of svc.logs) expect(message(line), `${svc.name}: ${line}`).not.toMatch(SERVES_HTTP);
+      }
+    }
+  });
+
+  it('routine lines vary: counters and timestamps are jittered, not pasted', () => {
+    for (const s of sample.filter((x) => x.difficulty === 'expert')) {
+      const seconds = new Set(s.services.flatMap((svc) => svc.logs.map((l) => l.slice(27, 29))));
+      expect(seconds.size).toBeGreaterThan(20);
+      const bodies = s.services.flatMap((svc) => svc.logs.filter((l) => / INFO  /.test(l)).map(message));
+      // No routine (INFO) line repeats verbatim across the incident: numbers differ.
+      const counts = new Map<string, number>();
+      for (const b of bodies) counts.set(b, (counts.get(b) ?? 0) + 1);
+      const pasted = [...counts].filter(([b, n]) => n > 2 && !/healthz|\/ready/.test(b));
+      expect(pasted).toEqual([]);
+    }
+  });
+
+  it('red herrings look like real lines: no line announces itself as a guess', () => {
+    for (const s of sample) for (const svc of s.services) for (const line of svc.logs) expect(line).not.toMatch(/possible cause|red herring|suspect|might be/i);
+  });
+});
+
+describe('one consistent timeline', () => {
+  it('every service\'s log is in time order and ends before detection', () => {
+    for (const s of sample) {
+      const detected = Date.parse(s.generated!.dynamics.detected_at);
+      for (const svc of s.services) {
+        const times = svc.logs.map((l) => Date.parse(l.slice(10, 30)));
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+        for (const t of times) expect(t).toBeLessThanOrEqual(detected + 60_000);
+      }
+    }
+  });
+
+  it('every root cascades: each fault affects at least one other service', () => {
+    for (const s of sample) for (const f of s.generated!.faults) expect(f.affected.length, `${f.family} at ${f.root_cause}`).toBeGreaterThan(0);
+  });
+});
+
+describe('alerts are data and follow the simulated state', () => {
+  const ALERT = /^\[(CRITICAL|WARNING|INFO|RESOLVED)\] ([a-z0-9-]+): ([^(]+) \(([a-z0-9_]+)=([-0-9.]+|n\/a), threshold ([<>]) ([-0-9.]+)\)$/;
+
+  it('no alert states a cause', () => {
+    for (const s of sample) {
+      for (const r of s.generated!.dynamics.alert_rules) expect(r.label).not.toMatch(/deploy|since|caused|due to|because|root|release|version|leak|expired|poison|misconfig/i);
+    }
+  });
+
+  it('every alert shows its metric\'s current value; firing exactly while it breaches; RESOLVED once it recovers', () => {
+    for (let seed = 0; seed < 30; seed++) {
+      const task = generatedTask({ seed: 500_000 + seed, difficulty: 'easy', split: seed % 2 ? 'test' : 'train', family: null });
+      const f = task.scenario.generated!.faults[0]!;
+      let ep = reset(task);
+      const check = () => {
+        const obs = observe(task, ep);
+        for (const text of obs.alerts) {
+          const m = ALERT.exec(text);
+          expect(m, text).not.toBeNull();
+          const [, status, , , , value, op, threshold] = m!;
+          const v = Number(value);
+          const breach = op === '>' ? v > Number(threshold) : v < Number(threshold);
+          expect(breach, text).toBe(status !== 'RESOLVED');
+        }
+        return obs;
+      };
+      const before = check();
+      const step1 = step(task, ep, { action_type: 'investigate', target: f.root_cause });
+      if (!step1.ok) throw new Error('investigate');
+      ep = step1.episode;
+      const fixed = step(task, ep, { action_type: 'apply_fix', target: f.fix });
+      if (!fixed.ok) throw new Error('fix');
+      ep = fixed.episode;
+      for (let i = 0; i < 3; i++) {
+        const o = step(task, ep, { action_type: 'no_op', target: '' });
+        if (!o.ok) throw new Error('noop');
+        ep = o.episode;
+      }
+      const after = check();
+      const firingBefore = before.alerts.filter((a) => !a.startsWith('[RESOLVED]')).length;
+      expect(firingBefore).toBeGreaterThan(0);
+      expect(after.alerts.filter((a) => a.startsWith('[RESOLVED]')).length).toBeGreaterThan(0);
+      expect(after.alerts.filter((a) => a.startsWith('[CRITICAL]')).length).toBe(0);
+    }
+  });
+
+  it('detail metrics follow the fix too: the root\'s readings recover with its overview', () => {
+    const task = generatedTask({ seed: 3, difficulty: 'easy', split: 'train', family: 'cache_oom' });
+    const f = task.scenario.generated!.faults[0]!;
+    let ep = reset(task);
+    const inv = step(task, ep, { action_type: 'investigate', target: f.root_cause });
+    if (!inv.ok) throw new Error('investigate');
+    ep = inv.episode;
+    expect(observe(task, ep).metrics[f.root_cause]!.memory_used_pct).toBe(100);
+    const fix = step(task, ep, { action_type: 'apply_fix', target: f.fix });
+    if (!fix.ok) throw new Error('fix');
+    ep = fix.episode;
+    for (let i = 0; i < 3; i++) {
+      const o = step(task, ep, { action_type: 'no_op', target: '' });
+      if (!o.ok) throw new Error('noop');
+      ep = o.episode;
+    }
+    expect(observe(task, ep).metrics[f.root_cause]!.memory_used_pct).toBeLessThan(95);
+  });
+});
+
+describe('families', () => {
+  it('23 or more families, each with at least two signatures and one that only the held-out split draws', () => {
+    expect(FAMILIES.length).toBeGreaterThanOrEqual(23);
+    for (const f of FAMILIES) {
+      expect(f.variants.length, f.id).toBeGreaterThanOrEqual(2);
+      expect(f.variants.some((v) => v.splits?.length === 1 && v.splits[0] === 'test'), f.id).toBe(true);
+    }
+  });
+});
