@@ -4,13 +4,13 @@
  */
 import { conceptCoverage, normalize } from '../domain/text.js';
 import { firingAtDetection } from '../domain/dynamics.js';
-import type { Action, ConceptGroups, FaultTruth, Observation, Task } from '../domain/index.js';
+import { seedScenario, type Action, type ConceptGroups, type FaultTruth, type Observation, type Task } from '../domain/index.js';
 import type { AgentSpec } from './types.js';
 
 const firstOf = (groups: ConceptGroups) => groups.map((g) => g[0]!).join(', ');
 
 function seedPlan(task: Task): Action[] {
-  const s = task.scenario;
+  const s = seedScenario(task);
   const t = s.truth;
   const investigate = s.rubric.flatMap((r) => (r.kind === 'investigate' ? [r.service] : []));
   if (!investigate.includes(t.root_cause)) investigate.push(t.root_cause);

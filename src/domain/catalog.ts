@@ -89,7 +89,7 @@ export function taskSummary(task: Task): TaskSummary {
     difficulty: s.difficulty,
     max_steps: s.max_steps,
     description: s.description,
-    rubric: s.rubric.map((r) => ({ id: r.id, description: r.description, weight: r.weight })),
+    rubric: s.kind === 'seed' ? s.rubric.map((r) => ({ id: r.id, description: r.description, weight: r.weight })) : [],
   };
 }
 

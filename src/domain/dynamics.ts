@@ -19,8 +19,8 @@ const TRANSIENT_BURN_SHARE = 0.5;
 /** How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. */
 export function faultImpact(task: Task, ep: Episode, fault: number, minute: number): number {
   const g = task.scenario.generated!;
-  const fixId = g.faults[fault]!.fix;
-  const fixed = ep.fixes.find((f) => f.fix === fixId);
+  const stops = new Set([g.faults[fault]!.fix, ...g.faults[fault]!.mitigations]);
+  const fixed = ep.fixes.find((f) => stops.has(f.fix));
   if (!fixed) return 1;
   const since = minute - fixed.minute;
   return since <= 0 ? 1 : Math.max(0, 1 - since / g.dynamics.recovery_min);
@@ -38,10 +38,17 @@ export const spreadDepth = (task: Task, minute: number) => {
   return d.initial_depth + Math.floor(Math.max(0, minute) / d.spread_every_min);
 };
 
+/** Settings, not gauges: a fix changes them at once (a raised limit does not creep up). */
+const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open']);
+
 const blend = (base: Record<string, number>, target: Record<string, number>, k: number) => {
   if (k <= 0) return base;
   const out = { ...base };
   for (const [key, value] of Object.entries(target)) {
+    if (STEP_KEYS.has(key) && base[key] !== undefined) {
+      out[key] = k >= 1 ? value : base[key]!;
+      continue;
+    }
     const from = base[key];
     // A reading with no healthy value (a configured size, a version) is a constant: it never fades.
     if (from === undefined) {
@@ -75,7 +82,10 @@ function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string,
     const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
     overview.set(name, o);
-    full.set(name, { ...o, ...blend(spec.detail, dyn.detail_impacted, k) });
+    const detail = blend(spec.detail, dyn.detail_impacted, k);
+    // A usage share always agrees with the counts it is made of.
+    if (detail.connections_active !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * detail.connections_active) / detail.max_connections);
+    full.set(name, { ...o, ...detail });
   }
   return { full, overview };
 }
@@ -91,7 +101,20 @@ export function renderAlert(status: string, rule: AlertSpecData, value: number |
   return `[${status}] ${rule.service}: ${rule.label} (${rule.metric}=${value ?? 'n/a'}, threshold ${rule.op} ${rule.threshold})`;
 }
 
+/** An alert as data: its rule, its status at the minute, and the value it read. */
+export interface AlertState {
+  rule: AlertSpecData;
+  status: 'CRITICAL' | 'WARNING' | 'INFO' | 'RESOLVED';
+  value: number | undefined;
+}
+
 export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
+  const { metrics, alerts } = state(task, ep, minute, detailFor);
+  return { metrics, alerts: alerts.map((a) => renderAlert(a.status, a.rule, a.value)) };
+}
+
+/** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */
+function state(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[] } {
   const d = task.scenario.generated!.dynamics;
   const now = metricsAt(task, ep, minute);
   const metrics: Record<string, Record<string, number>> = {};
@@ -101,18 +124,19 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
   const checkpoints = new Set<number>([0]);
   for (const f of ep.fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
   let past: Map<string, Record<string, number>>[] | null = null;
-  const entries: { rank: number; service: string; text: string }[] = [];
+  const alerts: AlertState[] = [];
   for (const rule of d.alert_rules) {
     const value = now.full.get(rule.service)?.[rule.metric];
     if (breaches(rule, now.full)) {
-      entries.push({ rank: SEVERITY_RANK[rule.severity]!, service: rule.service, text: renderAlert(rule.severity, rule, value) });
+      alerts.push({ rule, status: rule.severity, value });
       continue;
     }
     past ??= [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, ep, m).full);
-    if (past.some((m) => breaches(rule, m))) entries.push({ rank: SEVERITY_RANK.RESOLVED!, service: rule.service, text: renderAlert('RESOLVED', rule, value) });
+    if (past.some((m) => breaches(rule, m))) alerts.push({ rule, status: 'RESOLVED', value });
   }
-  entries.sort((a, b) => a.rank - b.rank || (a.service < b.service ? -1 : a.service > b.service ? 1 : a.text < b.text ? -1 : 1));
-  return { metrics, alerts: entries.map((e) => e.text) };
+  const key = (a: AlertState) => `${a.rule.service}\u0000${a.rule.label}\u0000${a.rule.metric}`;
+  alerts.sort((a, b) => SEVERITY_RANK[a.status]! - SEVERITY_RANK[b.status]! || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { metrics, alerts };
 }
 
 /** Error budget burned over `minutes` starting at `from` (percent points), while faults are unfixed. */
@@ -142,8 +166,8 @@ export function firingAtDetection(task: Task): string[] {
   if (cached) return cached;
   // Only the fixes list matters at minute 0, and nothing has been applied yet.
   const untouched = { fixes: [] } as unknown as Episode;
-  const alerts = snapshot(task, untouched, 0, new Set()).alerts.filter((a) => !a.startsWith('[RESOLVED]'));
-  const services = [...new Set(alerts.map((a) => a.slice(a.indexOf(']') + 2, a.indexOf(':', a.indexOf(']')))))].sort();
+  const alerts = state(task, untouched, 0, new Set()).alerts.filter((a) => a.status !== 'RESOLVED');
+  const services = [...new Set(alerts.map((a) => a.rule.service))].sort();
   task.memo.views.set('firing@0', services);
   return services;
 }

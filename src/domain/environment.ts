@@ -9,7 +9,7 @@ import { investigationOf } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
 import { GENERATED_REWARDS, NOOP_STREAK_LIMIT, SEED_REWARDS, round } from './scoring.js';
-import type { Task } from './scenario.js';
+import { seedScenario, type Task } from './scenario.js';
 import type { Action, Observation, Reward, State, StepResult } from './schemas.js';
 
 /** The seed tasks' per-step rewards (the seed README's table). */
@@ -126,7 +126,7 @@ function investigate(task: Task, ep: Episode, service: string): Effect {
     // The same reward and reason for every service: a reward never tells which one is the root.
     return { episode: next, reward: GENERATED_REWARDS.newEvidence, reason: `new evidence: ${service}'s logs and metrics`, message };
   }
-  const rubricWeight = task.scenario.rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
+  const rubricWeight = seedScenario(task).rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
   if (rubricWeight !== undefined) {
     const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight));
     return { episode: next, reward, reason: 'investigated a service at the heart of the incident', message };
@@ -356,7 +356,7 @@ function seedView(task: Task, ep: Episode): SeedView {
     logs[service] = spec.logs;
     metrics[service] = { ...overview[service], ...spec.detail };
   }
-  const view: SeedView = { logs, metrics, investigated: ep.investigated.map((i) => i.service), alerts: fixed ? task.scenario.resolved_alerts : task.scenario.alerts };
+  const view: SeedView = { logs, metrics, investigated: ep.investigated.map((i) => i.service), alerts: fixed ? seedScenario(task).resolved_alerts : seedScenario(task).alerts };
   if (task.memo.views.size < 4096) task.memo.views.set(key, view);
   return view;
 }

@@ -8,7 +8,7 @@ import { investigationOf, type Episode } from './episode.js';
 import { assessPostmortem, type IncidentReportAssessment, type PostmortemAssessment } from './postmortem.js';
 import { readText } from './reading.js';
 import { gradeStages, ungradedItems } from './stage-grader.js';
-import type { RubricItemSpec, Task } from './scenario.js';
+import { seedScenario, type RubricItemSpec, type Task } from './scenario.js';
 import type { Grade, GraderState, RubricItemResult } from './schemas.js';
 import { SCORE_MAX, SCORE_MIN, SEED_GRADING, clampScore, round } from './scoring.js';
 
@@ -157,7 +157,7 @@ function gradeGenerated(task: Task, episode: Episode): GradeReport {
   const grader_state: GraderState = { graded: true };
   for (const [k, v] of Object.entries(r.stages)) grader_state[k] = round(v);
   grader_state.wrong_escalations = episode.escalations.filter((e) => !task.rightTeams.has(e.team)).length;
-  grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix)).length;
+  grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix)).length;
   grader_state.postmortem_quality = r.report?.quality ?? 0;
   return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: true, success: r.success, postmortem: r.report, stages: r.stages };
 }
@@ -167,7 +167,7 @@ function gradeRubric(task: Task, episode: Episode, explain: boolean): GradeRepor
   const reveal = episode.done;
   const firstPostmortem = episode.postmortems[0];
   const postmortem = firstPostmortem ? assessPostmortem(task, firstPostmortem.text) : null;
-  const outcomes = task.scenario.rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal, explain));
+  const outcomes = seedScenario(task).rubric.map((item) => gradeItem(task, episode, item, postmortem, reveal, explain));
 
   const penalties: Grade['penalties'] = [];
   for (const e of episode.escalations) if (e.team !== truth.team) penalties.push({ step: e.step, points: -WRONG_ESCALATION_PENALTY, reason: explain ? `paged ${e.team}, which does not own the root cause` : '' });

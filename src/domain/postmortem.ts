@@ -4,9 +4,9 @@
  * read by the one reader (reading.ts); a flawed text or a wrong root cause caps the quality.
  */
 import { readText, type Reading } from './reading.js';
-import type { ConceptGroups, Task } from './scenario.js';
+import { seedScenario, type ConceptGroups, type Task } from './scenario.js';
 import { CITATION_RULES, INCIDENT_REPORT_PARTS, SEED_POSTMORTEM_PARTS, TEXT_RULES, round } from './scoring.js';
-import { conceptCoverage, containsPhrase } from './text.js';
+import { conceptCoverage, containsPhrase, normalize } from './text.js';
 
 export { round };
 export const POSTMORTEM_PARTS = SEED_POSTMORTEM_PARTS;
@@ -25,6 +25,8 @@ export interface PostmortemAssessment {
 export interface IncidentReportAssessment {
   quality: number;
   parts: Record<IncidentReportPart, number>;
+  /** What each incomplete part lacked (concept phrases, service names): shown after the end. */
+  missing: Partial<Record<IncidentReportPart, string[]>>;
   claimed_root_causes: string[];
   citations: { valid: string[]; invalid: string[] };
   form: 'text' | 'structured';
@@ -42,7 +44,7 @@ function capOf(task: Task, r: Reading): string | null {
 export function assessPostmortem(task: Task, text: string): PostmortemAssessment {
   const r = readText(task, text, 'postmortem');
   const truth = task.scenario.truth.root_cause;
-  const pm = task.scenario.postmortem;
+  const pm = seedScenario(task).postmortem;
   const n = r.normalized;
   const parts: Record<PostmortemPart, number> = {
     root_cause: r.roots.length === 1 && r.roots[0] === truth ? 1 : 0,
@@ -99,16 +101,27 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   const n = r.normalized;
   const roots = [...task.roots];
   const control = roots.length === 0;
+  const impactText = r.sections.impact.trim() ? n.impact : normalize(r.sections.all);
+  const normalizedRaw = normalize(r.sections.all);
   const affected = g.faults.flatMap((f) => f.affected.slice(0, 3));
   const parts: Record<IncidentReportPart, number> = {
     root_cause: control ? (r.roots.length === 0 && saysNoFault(n.root_cause) ? 1 : 0) : r.roots.some((c) => !task.roots.has(c)) ? 0 : r.roots.filter((c) => task.roots.has(c)).length / roots.length,
-    mechanism: mean(g.faults.map((f) => conceptCoverage(n.mechanism, f.concepts.mechanism))),
-    trigger: mean(g.faults.map((f) => conceptCoverage(n.trigger, f.concepts.trigger))),
-    impact: control ? (NO_IMPACT.some((p) => containsPhrase(n.impact, p)) ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(n.impact, s)).length / affected.length : 1,
+    // Content counts wherever the report states it: the JSON fields are a convenience, not a form to fill.
+    mechanism: mean(g.faults.map((f) => conceptCoverage(n.all, f.concepts.mechanism))),
+    trigger: mean(g.faults.map((f) => conceptCoverage(n.all, f.concepts.trigger))),
+    impact: control ? (NO_IMPACT.some((p) => containsPhrase(impactText, p)) || /\bno\b[^.]{0,30}\bimpact\b/.test(impactText) ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(impactText, s)).length / affected.length : 1,
     timeline: Math.min(1, timestampsIn(r.sections.timeline) / 2),
-    remediation: control ? (saysNoFault(n.all) ? 1 : 0) : mean(g.faults.map((f) => (containsPhrase(n.remediation, f.fix) ? 1 : conceptCoverage(n.remediation, f.concepts.remediation)))),
-    prevention: conceptCoverage(n.prevention, PREVENTION),
+    remediation: control ? (saysNoFault(normalizedRaw) || containsPhrase(normalizedRaw, 'nothing was changed') ? 1 : 0) : mean(g.faults.map((f) => (containsPhrase(n.all, f.fix) ? 1 : conceptCoverage(n.all, f.concepts.remediation)))),
+    prevention: conceptCoverage(n.all, PREVENTION),
   };
+  const missing: Partial<Record<IncidentReportPart, string[]>> = {};
+  const gaps = (text: string, groups: ConceptGroups) => groups.filter((gr) => conceptCoverage(text, [gr]) === 0).map((gr) => gr.slice(0, 3).join(' / '));
+  if (!control) {
+    missing.mechanism = g.faults.flatMap((f) => gaps(n.all, f.concepts.mechanism));
+    missing.trigger = g.faults.flatMap((f) => gaps(n.all, f.concepts.trigger));
+    missing.impact = affected.filter((x) => !containsPhrase(impactText, x));
+    missing.remediation = g.faults.flatMap((f) => (containsPhrase(n.all, f.fix) ? [] : gaps(n.all, f.concepts.remediation)));
+  }
   let checklist = 0;
   for (const [part, weight] of Object.entries(INCIDENT_REPORT_PARTS)) checklist += weight * parts[part as IncidentReportPart];
 
@@ -118,5 +131,5 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   let quality = checklist * (c.uncitedShare + (1 - c.uncitedShare) * Math.min(1, valid.length / c.fullCitations)) - c.unretrievedCost * invalid.length;
   const capped = capOf(task, r);
   if (capped) quality = Math.min(quality, TEXT_RULES.flawedCap);
-  return { quality: round(Math.max(0, quality)), parts, claimed_root_causes: r.roots, citations: { valid, invalid }, form: r.form, capped };
+  return { quality: round(Math.max(0, quality)), parts, missing, claimed_root_causes: r.roots, citations: { valid, invalid }, form: r.form, capped };
 }

@@ -60,6 +60,8 @@ export interface FaultTruth {
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
   /** Evidence ids that tell this fault: the root's telling log lines and its metrics reading. */
   decisive: string[];
+  /** Fixes that stop the symptoms without removing the cause (partial credit). */
+  mitigations: string[];
 }
 
 /** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */
@@ -107,7 +109,7 @@ export interface Dynamics {
   transient: { service: string; error_rate: number; until_minute: number } | null;
 }
 
-export interface Scenario {
+interface ScenarioCommon {
   id: string;
   title: string;
   difficulty: Difficulty;
@@ -116,16 +118,36 @@ export interface Scenario {
   services: ServiceSpec[];
   teams: string[];
   fixes: FixSpec[];
+  /** Revealed once the episode ends (a generated double fault joins both faults' values). */
+  truth: { root_cause: string; team: string; fix: string; mechanism: string };
+}
+
+/** A fixed seed task: hand-written alerts, a rubric with the seed's weights, a postmortem checklist. */
+export interface SeedScenario extends ScenarioCommon {
+  kind: 'seed';
+  /** The fault family the incident belongs to (for the one text reader). */
+  family: string;
   alerts: string[];
   /** Alerts shown once the correct fix is in. */
   resolved_alerts: string[];
-  truth: { root_cause: string; team: string; fix: string; mechanism: string };
   rubric: RubricItemSpec[];
   postmortem: PostmortemSpec;
-  /** Seed tasks: the fault family the incident belongs to (for the one text reader). */
-  family?: string;
-  /** Generated incidents only: parameters, every fault, time dynamics, evidence ids on logs. */
-  generated?: { params: GeneratedParams; faults: FaultTruth[]; dynamics: Dynamics };
+  generated?: never;
+}
+
+/** A generated incident: parameters, every fault, time dynamics; alerts come from the dynamics. */
+export interface GeneratedScenario extends ScenarioCommon {
+  kind: 'generated';
+  generated: { params: GeneratedParams; faults: FaultTruth[]; dynamics: Dynamics };
+}
+
+/** The two kinds of task behind one interface: the state machine is the same for both. */
+export type Scenario = SeedScenario | GeneratedScenario;
+
+/** The seed scenario of a task, for code paths only seed tasks take. */
+export function seedScenario(task: Task): SeedScenario {
+  if (task.scenario.kind !== 'seed') throw new Error(`${task.scenario.id} is not a seed task`);
+  return task.scenario;
 }
 
 /** A scenario plus the derived data the environment reads on every step. */
@@ -143,6 +165,8 @@ export interface Task {
   roots: ReadonlySet<string>;
   rightTeams: ReadonlySet<string>;
   rightFixes: ReadonlySet<string>;
+  /** Generated incidents: fixes that stop a fault's symptoms without removing its cause. */
+  mitigations: ReadonlySet<string>;
   /** Generated incidents: evidence id -> where it was found. */
   evidence: ReadonlyMap<string, { service: string }>;
   /** Generated incidents: the evidence id of each service's detailed metrics reading. */
@@ -192,6 +216,7 @@ export function compileScenario(scenario: Scenario): Task {
     roots: new Set(faults.map((f) => f.root_cause)),
     rightTeams: new Set(faults.map((f) => f.team)),
     rightFixes: new Set(faults.map((f) => f.fix)),
+    mitigations: new Set(scenario.generated?.faults.flatMap((f) => f.mitigations) ?? []),
     evidence,
     metricEvidence,
     memo: { views: new Map(), readings: new Map() },

@@ -135,7 +135,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const honest = texts.filter((t) => !t.reading.flaw);
   let diagnose: number;
   if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
-  else diagnose = wrongMechanism ? 0 : Math.max(0, ...honest.map((t) => mean(faults.map((f) => conceptCoverage(t.reading.normalized.mechanism, f.concepts.mechanism)))));
+  else diagnose = wrongMechanism ? 0 : Math.max(0, ...honest.map((t) => mean(faults.map((f) => conceptCoverage(t.reading.normalized.all, f.concepts.mechanism)))));
   why.diagnose = control
     ? diagnose ? 'said that nothing was broken' : 'never said that nothing was broken'
     : wrongMechanism && firstClaim
@@ -162,17 +162,24 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
       ].join('; ');
 
   // Mitigate
-  const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix));
+  const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix));
   const harmful = wrongFixes.filter((f) => g.dynamics.consequences[f.fix]);
   let mitigate: number;
   if (control) mitigate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.fixes.length) : 0;
-  else mitigate = clamp01(mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix)))) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length);
+  else {
+    // The remedy earns full credit; a mitigation that only stops the symptoms earns part of it.
+    const credit = (f: (typeof faults)[number]) =>
+      Math.max(evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix)), STAGE_RULES.mitigationShare * evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => f.mitigations.includes(x.fix))));
+    mitigate = clamp01(mean(faults.map(credit)) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length);
+  }
   why.mitigate = control
     ? `nothing was broken: ${ep.fixes.length} change(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
     : [
         ...faults.map((f) => {
           const fix = ep.fixes.find((x) => x.fix === f.fix);
           const seen = seenAt(f.root_cause);
+          const eased = ep.fixes.find((x) => f.mitigations.includes(x.fix));
+          if (!fix && eased) return `applied ${eased.fix} at step ${eased.step}, which stops the symptoms without removing the cause (${STAGE_RULES.mitigationShare * 100}% credit); the remedy was ${f.fix}`;
           if (!fix) return `the remedy ${f.fix} was never applied`;
           return seen !== undefined && seen < fix.step ? `applied ${f.fix} at step ${fix.step}, after investigating ${f.root_cause}` : `applied ${f.fix} at step ${fix.step} before investigating ${f.root_cause} (rule: evidence first, ${STAGE_RULES.blindCredit * 100}% credit)`;
         }),
@@ -183,12 +190,19 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const postmortem = report?.quality ?? 0;
   if (!report) why.postmortem = 'no postmortem submitted';
   else {
-    const missing = Object.entries(report.parts).filter(([, v]) => v < 1).map(([k, v]) => `${k} ${round(v, 2)} (wanted: ${REPORT_PART_HINTS[k as keyof typeof REPORT_PART_HINTS]})`);
+    const missing = Object.entries(report.parts)
+      .filter(([, v]) => v < 1)
+      .map(([k, v]) => {
+        const part = k as keyof typeof REPORT_PART_HINTS;
+        const lacked = report.missing[part]?.length ? `; missing: ${report.missing[part]!.join('; ')}` : '';
+        return `${k} ${round(v, 2)} (wanted: ${REPORT_PART_HINTS[part]}${lacked})`;
+      });
     why.postmortem = `quality ${report.quality}${missing.length ? `; incomplete: ${missing.join(', ')}` : ''}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved (${report.citations.invalid.join(', ')})` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`;
   }
 
   // Efficiency
-  const mitigatedAt = control ? undefined : faults.every((f) => ep.fixes.some((x) => x.fix === f.fix)) ? Math.max(...faults.map((f) => ep.fixes.find((x) => x.fix === f.fix)!.minute)) : undefined;
+  const stopped = (f: (typeof faults)[number]) => ep.fixes.find((x) => x.fix === f.fix || f.mitigations.includes(x.fix));
+  const mitigatedAt = control ? undefined : faults.every((f) => stopped(f)) ? Math.max(...faults.map((f) => stopped(f)!.minute)) : undefined;
   let efficiency: number;
   if (control) efficiency = firstPm ? Math.min(1, STAGE_RULES.controlMinutes / Math.max(STAGE_RULES.controlMinutes, firstPm.minute)) * mitigate : 0;
   else efficiency = mitigatedAt === undefined ? 0 : Math.min(1, g.dynamics.reference_minutes / Math.max(1, mitigatedAt)) * mitigate;

@@ -111,6 +111,12 @@ const CAUSE_AFTER = [
   'hit its',
   'exhausted its',
   'pushed',
+  'is out of',
+  'was out of',
+  'ran out',
+  'leaks',
+  'leaked',
+  'is leaking',
 ].map(normalize);
 
 /** How far (in characters) a cause phrase may stand from the service it attributes. */
@@ -138,6 +144,9 @@ function mentionsIn(sentence: string, services: readonly string[]): Mention[] {
   return all.filter((m, i) => i === 0 || m.start >= all[i - 1]!.end);
 }
 
+/** A text that says nothing was broken names no root cause, whatever services it mentions. */
+const NO_FAULT_SAID = /\b(no fault|no root cause|nothing was broken|no production fault|false alarm|false positive|no real incident|not an incident)\b/;
+
 const CONNECTOR = /^[\s,/]*(or|and|and or|either|maybe|possibly|perhaps|or maybe|or possibly)?[\s,/]*(either|maybe|possibly|perhaps)?[\s,/]*$/;
 
 /**
@@ -162,15 +171,22 @@ function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1
  * "X caused", ...) attribute the nearest service; a text without any cause phrase is read as
  * naming every service it mentions. One service is a claim; several are a hedge.
  */
-export function claimedRootCauses(text: string, services: readonly string[], subjectOnly = false): string[] {
+/**
+ * The services a text names as the root cause. Cause phrases ("root cause", "caused by",
+ * "X caused", ...) attribute the nearest service; a text without any cause phrase names its
+ * subject: the first service it mentions, with any joined to it by "or"/"and" (a hedge names them
+ * all). A text that says nothing was broken names none. One service is a claim; several are a hedge.
+ */
+export function claimedRootCauses(text: string, services: readonly string[]): string[] {
   const claimed = new Set<string>();
-  const mentioned = new Set<string>();
-  let firstMentioned: string | null = null;
+  let subject: string[] = [];
   let sawCausePhrase = false;
   for (const sentence of sentences(text)) {
     const mentions = mentionsIn(sentence, services);
-    for (const m of mentions) if (!m.negated) mentioned.add(m.service);
-    firstMentioned ??= mentions.find((m) => !m.negated)?.service ?? null;
+    if (!subject.length) {
+      const first = mentions.findIndex((m) => !m.negated);
+      if (first >= 0) subject = joinedChain(sentence, mentions, first, 1).map((m) => m.service);
+    }
     for (const marker of CAUSE_BEFORE) {
       for (const at of wordStarts(sentence, marker)) {
         sawCausePhrase = true;
@@ -195,10 +211,8 @@ export function claimedRootCauses(text: string, services: readonly string[], sub
     });
   }
   if (claimed.size > 0) return [...claimed].sort();
-  if (sawCausePhrase) return [];
-  // A field that is itself the root-cause statement names its subject, not every service it mentions.
-  if (subjectOnly) return firstMentioned ? [firstMentioned] : [];
-  return [...mentioned].sort();
+  if (sawCausePhrase || NO_FAULT_SAID.test(normalize(text))) return [];
+  return [...new Set(subject)].sort();
 }
 
 const FUNCTION_WORDS = new Set(

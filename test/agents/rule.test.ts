@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFICULTIES, TASK_IDS, findTask, generatedTask } from '../../src/domain/index.js';
+import { DIFFICULTIES, TASK_IDS, findTask, generatedTask, seedScenario } from '../../src/domain/index.js';
 import { ruleAgent } from '../../src/agents/index.js';
 import { parseAlerts } from '../../src/agents/rule.js';
 import { runInProcess } from '../../src/eval/in-process.js';
@@ -28,7 +28,7 @@ describe('rule agent (reads only observations)', () => {
 
   it('reads alerts of the seed format', () => {
     const task = findTask('task_medium')!;
-    const obs = { alerts: task.scenario.alerts, services: task.serviceInfo } as never;
+    const obs = { alerts: seedScenario(task).alerts, services: task.serviceInfo } as never;
     expect(parseAlerts(obs).map((a) => a.service)).toContain('redis-cache');
   });
 });

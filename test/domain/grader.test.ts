@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, findTask, grade, state } from '../../src/domain/index.js';
+import { TASK_IDS, findTask, grade, seedScenario, state } from '../../src/domain/index.js';
 import { EXPERT_PATHS, HARD_POSTMORTEM, MEDIUM_POSTMORTEM, STUFFED_POSTMORTEM, act, bruteForcePath, play } from '../helpers/paths.js';
 
 describe('grader: correct paths', () => {
@@ -16,7 +16,7 @@ describe('grader: correct paths', () => {
   }
 
   it('uses the seed rubric weights', () => {
-    const weights = (id: string) => findTask(id)!.scenario.rubric.map((r) => r.weight);
+    const weights = (id: string) => seedScenario(findTask(id)!).rubric.map((r) => r.weight);
     expect(weights('task_easy')).toEqual([0.3, 0.3, 0.4]);
     expect(weights('task_medium')).toEqual([0.2, 0.2, 0.2, 0.2, 0.2]);
     expect(weights('task_hard')).toEqual([0.15, 0.1, 0.2, 0.15, 0.2, 0.2]);

@@ -27,7 +27,7 @@ export function baselineDetail(rng: Rng, node: Node): Record<string, number> {
     case 'db': {
       const max = rng.pick([100, 200, 300, 500]);
       const used = rng.int(25, 60);
-      return { connections_active: Math.round((max * used) / 100), max_connections: max, connections_used_pct: used, replication_lag_s: rng.int(0, 2), disk_used_pct: rng.int(35, 70), slow_queries_per_min: rng.int(0, 12) };
+      return { connections_active: Math.round((max * used) / 100), max_connections: max, connections_used_pct: used, idle_in_transaction: rng.int(0, 3), replication_lag_s: rng.int(0, 2), disk_used_pct: rng.int(35, 70), slow_queries_per_min: rng.int(0, 12) };
     }
     case 'cache':
       return { memory_used_pct: rng.int(30, 70), evicted_keys_per_min: rng.int(0, 60), hit_ratio: rng.int(90, 99) / 100, connected_clients: rng.int(50, 600) };

@@ -3,7 +3,7 @@
  * format, byte for byte the same every time. Pure: all randomness comes from an Rng seeded by
  * the parameters.
  */
-import type { AlertSpecData, Dynamics, FaultTruth, FixSpec, GeneratedParams, Scenario, ServiceSpec } from '../scenario.js';
+import type { AlertSpecData, Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, ServiceSpec } from '../scenario.js';
 import { baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
@@ -122,7 +122,7 @@ function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | '
   };
 }
 
-export function generateScenario(params: GeneratedParams): Scenario {
+export function generateScenario(params: GeneratedParams): GeneratedScenario {
   const { seed, difficulty, split } = params;
   const knobs = KNOBS[difficulty];
   const rng = createRng(`incident|v${GENERATOR_VERSION}|${split}|${difficulty}|${params.family ?? '*'}|${seed}`);
@@ -178,7 +178,7 @@ interface ServiceDraft {
   fault: number | null;
 }
 
-function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[]): Scenario {
+function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[]): GeneratedScenario {
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
@@ -212,6 +212,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
     }
     root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+    // An expiry happened at the onset: by detection the certificate has been invalid that long.
+    if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
     if (b.after) root.detail = { ...root.detail, ...b.after };
     let rootLogs = b.rootLogs;
     if (knobs.sampledRootLogs) {
@@ -221,7 +223,6 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       rootLogs = rootLogs.filter((l) => !l.key || l === kept);
     }
     root.logs.push(...rootLogs);
-    for (const e of b.elsewhere ?? []) drafts.get(e.service)!.logs.push(e.line);
     if (knobs.rootAlert && !rules.some((r) => r.service === b.root && r.metric === b.rootAlert.metric)) rules.push({ service: b.root, ...b.rootAlert });
     decoys.push(...b.decoys);
 
@@ -274,6 +275,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       affected,
       concepts: b.concepts,
       decisive: [],
+      mitigations: (b.mitigations ?? []).map(fixId),
     });
   });
 
@@ -308,8 +310,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     }
   }
   const quiet = bystanders.filter((n) => n.tier !== 'edge');
-  if (knobs.flappingAlert && quiet.length) {
-    const b = rng.pick(quiet);
+  const withDisks = quiet.filter((n) => n.tier !== 'cache' && n.tier !== 'thirdparty');
+  if (knobs.flappingAlert && withDisks.length) {
+    const b = rng.pick(withDisks);
     const d = drafts.get(b.name)!;
     d.detail = { ...d.detail, disk_used_pct: rng.int(81, 86) };
     rules.push({ service: b.name, metric: 'disk_used_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'disk usage high' });
@@ -319,7 +322,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const b = rng.pick(quiet);
     const d = drafts.get(b.name)!;
     d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
-    rules.push({ service: b.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'INFO', label: 'CPU usage high' });
+    rules.push({ service: b.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
     d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: params.split === 'train' ? 'cron: nightly reindex started (expected 45m)' : 'scheduled compaction job running (est. 40 min)' });
   }
 
@@ -394,7 +397,16 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       d.logs.push({ at, ...routineLine(rng, d.node, params.split, at) });
     }
     // Nothing is logged after detection (minute `onsetBefore` after onset).
-    const timed = d.logs.map((l) => ({ l: l.at > onsetBefore - 1 ? { ...l, at: onsetBefore - 1 } : l, second: rng.int(0, 59) })).sort((a, c) => a.l.at - c.l.at || a.second - c.second);
+    // Lines written in one minute keep the order they were written in; their seconds are jittered.
+    const clamped = d.logs.map((l, i) => ({ l: l.at > onsetBefore - 1 ? { ...l, at: onsetBefore - 1 } : l, i })).sort((a, c) => a.l.at - c.l.at || a.i - c.i);
+    const timed: { l: LogLine; second: number }[] = [];
+    for (let k = 0; k < clamped.length; ) {
+      let end = k;
+      while (end < clamped.length && clamped[end]!.l.at === clamped[k]!.l.at) end++;
+      const seconds = Array.from({ length: end - k }, () => rng.int(0, 59)).sort((a, c) => a - c);
+      for (let j = k; j < end; j++) timed.push({ l: clamped[j]!.l, second: seconds[j - k]! });
+      k = end;
+    }
     const lines = timed.map(({ l, second }, i) => {
       const id = evidenceId(`${key}|${d.node.name}|${i}`);
       if (l.key) keyLineIds.set(d.node.name, [...(keyLineIds.get(d.node.name) ?? []), id]);
@@ -410,7 +422,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
-  const rightFixes = new Set(faults.map((f) => f.fix));
+  const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations]));
   for (const n of topo.nodes) {
     for (const kind of kindsForTier(n.tier)) {
       const id = fixId({ kind, target: n.name });
@@ -426,8 +438,31 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   fixes.sort((a, c) => (a.id < c.id ? -1 : 1));
   for (const f of faults) if (!fixMinutes[f.fix]) throw new Error(`remedy ${f.fix} is not on the menu`);
 
+  // The reference responder walks from the nearest firing service down to each root, then pages and fixes.
   const investigateCost = (name: string) => investigationMinutes(topo.byName.get(name)!.depends_on.length);
-  const reference = builds.reduce((sum, b) => sum + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
+  const firingAtStart = (name: string) => {
+    const d = drafts.get(name)!;
+    return rules.some((r) => r.service === name && r.metric === 'error_rate') && (d.impacted.error_rate ?? d.overview.error_rate!) > 0.05 && (d.hop === null || d.hop <= knobs.depth);
+  };
+  const walk = (root: string) => {
+    const parent = new Map<string, string | null>([[root, null]]);
+    const queue = [root];
+    while (queue.length) {
+      const cur = queue.shift()!;
+      if (cur !== root && firingAtStart(cur)) {
+        let minutes = 0;
+        for (let at: string | null = cur; at && at !== root; at = parent.get(at) ?? null) minutes += investigateCost(at);
+        return minutes;
+      }
+      for (const c of topo.callers(cur)) {
+        if (parent.has(c.name)) continue;
+        parent.set(c.name, cur);
+        queue.push(c.name);
+      }
+    }
+    return 0;
+  };
+  const reference = builds.reduce((sum, b) => sum + walk(b.root) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
   const alertRules: AlertSpecData[] = rules.map((r) => ({ ...r }));
   const dynamics: Dynamics = {
@@ -448,6 +483,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
 
   const n = topo.nodes.length;
   return {
+    kind: 'generated',
     id: GENERATED_TASK_ID,
     title: `Generated incident (${params.difficulty})`,
     difficulty: params.difficulty,
@@ -458,14 +494,10 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     services,
     teams: topo.teams,
     fixes,
-    alerts: [],
-    resolved_alerts: [],
     // Every fault, joined: a double fault's ground truth names both.
     truth: faults.length
       ? { root_cause: faults.map((f) => f.root_cause).join(' and '), team: faults.map((f) => f.team).join(' and '), fix: faults.map((f) => f.fix).join(' and '), mechanism: faults.map((f) => f.mechanism).join(' / ') }
       : { root_cause: '', team: '', fix: '', mechanism: 'no fault: every alert was benign or self-resolving' },
-    rubric: [],
-    postmortem: { mechanism: [], impact: [], remediation: [], prevention: [] },
     generated: { params, faults, dynamics },
   };
 }

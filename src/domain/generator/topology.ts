@@ -103,6 +103,8 @@ function wire(rng: Rng, nodes: Node[]): void {
   if (auth) {
     link(auth, config);
     link(auth, secrets);
+    // The identity service keeps its users in a database of its own kind.
+    link(auth, of('db')[0]);
     if (edge && !edge.depends_on.includes(auth.name)) link(edge, auth);
   }
   for (const tp of of('thirdparty')) link(rng.pick(apis), tp);

@@ -60,6 +60,8 @@ export interface FaultBuild {
   root: string;
   team: string;
   remedy: RemedyRef;
+  /** Changes that stop the bleeding without removing the cause: they end the symptoms, for partial credit. */
+  mitigations?: RemedyRef[];
   /** Remedies a responder could reasonably pick from partial evidence. */
   decoys: RemedyRef[];
   /** Overview metrics of the root at full impact (merged over its baseline). */
@@ -79,8 +81,6 @@ export interface FaultBuild {
   callerImpact: { error_rate: number; latency_ms: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
-  /** Evidence that lives on another service (the change that set the fault up). */
-  elsewhere?: { service: string; line: LogLine }[];
   mechanism: string;
   trigger: string;
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };

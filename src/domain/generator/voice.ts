@@ -98,7 +98,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     db: [
       (r) => info(`InnoDB: page_cleaner: ${r.int(100, 900)}ms intended loop took ${r.int(100, 900)}ms`),
       (r) => info(`Aborted connection ${r.int(1000, 9999)} to db: 'app' user: 'app' (Got an error reading communication packets)`),
-      (r) => info(`Buffer pool hit rate ${r.int(990, 999)} / 1000`),
+      (r) => info(`Buffer pool hit rate ${r.int(990, 999)} / 1000, young-making rate ${r.int(0, 40)} / 1000`),
     ],
     queue: [
       (r) => info(`accepting AMQP connection 10.1.${r.int(0, 9)}.${r.int(2, 250)}:${r.int(30000, 60000)}`),
@@ -168,8 +168,8 @@ export function deployLine(rng: Rng, node: Node, split: Split, version: string):
 /** A caller's exception on a failing dependency's error response: it names the dependency. */
 export function exceptionOnUpstreamError(rng: Rng, dependency: Node, split: Split): Line {
   return split === 'train'
-    ? { level: 'ERROR', msg: `IllegalStateException: unexpected 503 from ${dependency.name} while parsing response (body: "upstream unavailable")` }
-    : { level: 'ERROR', msg: `TypeError: cannot read properties of undefined (reading 'items'): ${dependency.name} answered 503 with an error body` };
+    ? { level: 'ERROR', msg: `IllegalStateException: no response body to map after the call to ${dependency.name} failed (ResponseMapper.java:57)` }
+    : { level: 'ERROR', msg: `TypeError: cannot read properties of undefined (reading 'items') after the call to ${dependency.name} failed` };
 }
 
 /** A healthy store working harder because load shifted onto it. */

@@ -1,7 +1,8 @@
-import type { Scenario } from '../scenario.js';
+import type { SeedScenario } from '../scenario.js';
 
 /** payment-service returns 500s because postgres-db has hit its connection limit. */
-export const taskEasy: Scenario = {
+export const taskEasy: SeedScenario = {
+  kind: 'seed',
   id: 'task_easy',
   family: 'connection_pool_exhaustion',
   title: 'Single Service Outage',

@@ -1,11 +1,12 @@
-import type { Scenario } from '../scenario.js';
+import type { SeedScenario } from '../scenario.js';
 
 /**
  * config-service rotated the JWT signing secret on only 2 of 3 auth-service replicas, so a
  * token issued by one replica fails verification on another: intermittent 401s, and audit
  * events signed with the stale secret are dropped (the data-corruption risk).
  */
-export const taskHard: Scenario = {
+export const taskHard: SeedScenario = {
+  kind: 'seed',
   id: 'task_hard',
   family: 'partial_secret_rotation',
   title: 'Intermittent Auth Failure with Data Corruption Risk',

@@ -1,10 +1,11 @@
-import type { Scenario } from '../scenario.js';
+import type { SeedScenario } from '../scenario.js';
 
 /**
  * redis-cache runs out of memory; inventory-service falls back to slow database reads, which
  * cascades into checkout-service timeouts. notification-service's queue warning is a red herring.
  */
-export const taskMedium: Scenario = {
+export const taskMedium: SeedScenario = {
+  kind: 'seed',
   id: 'task_medium',
   family: 'cache_oom',
   title: 'Cascading Microservice Failure',

@@ -5,7 +5,7 @@ export const connectionPoolExhaustion: Family = {
   id: 'connection_pool_exhaustion',
   title: 'Database connection limit exhausted',
   rootTiers: ['db'],
-  variants: [{ id: 'batch_burst' }, { id: 'pool_oversized', splits: ['test'] }],
+  variants: [{ id: 'batch_burst' }, { id: 'max_connections_lowered', splits: ['test'] }],
   claim: [['max connections', 'too many connections', 'too many clients', 'connection limit', 'connection slots', 'out of connections', 'connections exhausted']],
   build(ctx): FaultBuild {
     const { root, rng } = ctx;
@@ -13,12 +13,11 @@ export const connectionPoolExhaustion: Family = {
     const waiting = rng.int(40, 120);
     const pg = product(ctx).db === 'postgres';
     const caller = loudCaller(ctx);
-    const poolSize = rng.int(40, 80);
-    const batch = ctx.variant === 'batch_burst' ? rng.pick(['reporting-batch', 'ledger-export', 'nightly-reconcile', 'analytics-sync']) : `${caller.name} (pool size raised to ${poolSize} per pod)`;
-    const opener =
-      ctx.variant === 'batch_burst'
-        ? line(-6, 'INFO', pg ? `connection received: host=10.4.${rng.int(1, 9)}.${rng.int(10, 99)} application_name=${batch}` : `new connection from ${batch}@10.7.${rng.int(1, 9)}.${rng.int(10, 99)} (thread_id ${rng.int(1000, 9999)})`)
-        : line(-6, 'INFO', say(ctx.split, `${caller.name}: pool resized`, `${rng.int(60, 140)} new sessions opened by user '${caller.domain}_app' in 60s`));
+    const burst = ctx.variant === 'batch_burst';
+    const batch = rng.pick(['reporting-batch', 'ledger-export', 'nightly-reconcile', 'analytics-sync']);
+    const opener = burst
+      ? line(-6, 'INFO', pg ? `connection received: host=10.4.${rng.int(1, 9)}.${rng.int(10, 99)} application_name=${batch}` : `new connection from ${batch}@10.7.${rng.int(1, 9)}.${rng.int(10, 99)} (thread_id ${rng.int(1000, 9999)})`)
+      : line(-20, 'INFO', say(ctx.split, `parameter change: max_connections ${max * 3} -> ${max} (config management run)`, `SET GLOBAL max_connections = ${max} (was ${max * 3}; config management)`));
     return {
       family: this.id,
       variant: ctx.variant,
@@ -32,10 +31,6 @@ export const connectionPoolExhaustion: Family = {
       rootLogs: pg
         ? [opener, key(-1, 'WARN', `connections at ${max}/${max} (max_connections); ${waiting} clients waiting in the pooler`), key(0, 'FATAL', 'sorry, too many clients already'), line(1, 'FATAL', 'remaining connection slots are reserved for non-replication superuser connections')]
         : [opener, key(-1, 'WARN', `Threads_connected=${max} max_connections=${max}`), key(0, 'ERROR', 'ERROR 1040 (HY000): Too many connections'), line(2, 'WARN', `Aborted connection ${rng.int(1000, 9999)} to db (Got timeout reading communication packets)`)],
-      elsewhere:
-        ctx.variant === 'pool_oversized'
-          ? [{ service: caller.name, line: line(-15, 'INFO', say(ctx.split, `config applied: db pool max size 10 -> ${poolSize} per pod (${caller.replicas} pods)`, `sql pool max_open_conns set to ${poolSize} (was 10) on ${caller.replicas} instances`)) }]
-          : [],
       rootAlert: { metric: 'connections_used_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'connection usage high' },
       callerLog: (_c, callee) =>
         ctx.split === 'train'
@@ -43,10 +38,10 @@ export const connectionPoolExhaustion: Family = {
           : { level: 'ERROR', msg: `acquire conn: ${callee.name}: Error 1040: Too many connections (waited 5s)` },
       callerImpact: { error_rate: rng.int(25, 45) / 100, latency_ms: rng.int(3000, 5000) },
       mechanism: `${root.name} reached max_connections (${max}/${max}); new connections were refused, so callers timed out waiting for a pooled connection.`,
-      trigger: ctx.variant === 'batch_burst' ? `the ${batch} job opened a burst of long-lived connections to ${root.name}.` : `${batch}: the pools of every pod together exceeded max_connections.`,
+      trigger: burst ? `the ${batch} job opened a burst of long-lived connections to ${root.name}.` : `a configuration run lowered max_connections on ${root.name} from ${max * 3} to ${max}.`,
       concepts: {
         mechanism: [['connection', 'connections'], ['max connections', 'too many', 'limit', 'exhaust', 'saturat', 'refused']],
-        trigger: ctx.variant === 'batch_burst' ? [[batch, 'batch', 'job', 'burst']] : [['pool size', 'pool', 'per pod', 'resized']],
+        trigger: burst ? [[batch, 'batch', 'job', 'burst']] : [['lowered', 'parameter change', 'config', 'was ' + String(max * 3), String(max * 3)]],
         remediation: [['increase', 'raise', 'raised', 'max connections', 'connection limit']],
       },
     };

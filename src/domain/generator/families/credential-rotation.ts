@@ -19,8 +19,9 @@ export const databaseCredentialMismatch: Family = {
       variant: ctx.variant,
       root: root.name,
       team: root.owner,
-      remedy: remedy('complete_rollout', root),
-      decoys: [remedy('revert_config', root), remedy('restart', client), ...(db ? [remedy('restart', db)] : [])],
+      // A client that caches the old password picks up the new one only when it restarts.
+      remedy: stale ? remedy('complete_rollout', root) : remedy('restart', client),
+      decoys: [remedy('revert_config', root), stale ? remedy('restart', client) : remedy('complete_rollout', root), ...(db ? [remedy('restart', db)] : [])],
       rootOverview: { error_rate: 0.001 },
       rootDetail: { last_rollout_targets: rng.int(3, 8), last_rollout_failed: 1, secret_version_latest: v + 1 },
       after: { last_rollout_failed: 0 },
@@ -39,7 +40,7 @@ export const databaseCredentialMismatch: Family = {
       concepts: {
         mechanism: [['password', 'credential', 'secret'], ['rotat', 'old password', 'stale', 'cached', 'mismatch'], ['authentication', 'access denied', 'login']],
         trigger: [['rotation', 'rotate', 'scheduled']],
-        remediation: [['re push', 'repush', 'rollout', 'refresh', 'complete', 'every client']],
+        remediation: stale ? [['re push', 'repush', 'rollout', 'refresh', 'complete', 'every client']] : [['restart', 'restarted', 'reload', 'reloaded']],
       },
     };
   },
