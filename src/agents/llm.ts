@@ -43,7 +43,8 @@ How to work:
 - Only after investigating the root cause: escalate to the team that owns it (see "services") with details "Root cause: <service>. <what you saw>", then apply the fix that removes the cause.
 - Paging the wrong team, applying the wrong fix, naming several candidate causes, or guessing all cost points. Your first root-cause statement is final.
 - If nothing is actually broken, page nobody, change nothing, and say so in the postmortem.
-- Finish with a postmortem in "details": root cause (one service), mechanism, trigger, impact, timeline with times, remediation, prevention, citing evidence ids like ev-1a2b from the logs you read.
+- Finish with a postmortem in "details" (it ends the episode, so write it last): root cause (one service per fault), mechanism, trigger, impact, timeline with times, remediation, prevention, citing evidence ids like ev-1a2b from the logs you read.
+- Fix ids of generated incidents are <kind>@<service>; "remedy kinds" describes each kind.
 Use only targets listed under "actions".`;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

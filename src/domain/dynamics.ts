@@ -76,7 +76,8 @@ function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string,
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
-    const k = reached ? impacts[dyn.fault!]! : 0;
+    // A service two faults reach stays hit until both are stopped.
+    const k = reached ? Math.max(impacts[dyn.fault!]!, ...dyn.also.map((f) => impacts[f]!)) : 0;
     let o = blend(spec.overview, dyn.impacted, k);
     const blip = d.transient?.service === name ? transientShare(task, minute) * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;

@@ -62,7 +62,7 @@ export function assessPostmortem(task: Task, text: string): PostmortemAssessment
 
 const PREVENTION: ConceptGroups = [['alert', 'monitor', 'runbook', 'test', 'canary', 'limit', 'validat', 'automat', 'retry', 'ttl', 'capacity', 'review', 'guard', 'dashboard', 'slo', 'timeout']];
 const NO_IMPACT = ['no impact', 'no user impact', 'no customer impact', 'no lasting impact', 'none', 'no users', 'stayed at baseline', 'brief', 'self resolv', 'recovered on its own', 'resolved on its own', 'no errors for users'];
-const NO_FAULT = ['no root cause', 'no fault', 'no incident', 'false alarm', 'false positive', 'benign', 'nothing was broken', 'no action needed', 'no real incident', 'expected behaviour', 'expected behavior'];
+const NO_FAULT = ['no root cause', 'no fault', 'no incident', 'false alarm', 'false positive', 'benign', 'nothing was broken', 'nothing broke', 'no broken component', 'no production fault', 'no action needed', 'no real incident', 'expected behaviour', 'expected behavior', 'recovered by itself', 'recovered on its own', 'resolved by itself', 'resolved on its own', 'self resolv'];
 
 function timestampsIn(text: string): number {
   let count = 0;

@@ -96,7 +96,7 @@ export const TEXT_RULES = {
   /** Texts of at least this many words are checked for being a keyword list. */
   keywordListMinWords: 6,
   /** Below this share of function words ("the", "was", "to"...), a text is a keyword list, not prose. */
-  minFunctionShare: 0.12,
+  minFunctionShare: 0.08,
   /** A text may claim at most this many failure mechanisms more than there are faults. */
   extraMechanisms: 1,
 } as const;

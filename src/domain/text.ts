@@ -145,7 +145,7 @@ function mentionsIn(sentence: string, services: readonly string[]): Mention[] {
 }
 
 /** A text that says nothing was broken names no root cause, whatever services it mentions. */
-const NO_FAULT_SAID = /\b(no fault|no root cause|nothing was broken|no production fault|false alarm|false positive|no real incident|not an incident)\b/;
+const NO_FAULT_SAID = /\b(no fault|no root cause|nothing was broken|no production fault|no broken component|nothing broke|false alarm|false positive|no real incident|not an incident)\b/;
 
 const CONNECTOR = /^[\s,/]*(or|and|and or|either|maybe|possibly|perhaps|or maybe|or possibly)?[\s,/]*(either|maybe|possibly|perhaps)?[\s,/]*$/;
 
@@ -190,7 +190,13 @@ export function claimedRootCauses(text: string, services: readonly string[]): st
     for (const marker of CAUSE_BEFORE) {
       for (const at of wordStarts(sentence, marker)) {
         sawCausePhrase = true;
-        const from = at + marker.length;
+        let from = at + marker.length;
+        // "root cause of <the symptom>: <the cause>" / "... of X is Y": the cause follows the colon or the verb.
+        if (sentence.slice(from).trimStart().startsWith('of ')) {
+          const rest = sentence.slice(from);
+          const joint = /:|\b(is|was|lies in|lay in)\b/.exec(rest);
+          if (joint) from += joint.index + joint[0].length;
+        }
         const first = mentions.findIndex((m) => m.start >= from && !m.negated);
         const target = mentions[first];
         if (target && target.start - from <= ATTRIBUTION_WINDOW) {
@@ -203,15 +209,18 @@ export function claimedRootCauses(text: string, services: readonly string[]): st
       const stop = Math.min(next ? next.start : sentence.length, m.end + ATTRIBUTION_WINDOW);
       const between = sentence.slice(m.end, stop);
       for (const marker of CAUSE_AFTER) {
-        if (wordStarts(between, marker).length > 0) {
+        // "X was caused by Y" names Y (read by CAUSE_BEFORE), not X.
+        if (wordStarts(between, marker).some((p) => !/^\s*by\b/.test(between.slice(p + marker.length)))) {
           sawCausePhrase = true;
           for (const c of joinedChain(sentence, mentions, i, -1)) claimed.add(c.service);
         }
       }
     });
   }
+  // A text that says nothing was broken names no root, whatever it says about where symptoms showed.
+  if (NO_FAULT_SAID.test(normalize(text))) return [];
   if (claimed.size > 0) return [...claimed].sort();
-  if (sawCausePhrase || NO_FAULT_SAID.test(normalize(text))) return [];
+  if (sawCausePhrase) return [];
   return [...new Set(subject)].sort();
 }
 

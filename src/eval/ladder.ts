@@ -16,9 +16,9 @@ export interface LadderRow {
   loudestOnRootShare: number;
   /** Calls from the service of the most severe alert down to the nearest root. */
   hopsLoudestToRoot: number;
-  /** Telling log lines (each enough to name the mechanism) left in the root's own logs. */
+  /** Warnings and errors in the root's own logs. */
   tellingLinesInRoot: number;
-  /** Faults whose root logs hold at most one telling line, so metrics or callers must confirm. */
+  /** Faults whose root logs hold at most one warning or error, so metrics or callers must confirm. */
   inconclusiveRootShare: number;
   /** Remedies on the menu that evidence-free reasoning would pick (the right one and the decoys). */
   plausibleRemedies: number;
@@ -83,9 +83,10 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       if (distances.length) hops.push(Math.min(...distances));
       for (const f of g.faults) {
         rootAlerts.push(firingServices.includes(f.root_cause) ? 1 : 0);
-        const keys = f.decisive.filter((id) => id !== task.metricEvidence.get(f.root_cause)).length;
-        telling.push(keys);
-        inconclusive.push(keys <= 1 ? 1 : 0);
+        // What the root says about itself: its warnings and errors (sampling leaves at most one).
+        const loud = task.serviceByName.get(f.root_cause)!.logs.filter((l) => / (WARN|ERROR|FATAL) /.test(l)).length;
+        telling.push(loud);
+        inconclusive.push(loud <= 1 ? 1 : 0);
         plausible.push(1 + new Set(g.dynamics.decoys).size / g.faults.length);
       }
     }
@@ -112,7 +113,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function ladderTable(rows: LadderRow[]): string {
-  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | telling lines in root logs | root logs inconclusive | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
   return [head, ...body].join('\n');
 }

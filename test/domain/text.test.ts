@@ -32,3 +32,14 @@ describe('root-cause claims in free text', () => {
     expect(claims(text).length).toBeGreaterThan(0);
   });
 });
+
+describe('root-cause statements as people write them', () => {
+  it.each([
+    ['Root cause of the checkout-service/inventory-service errors: redis-cache ran out of memory', ['redis-cache']],
+    ['The root cause of the inventory-service errors is postgres-db', ['postgres-db']],
+    ['The checkout-service error spike was caused by a planned host rotation', []],
+    ['No fault: the checkout-service error spike was caused by a planned host rotation and recovered by itself', []],
+  ])('%s', (text, expected) => {
+    expect(claims(text)).toEqual(expected);
+  });
+});

@@ -169,6 +169,8 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
 
 interface ServiceDraft {
   node: Node;
+  /** Other faults that reach this service too (its symptoms last until every one is stopped). */
+  also: number[];
   overview: Record<string, number>;
   detail: Record<string, number>;
   impacted: Record<string, number>;
@@ -185,7 +187,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
 
   const drafts = new Map<string, ServiceDraft>();
   for (const node of topo.nodes) {
-    drafts.set(node.name, { node, overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null });
+    drafts.set(node.name, { node, also: [], overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null });
   }
 
   const rules: AlertRule[] = [];
@@ -217,10 +219,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     if (b.after) root.detail = { ...root.detail, ...b.after };
     let rootLogs = b.rootLogs;
     if (knobs.sampledRootLogs) {
-      // Sampled telemetry: keep at most one telling line; the metrics and the callers confirm the rest.
-      const keys = rootLogs.filter((l) => l.key);
-      const kept = keys.length ? rng.pick(keys) : null;
-      rootLogs = rootLogs.filter((l) => !l.key || l === kept);
+      // Sampled telemetry: of the root's warnings and errors one survives (a telling one when there is
+      // one); INFO lines (changes, triggers) are kept. Its metrics and its callers confirm the rest.
+      const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG');
+      const telling = loud.filter((l) => l.key);
+      const kept = telling.length ? rng.pick(telling) : loud.length ? rng.pick(loud) : null;
+      rootLogs = rootLogs.filter((l) => (l.level === 'INFO' || l.level === 'DEBUG') || l === kept);
     }
     root.logs.push(...rootLogs);
     if (knobs.rootAlert && !rules.some((r) => r.service === b.root && r.metric === b.rootAlert.metric)) rules.push({ service: b.root, ...b.rootAlert });
@@ -231,7 +235,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (hop === 0) continue;
       if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && !roots.some((r) => r.name === name)) affected.push(name);
       const d = drafts.get(name)!;
-      if (d.hop !== null && d.hop <= hop) continue;
+      if (d.hop !== null && d.hop <= hop) {
+        // Already hit by another fault: it stays hit until both are stopped.
+        if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
+        continue;
+      }
       d.hop = hop;
       d.fault = fi;
       // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
@@ -333,7 +341,10 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       const store = rng.pick(stores);
       const d = drafts.get(store.name)!;
       const from = topo.callers(store.name).find((c) => drafts.get(c.name)!.hop !== null)!;
-      d.overview = { ...d.overview, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
+      // The extra load comes from the fault, so it goes when the fault does.
+      d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
+      d.fault = drafts.get(from.name)!.fault;
+      d.impacted = { ...d.impacted, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
       d.logs.push({ at: rng.int(1, 4), ...collateralLine(rng, store, from, params.split) });
       rules.push({ service: store.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
       decoys.push({ kind: 'restart', target: store.name });
@@ -394,7 +405,10 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const lastRoutine = d.hop === null ? 6 : -1;
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
-      d.logs.push({ at, ...routineLine(rng, d.node, params.split, at) });
+      const routine = routineLine(rng, d.node, params.split, at);
+      // Sampling keeps at most one of a root's warnings: its routine warnings are sampled away too.
+      if (knobs.sampledRootLogs && d.hop === 0 && routine.level !== 'INFO') continue;
+      d.logs.push({ at, ...routine });
     }
     // Nothing is logged after detection (minute `onsetBefore` after onset).
     // Lines written in one minute keep the order they were written in; their seconds are jittered.
@@ -460,7 +474,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
         queue.push(c.name);
       }
     }
-    return 0;
+    // No caller fires: the responder starts from the cheapest firing symptom (a queue behind a consumer).
+    const firing = rules.filter((r) => r.service !== root && drafts.get(r.service)!.fault !== null).map((r) => investigateCost(r.service));
+    return firing.length ? Math.min(...firing) : 0;
   };
   const reference = builds.reduce((sum, b) => sum + walk(b.root) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
@@ -468,7 +484,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
-    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, { impacted: d.impacted, hop: d.hop, fault: d.fault, detail_impacted: d.detailImpacted, metrics_evidence: metricIds[d.node.name]! }])),
+    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, { impacted: d.impacted, hop: d.hop, fault: d.fault, also: d.also, detail_impacted: d.detailImpacted, metrics_evidence: metricIds[d.node.name]! }])),
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.burn,

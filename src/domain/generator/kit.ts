@@ -1,6 +1,6 @@
 /** Small helpers shared by the fault families. */
 import type { RemedyKind } from './kinds.js';
-import type { FamilyContext, Level, LogLine, Node, RemedyRef, Split } from './types.js';
+import type { Family, FamilyContext, Level, LogLine, Node, RemedyRef, Split } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
 
 export const line = (at: number, level: Level, msg: string): LogLine => ({ at, level, msg });
@@ -24,3 +24,6 @@ export function loudCaller(ctx: FamilyContext): Node {
 export const dependencyOf = (ctx: FamilyContext, node: Node, tier: string) => ctx.topo.nodes.find((n) => n.tier === tier && node.depends_on.includes(n.name));
 
 export const ip = (ctx: FamilyContext) => `10.${ctx.rng.int(1, 9)}.${ctx.rng.int(0, 9)}.${ctx.rng.int(10, 250)}`;
+
+/** The fields every fault shares: its family, its signature, and the root with its owner. */
+export const faultOf = (family: Family, ctx: FamilyContext) => ({ family: family.id, variant: ctx.variant, root: ctx.root.name, team: ctx.root.owner });

@@ -69,7 +69,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     auth: [
       (r) => info(`issued ${r.int(200, 3000)} tokens in the last minute`),
-      (r) => info(`jwks served to 10.0.${r.int(0, 9)}.${r.int(2, 250)} (kid count ${r.int(1, 3)})`),
+      (r) => info(`jwks served to 10.0.${r.int(0, 9)}.${r.int(2, 250)} (kid count 2)`),
     ],
     dns: [
       (r) => info(`[INFO] plugin/reload: Running configuration SHA512 = ${r.int(100000, 999999)}...`),
@@ -114,11 +114,11 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     auth: [
       (r) => info(`token grants: ${r.int(200, 3000)}/min`),
-      (r) => info(`/.well-known/jwks.json 200 (${r.int(1, 3)} keys, ${r.int(1, 9)}ms)`),
+      (r) => info(`/.well-known/jwks.json 200 (2 keys, ${r.int(1, 9)}.${r.int(0, 9)}ms, 10.0.${r.int(0, 9)}.${r.int(2, 250)})`),
     ],
     dns: [
       (r) => info(`client 10.2.${r.int(0, 9)}.${r.int(2, 250)}#${r.int(30000, 60000)}: query: status.internal IN A + (10.2.0.2)`),
-      (r) => info(`zone internal/IN: loaded serial ${r.int(2026031400, 2026031499)}`),
+      (r, _n, q) => info(`zone internal/IN: loaded serial ${2026031300 + (Math.floor(q / 1000) % 100)} (${r.int(120, 480)} records, ${r.int(2, 40)}ms)`),
     ],
     thirdparty: [
       (r) => info(`outbound call ok status=200 latency_ms=${r.int(120, 420)}`),

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const autoscalerMisconfig: Family = {
@@ -13,10 +13,7 @@ export const autoscalerMisconfig: Family = {
     const max = rng.int(2, 3);
     const desired = rng.int(8, 14);
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('scale_out', root),
       decoys: [remedy('restart', root), remedy('rollback', root), remedy('reschedule', root)],
       rootOverview: { error_rate: rng.int(10, 25) / 100, latency_p99_ms: rng.int(2500, 7000), cpu_pct: rng.int(96, 100) },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const badConfigPush: Family = {
@@ -14,10 +14,7 @@ export const badConfigPush: Family = {
     const invalid = ctx.variant === 'invalid_value';
     const keyName = rng.pick(['http.client.timeout', 'pool.max_idle', 'retry.backoff']);
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('restart', watcher), remedy('complete_rollout', root), remedy('restart', root)],
       rootOverview: { error_rate: 0.002 },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const badDeploy: Family = {
@@ -28,10 +28,7 @@ export const badDeploy: Family = {
           line(1, 'WARN', say(split, `Back-off restarting failed container ${root.name} (restart count ${rng.int(4, 12)})`, `instance ${root.name}-${rng.int(1, 3)} exited with code 2; restarting (attempt ${rng.int(4, 12)})`)),
         ];
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('rollback', root),
       decoys: [remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(30, 60) / 100 },

@@ -1,4 +1,4 @@
-import { dependencyOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { dependencyOf, faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const cacheOom: Family = {
@@ -18,10 +18,7 @@ export const cacheOom: Family = {
     const ttl = ctx.variant === 'keys_without_ttl';
     const cause = ttl ? `${keys} keys written without a TTL` : `${keys} values grew to ${rng.int(400, 900)}KB each after a serializer change`;
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('flush_cache', root),
       decoys: [remedy('restart', caller), ...(db ? [remedy('raise_connection_limit', db)] : [])],
       rootOverview: { error_rate: 0.01, cpu_pct: rng.int(60, 85) },

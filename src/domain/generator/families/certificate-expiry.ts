@@ -1,4 +1,4 @@
-import { ip, key, line, remedy, say } from '../kit.js';
+import { faultOf, ip, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const certificateExpiry: Family = {
@@ -12,10 +12,7 @@ export const certificateExpiry: Family = {
     const issuer = say(split, 'cert-manager', 'acme-renewer');
     const renewal = ctx.variant === 'renewal_failed';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('renew_credentials', root),
       decoys: [remedy('restart', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(20, 80) },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const clockSkew: Family = {
@@ -14,10 +14,7 @@ export const clockSkew: Family = {
     const lost = ctx.variant === 'time_sources_lost';
     const iat = 1773480000 + skew;
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('resync_clock', root),
       decoys: [remedy('restart', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(2, 4) / 100 },

@@ -1,4 +1,4 @@
-import { dependencyOf, key, line, remedy, say } from '../kit.js';
+import { dependencyOf, faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const connectionLeak: Family = {
@@ -17,10 +17,7 @@ export const connectionLeak: Family = {
     const idleTx = rng.int(60, 180);
     const where = ctx.variant === 'unclosed_transaction' ? 'a transaction opened in the export handler is never committed or rolled back' : 'connections are not returned to the pool when a query fails';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('rollback', root),
       decoys: [remedy('raise_connection_limit', db), remedy('restart', db)],
       rootOverview: { error_rate: rng.int(20, 40) / 100, latency_p99_ms: rng.int(3000, 6000) },

@@ -1,4 +1,4 @@
-import { key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const connectionPoolExhaustion: Family = {
@@ -19,10 +19,7 @@ export const connectionPoolExhaustion: Family = {
       ? line(-6, 'INFO', pg ? `connection received: host=10.4.${rng.int(1, 9)}.${rng.int(10, 99)} application_name=${batch}` : `new connection from ${batch}@10.7.${rng.int(1, 9)}.${rng.int(10, 99)} (thread_id ${rng.int(1000, 9999)})`)
       : line(-20, 'INFO', say(ctx.split, `parameter change: max_connections ${max * 3} -> ${max} (config management run)`, `SET GLOBAL max_connections = ${max} (was ${max * 3}; config management)`));
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('raise_connection_limit', root),
       decoys: [remedy('restart', root), remedy('scale_out', caller)],
       rootOverview: { error_rate: rng.int(2, 4) / 100, latency_p99_ms: rng.int(800, 1600) },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const cpuThrottling: Family = {
@@ -15,10 +15,7 @@ export const cpuThrottling: Family = {
     const neighbour = say(split, 'video-transcoder', 'ml-batch-scorer');
     const noisy = ctx.variant === 'noisy_neighbour';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('reschedule', root),
       decoys: [remedy('restart', root), remedy('scale_out', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(5, 15) / 100, latency_p99_ms: rng.int(2500, 6000), cpu_pct: 100 },

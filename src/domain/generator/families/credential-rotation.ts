@@ -1,4 +1,4 @@
-import { dependencyOf, key, line, remedy, say } from '../kit.js';
+import { dependencyOf, faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const databaseCredentialMismatch: Family = {
@@ -15,10 +15,7 @@ export const databaseCredentialMismatch: Family = {
     const v = rng.int(10, 60);
     const stale = ctx.variant === 'stale_client';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       // A client that caches the old password picks up the new one only when it restarts.
       remedy: stale ? remedy('complete_rollout', root) : remedy('restart', client),
       decoys: [remedy('revert_config', root), stale ? remedy('restart', client) : remedy('complete_rollout', root), ...(db ? [remedy('restart', db)] : [])],

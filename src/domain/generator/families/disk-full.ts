@@ -1,4 +1,4 @@
-import { key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const diskFull: Family = {
@@ -26,10 +26,7 @@ export const diskFull: Family = {
           : 'segment retention raised from 24h to 30d'
         : 'debug logging left on after an investigation, writing to the data volume';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('grow_volume', root),
       decoys: [remedy('restart', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
       rootOverview: { error_rate: rng.int(2, 4) / 100, latency_p99_ms: rng.int(2000, 6000) },

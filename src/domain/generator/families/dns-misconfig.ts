@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const dnsMisconfig: Family = {
@@ -16,10 +16,7 @@ export const dnsMisconfig: Family = {
     const cname = ctx.variant === 'broken_cname';
     const oldIp = `10.${rng.int(1, 9)}.${rng.int(0, 9)}.${rng.int(10, 250)}`;
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('restart', victim), remedy('restart', root)],
       rootOverview: { error_rate: 0.004 },

@@ -1,4 +1,4 @@
-import { key, line, loudCaller, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const expiredApiCredential: Family = {
@@ -13,10 +13,7 @@ export const expiredApiCredential: Family = {
     const vendor = root.name.split('-')[0]!;
     const expired = ctx.variant === 'key_expired';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('renew_credentials', root),
       decoys: [remedy('failover', root), remedy('restart', caller)],
       rootOverview: { error_rate: rng.int(70, 98) / 100, latency_p99_ms: rng.int(150, 400) },

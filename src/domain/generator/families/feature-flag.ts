@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const featureFlag: Family = {
@@ -13,10 +13,7 @@ export const featureFlag: Family = {
     const input = rng.pick(['JPY', 'an empty basket', 'a zero quantity']);
     const crash = ctx.variant === 'divide_by_zero';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('disable_flag', root),
       decoys: [remedy('rollback', root), remedy('restart', root), remedy('scale_out', root)],
       rootOverview: crash ? { error_rate: rng.int(20, 45) / 100 } : { error_rate: rng.int(6, 15) / 100, latency_p99_ms: rng.int(3000, 8000) },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const memoryLeak: Family = {
@@ -15,10 +15,7 @@ export const memoryLeak: Family = {
     const cache = ctx.variant === 'request_cache';
     const version = `v${rng.int(2, 9)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       // A leak that came with a release is fixed by rolling it back; restarting only buys time.
       remedy: remedy(cache ? 'restart' : 'rollback', root),
       mitigations: cache ? [] : [remedy('restart', root)],

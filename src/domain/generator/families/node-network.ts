@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const nodeNetworkDegradation: Family = {
@@ -13,10 +13,7 @@ export const nodeNetworkDegradation: Family = {
     const loss = ctx.variant === 'packet_loss';
     const pct = rng.int(8, 30);
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('reschedule', root),
       decoys: [remedy('restart', root), remedy('scale_out', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(8, 20) / 100, latency_p99_ms: rng.int(1500, 5000) },

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const queueBacklog: Family = {
@@ -15,10 +15,7 @@ export const queueBacklog: Family = {
     const attempts = rng.int(40, 400);
     const schema = ctx.variant === 'schema_change';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('dead_letter', root),
       decoys: [remedy('scale_out', root), remedy('restart', root), remedy('purge_queue', queue)],
       rootOverview: { error_rate: rng.int(50, 95) / 100, requests_per_sec: rng.int(0, 3) },
@@ -43,7 +40,9 @@ export const queueBacklog: Family = {
       ],
       callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `publish to ${callee.name} slow: broker applying back-pressure`, `publisher confirms from ${callee.name} delayed ${rng.int(800, 3000)}ms (flow control)`) }),
       callerImpact: { error_rate: rng.int(3, 8) / 100, latency_ms: rng.int(300, 1200) },
-      mechanism: `a ${schema ? 'malformed' : 'oversized'} message at offset ${offset} makes every ${root.name} consumer fail and retry forever, blocking its partition, so the backlog in ${queue.name} grows.`,
+      mechanism: split === 'train'
+        ? `a ${schema ? 'malformed' : 'oversized'} message at offset ${offset} makes every ${root.name} consumer fail and retry forever, blocking its partition, so the backlog in ${queue.name} grows.`
+        : `${schema ? 'a malformed' : 'an oversized'} message (delivery ${offset}) makes every ${root.name} consumer fail and get it redelivered forever, so nothing else is consumed and the backlog in ${queue.name} grows.`,
       trigger: schema ? 'a producer started sending "amount" as a string.' : 'a producer published a message far larger than the consumer accepts.',
       concepts: {
         mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth']],

@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const rateLimitMisconfig: Family = {
@@ -15,10 +15,7 @@ export const rateLimitMisconfig: Family = {
     const now = cut ? was / 100 : was;
     const v = rng.int(20, 90);
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('scale_out', api), remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(8000, 20000), cpu_pct: rng.int(70, 95) },

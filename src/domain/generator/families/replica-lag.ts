@@ -1,4 +1,4 @@
-import { key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const replicaLag: Family = {
@@ -14,10 +14,7 @@ export const replicaLag: Family = {
     const caller = loudCaller(ctx);
     const query = ctx.variant === 'long_query';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('route_reads_to_primary', root),
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), remedy('restart', caller)],
       rootOverview: { error_rate: 0.004 },

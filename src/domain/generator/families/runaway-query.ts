@@ -1,4 +1,4 @@
-import { key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const runawayQuery: Family = {
@@ -16,10 +16,7 @@ export const runawayQuery: Family = {
     const pid = rng.int(1000, 99999);
     const secs = rng.int(600, 3000);
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('terminate_query', root),
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
       rootOverview: { error_rate: rng.int(1, 4) / 100, latency_p99_ms: rng.int(3000, 9000), cpu_pct: scan ? rng.int(95, 100) : rng.int(20, 45) },

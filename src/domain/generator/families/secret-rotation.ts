@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const partialSecretRotation: Family = {
@@ -16,10 +16,7 @@ export const partialSecretRotation: Family = {
     const replicas = [0, 1, 2].map((i) => `${auth.name}-${i}`);
     const failure = ctx.variant === 'push_timeout' ? 'timeout after 30s (no retry configured)' : 'target not ready (pod restarting); skipped';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('complete_rollout', root),
       decoys: [remedy('revert_config', root), remedy('restart', auth), remedy('scale_out', auth)],
       rootOverview: { error_rate: 0.0 },

@@ -1,4 +1,4 @@
-import { key, loudCaller, remedy, say, line } from '../kit.js';
+import { faultOf, key, line, loudCaller, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const thirdPartyOutage: Family = {
@@ -13,10 +13,7 @@ export const thirdPartyOutage: Family = {
     const vendor = root.name.split('-')[0]!;
     const fivexx = ctx.variant === 'provider_5xx';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('failover', root),
       decoys: [remedy('renew_credentials', root), remedy('restart', caller), remedy('scale_out', caller)],
       rootOverview: { error_rate: rng.int(60, 95) / 100, latency_p99_ms: rng.int(5000, 30000) },

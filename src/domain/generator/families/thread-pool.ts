@@ -1,4 +1,4 @@
-import { key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const threadPoolExhaustion: Family = {
@@ -13,10 +13,7 @@ export const threadPoolExhaustion: Family = {
     const threads = rng.pick([64, 128, 200]);
     const removed = ctx.variant === 'timeout_removed';
     return {
-      family: this.id,
-      variant: ctx.variant,
-      root: root.name,
-      team: root.owner,
+      ...faultOf(this, ctx),
       remedy: remedy('rollback', root),
       decoys: [remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(20, 45) / 100, latency_p99_ms: rng.int(20000, 60000), cpu_pct: rng.int(5, 15) },
