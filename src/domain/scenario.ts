@@ -94,6 +94,8 @@ export interface Dynamics {
   initial_depth: number;
   /** Error budget burned per minute at full impact (percent). */
   burn_per_min: number;
+  /** Running the budget out before every fault is stopped breaches the SLO (graded). */
+  slo_breach: boolean;
   /** Minutes metrics take to recover after the right fix. */
   recovery_min: number;
   /** Every alert rule; alerts are rendered from the simulated metrics at each step. */

@@ -79,6 +79,8 @@ export const STAGE_RULES = {
   wrongChange: 0.3,
   /** ...and more when the change did damage of its own. */
   collateralDamage: 0.1,
+  /** Share of the mitigate stage kept when the error budget ran out before every fault was stopped. */
+  breachShare: 0.5,
   /** Share of the mitigate stage a mitigation earns (it stops the symptoms, not the cause). */
   mitigationShare: 0.5,
   /** No-fault controls: each page or change costs this much of its stage. */

@@ -5,7 +5,7 @@
  * nothing is graded, so nothing mid-episode can tell a root, an owner, a remedy or the kind of
  * episode (one fault, two, or none).
  */
-import { firingAtDetection } from './dynamics.js';
+import { budgetBurn, firingAtDetection } from './dynamics.js';
 import { investigationOf, type Episode } from './episode.js';
 import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
 import { readText, type Reading } from './reading.js';
@@ -208,6 +208,18 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   else efficiency = mitigatedAt === undefined ? 0 : Math.min(1, g.dynamics.reference_minutes / Math.max(1, mitigatedAt)) * mitigate;
   why.efficiency = control ? `closed at minute ${firstPm?.minute ?? 'never'} (within ${STAGE_RULES.controlMinutes} is full credit), × the mitigate stage` : mitigatedAt === undefined ? 'not mitigated' : `mitigated at minute ${mitigatedAt} (reference ${g.dynamics.reference_minutes}), × the mitigate stage`;
 
+  // SLO breach (expert): the error budget ran out before every fault was stopped.
+  if (!control && g.dynamics.slo_breach) {
+    const until = mitigatedAt ?? ep.minutes;
+    const burned = budgetBurn(task, ep, 0, until);
+    if (burned >= 100 || mitigatedAt === undefined) {
+      mitigate *= STAGE_RULES.breachShare;
+      efficiency = 0;
+      const reason = mitigatedAt === undefined ? 'the faults were never all stopped' : `the error budget ran out before minute ${mitigatedAt}, when the last fault was stopped`;
+      why.mitigate = `${why.mitigate}; SLO breached: ${reason} (rule: ${STAGE_RULES.breachShare * 100}% of the stage kept)`;
+      why.efficiency = `${why.efficiency}; SLO breached: no efficiency credit`;
+    }
+  }
   const stages: Record<Stage, number> = { localize, diagnose, escalate, mitigate, postmortem, efficiency };
   const items: RubricItemResult[] = (Object.keys(STAGE_WEIGHTS) as Stage[]).map((s) => ({
     id: s,

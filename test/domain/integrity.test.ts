@@ -240,3 +240,32 @@ describe('the README\'s tables come from scoring.ts', () => {
     expect(readme).toContain(`−${STAGE_RULES.wrongChange.toFixed(2)} per wrong change`);
   });
 });
+
+describe('real time pressure in expert incidents', () => {
+  it('running the error budget out before the fault is stopped breaches the SLO: half the mitigate stage, no efficiency, explained', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40 && checked < 3; seed++) {
+      const t = generatedTask({ seed, difficulty: 'expert', split: 'test', family: null });
+      const faults = t.scenario.generated!.faults;
+      if (faults.length !== 1) continue;
+      const f = faults[0]!;
+      const play = (wander: number) => {
+        let ep = reset(t);
+        ep = act(t, ep, { action_type: 'investigate', target: f.root_cause }).episode;
+        for (const s of [...t.serviceByName.keys()].filter((x) => x !== f.root_cause).slice(0, wander)) ep = act(t, ep, { action_type: 'investigate', target: s }).episode;
+        ep = act(t, ep, { action_type: 'escalate', target: f.team }).episode;
+        ep = act(t, ep, { action_type: 'apply_fix', target: f.fix }).episode;
+        return state(t, act(t, ep, { action_type: 'postmortem', target: '', details: `Root cause: ${f.root_cause}. ${f.mechanism} We applied ${f.fix}.` }).episode);
+      };
+      const quick = play(0);
+      const slow = play(12);
+      expect(quick.rubric.find((r) => r.id === 'mitigate')!.why).not.toContain('SLO breached');
+      const mitigate = slow.rubric.find((r) => r.id === 'mitigate')!;
+      expect(mitigate.why).toContain('SLO breached');
+      expect(mitigate.earned).toBeCloseTo(0.125, 5);
+      expect(slow.rubric.find((r) => r.id === 'efficiency')!.earned).toBe(0);
+      checked++;
+    }
+    expect(checked).toBe(3);
+  });
+});

@@ -39,7 +39,13 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('expert').doubleShare).toBeGreaterThan(0.18);
     expect(row('expert').doubleShare).toBeLessThan(0.4);
     expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.1);
-    expect(KNOBS.expert.burn).toBeGreaterThan(KNOBS.hard.burn);
+    // Real time pressure: the budget lasts 1.6 times what the reference responder needs.
+    expect(KNOBS.expert.budgetLasts).toBe(1.6);
+    for (let seed = 0; seed < 50; seed++) {
+      const d = generatedTask({ seed: 300_000 + seed, difficulty: 'expert', split: 'test', family: null }).scenario.generated!.dynamics;
+      expect(d.slo_breach).toBe(true);
+      if (d.reference_minutes > 0) expect(d.burn_per_min * d.reference_minutes * 1.6).toBeCloseTo(100, -1);
+    }
   });
 
   it('each step up is harder: more distance from the loud alerts, more red herrings, more plausible remedies, less telling evidence', () => {
