@@ -11,7 +11,7 @@ import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import type { AlertRule, FaultBuild, Family, LogLine, Node, RemedyRef, Topology } from './types.js';
-import { collateralLine, deployLine, exceptionOnUpstreamError, routineLine, slowDependencyLine, upstreamFailure } from './voice.js';
+import { collateralLine, deployLine, exceptionOnUpstreamError, harmlessError, routineLine, slowDependencyLine, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
@@ -308,6 +308,22 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (callee) dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...exceptionOnUpstreamError(rng, topo.byName.get(callee)!, params.split) });
       decoys.push({ kind: 'rollback', target: v.name });
     }
+  }
+  // A victim that looks like a root: a direct caller's threads all wait on the root.
+  if (knobs.victimSignature) {
+    builds.forEach((b, fi) => {
+      const callers = topo.callers(b.root).filter((c) => (c.tier === 'api' || c.tier === 'auth') && drafts.get(c.name)!.fault === fi);
+      if (!callers.length) return;
+      const v = rng.pick(callers);
+      const d = drafts.get(v.name)!;
+      d.logs.push({ at: d.hop! + rng.int(0, 2), ...threadsStuckOn(rng, topo.byName.get(b.root)!, params.split) });
+      decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
+    });
+  }
+  // Production logs are never clean: harmless errors on healthy services.
+  for (const n of topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && (x.tier === 'api' || x.tier === 'auth' || x.tier === 'worker'))) {
+    if (!rng.chance(knobs.benignErrors)) continue;
+    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split) });
   }
   if (knobs.blameHerring) {
     const callers = [...drafts.values()].filter((d) => d.hop !== null && d.hop >= 1 && d.node.depends_on.some((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep)));

@@ -26,6 +26,10 @@ export interface Knobs {
   backgroundNoise: number;
   /** A healthy neighbour shows real anomalies from the load the fault shifted onto it. */
   collateral: boolean;
+  /** A direct caller of the root shows a failure signature of its own (threads stuck on the root): a victim that looks like a root. */
+  victimSignature: boolean;
+  /** Share of healthy services whose logs carry ordinary, harmless errors (expired sessions, declined cards). */
+  benignErrors: number;
   /** An unrelated recent deploy on a healthy service. */
   deployHerring: boolean;
   /** A recent deploy on a service the fault reaches, minutes before onset: a misleading change on a victim. */
@@ -54,10 +58,10 @@ export interface Knobs {
 }
 
 export const KNOBS: Record<Difficulty, Knobs> = {
-  easy: { budgetLasts: null, amplify: false, backgroundNoise: 0, collateral: false, quietRoot: false, rootDepth: 0, size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
-  medium: { budgetLasts: null, amplify: true, backgroundNoise: 1, collateral: false, quietRoot: false, rootDepth: 1, size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
-  hard: { budgetLasts: null, amplify: true, backgroundNoise: 3, collateral: true, quietRoot: true, rootDepth: 2, size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
-  expert: { budgetLasts: 1.6, amplify: true, backgroundNoise: 4, collateral: true, quietRoot: true, rootDepth: 2, size: [14, 18], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.35 },
+  easy: { victimSignature: false, benignErrors: 0, budgetLasts: null, amplify: false, backgroundNoise: 0, collateral: false, quietRoot: false, rootDepth: 0, size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
+  medium: { victimSignature: false, benignErrors: 0.2, budgetLasts: null, amplify: true, backgroundNoise: 1, collateral: false, quietRoot: false, rootDepth: 1, size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
+  hard: { victimSignature: false, benignErrors: 0.35, budgetLasts: null, amplify: true, backgroundNoise: 3, collateral: true, quietRoot: true, rootDepth: 2, size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
+  expert: { victimSignature: true, benignErrors: 0.5, budgetLasts: 1.6, amplify: true, backgroundNoise: 4, collateral: true, quietRoot: true, rootDepth: 2, size: [14, 18], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.35 },
 };
 
 /** What each difficulty asks of the responder, in words (published in /tasks and the README). */

@@ -184,3 +184,32 @@ export function collateralLine(rng: Rng, store: Node, from: Node, split: Split):
     ? { level: 'WARN', msg: `${n} statements over 1s in the last 5 minutes; connections from ${from.name} tripled` }
     : { level: 'WARN', msg: `Slow_queries +${n} in 5m; Threads_running ${rng.int(30, 60)}, most from ${from.name}` };
 }
+
+/** A caller whose worker threads all wait on a failing dependency: it names the dependency. */
+export function threadsStuckOn(rng: Rng, dependency: Node, split: Split): Line {
+  const n = rng.pick([64, 128, 200]);
+  return split === 'train'
+    ? { level: 'ERROR', msg: `thread pool exhausted: ${n}/${n} busy, ${n - rng.int(2, 9)} threads waiting on responses from ${dependency.name}` }
+    : { level: 'ERROR', msg: `worker pool saturated in_flight=${n} limit=${n}; ${n - rng.int(2, 9)} blocked on calls to ${dependency.name}` };
+}
+
+/** An ordinary error every busy service logs: a user's expired session, a declined card, bad input. */
+export function harmlessError(rng: Rng, node: Node, split: Split): Line {
+  const user = rng.int(10000, 99999);
+  const train = [
+    `POST /v1/${node.domain} 422: validation failed for field "email" (user input)`,
+    `session expired for user u_${user}; asked to log in again`,
+    `card declined by issuer for order o-${user} (do_not_honor)`,
+  ];
+  const test = [
+    `method=POST path=/api/${node.domain} status=422 err="invalid field: postal_code"`,
+    `msg="client closed request before response" path=/api/${node.domain} bytes=0`,
+    `refresh token rejected for user ${user}: revoked by user`,
+  ];
+  if (node.tier === 'worker') {
+    return split === 'train'
+      ? { level: 'ERROR', msg: `event e-${user} rejected: unknown customer id; sent to the dead-letter topic` }
+      : { level: 'ERROR', msg: `delivery for job ${user} rejected (validation: missing tenant); routed to dead letters` };
+  }
+  return { level: 'ERROR', msg: rng.pick(split === 'train' ? train : test) };
+}
