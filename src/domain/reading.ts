@@ -114,7 +114,7 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   let flaw: string | null = null;
   let flawKind: Reading['flawKind'] = null;
   if (roots.length > Math.max(1, faults)) [flaw, flawKind] = [`names several root causes (${roots.join(', ')})`, 'hedge'];
-  else if (mechanisms.length > faults + TEXT_RULES.extraMechanisms) [flaw, flawKind] = [`claims ${mechanisms.length} different failure mechanisms`, 'stuffing'];
+  else if (mechanisms.length > faults + TEXT_RULES.extraMechanisms) [flaw, flawKind] = [`claims ${mechanisms.length} different failure mechanisms (${mechanisms.join(', ')})`, 'stuffing'];
   else if (words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare) [flaw, flawKind] = [`reads as a keyword list, not sentences (${Math.round(functionShare * 100)}% function words)`, 'keywords'];
   else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) [flaw, flawKind] = [`is too short to be a postmortem (${words} words)`, 'short'];
 

@@ -99,8 +99,11 @@ export const TEXT_RULES = {
   keywordListMinWords: 6,
   /** Below this share of function words ("the", "was", "to"...), a text is a keyword list, not prose. */
   minFunctionShare: 0.08,
-  /** A text may claim at most this many failure mechanisms more than there are faults. */
-  extraMechanisms: 1,
+  /**
+   * A text may claim at most this many failure mechanisms more than there are faults: an honest
+   * report of a cascade describes downstream effects that read like other mechanisms.
+   */
+  extraMechanisms: 2,
 } as const;
 
 /** Seed postmortem checklist. */

@@ -135,7 +135,8 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const honest = texts.filter((t) => !t.reading.flaw);
   let diagnose: number;
   if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
-  else diagnose = wrongMechanism ? 0 : Math.max(0, ...honest.map((t) => mean(faults.map((f) => conceptCoverage(t.reading.normalized.all, f.concepts.mechanism)))));
+  // Each fault's mechanism may be stated in its own text (a double fault explained fix by fix).
+  else diagnose = wrongMechanism ? 0 : mean(faults.map((f) => Math.max(0, ...honest.map((t) => conceptCoverage(t.reading.normalized.all, f.concepts.mechanism)))));
   why.diagnose = control
     ? diagnose ? 'said that nothing was broken' : 'never said that nothing was broken'
     : wrongMechanism && firstClaim

@@ -28,7 +28,8 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
   });
 
   it('hard: the root is silent, its logs inconclusive (at most one telling line), misleading changes and blame lines', () => {
-    expect(row('hard').rootAlertsShare).toBeLessThanOrEqual(0.1);
+    // Only edge and third-party roots still alert: their failure is their callers' error rate.
+    expect(row('hard').rootAlertsShare).toBeLessThanOrEqual(0.2);
     expect(row('hard').inconclusiveRootShare).toBe(1);
     expect(row('hard').redHerrings).toBeGreaterThanOrEqual(3);
   });
@@ -38,7 +39,7 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('expert').controlShare).toBeLessThan(0.25);
     expect(row('expert').doubleShare).toBeGreaterThan(0.18);
     expect(row('expert').doubleShare).toBeLessThan(0.4);
-    expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.1);
+    expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.2);
     // Real time pressure: the budget lasts 1.6 times what the reference responder needs.
     expect(KNOBS.expert.budgetLasts).toBe(1.6);
     for (let seed = 0; seed < 50; seed++) {

@@ -208,7 +208,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     root.hop = 0;
     root.fault = fi;
     root.impacted = { ...root.impacted, ...b.rootOverview };
-    if (knobs.quietRoot && root.node.tier !== 'edge') {
+    if (knobs.quietRoot && root.node.tier !== 'edge' && root.node.tier !== 'thirdparty') {
       // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
       root.impacted.error_rate = Math.round((root.overview.error_rate! + rng.int(QUIET_EXTRA_ERRORS[0], QUIET_EXTRA_ERRORS[1]) / 1000) * 1000) / 1000;
       root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
@@ -259,7 +259,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
     const symptoms = [...(b.symptoms ?? [])];
     const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
-    if (consumed && !symptoms.some((x) => x.service === consumed.name)) symptoms.push(queueBehind(rng, consumed, b.root, params.split));
+    if (consumed && !symptoms.some((x) => x.service === consumed.name)) {
+      const behind = queueBehind(rng, consumed, b.root, params.split);
+      symptoms.push(behind);
+      // The consumer's own readings agree with its queue's.
+      root.detailImpacted = { consumer_lag_s: behind.detail.consumer_lag_s!, ...root.detailImpacted };
+    }
     for (const s of symptoms) {
       const d = drafts.get(s.service)!;
       if (d.hop === null) {
@@ -347,7 +352,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const d = drafts.get(b.name)!;
     d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
     rules.push({ service: b.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
-    d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: params.split === 'train' ? 'cron: nightly reindex started (expected 45m)' : 'scheduled compaction job running (est. 40 min)' });
+    const store = b.tier === 'db' || b.tier === 'cache' || b.tier === 'queue';
+    const job = store ? (params.split === 'train' ? 'cron: nightly reindex started (expected 45m)' : 'scheduled compaction job running (est. 40 min)') : params.split === 'train' ? 'cron: nightly report export started (expected 45m)' : 'scheduled batch export running (est. 40 min)';
+    d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: job });
   }
 
   // Collateral: a healthy store near the path takes the load the fault shifted onto it.
@@ -496,7 +503,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   };
   const reference = builds.reduce((sum, b) => sum + walk(b.root) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
-  const alertRules: AlertSpecData[] = rules.map((r) => ({ ...r }));
+  // One rule per service and metric: the first one set (a fault's own) wins.
+  const alertRules: AlertSpecData[] = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i).map((r) => ({ ...r }));
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,

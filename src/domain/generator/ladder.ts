@@ -17,7 +17,8 @@ export interface Knobs {
   rootAlert: boolean;
   /**
    * The root's own SLO metrics stay under their thresholds (a partial failure its callers
-   * amplify), so it fires no alert at all; the edge is the exception, its errors are the users'.
+   * amplify), so it fires no alert at all; the edge and third-party connectors are the exception:
+   * their errors are their callers'.
    */
   quietRoot: boolean;
   /** Errors grow towards the edge (retries, fan-out) instead of fading, so no gradient points at the root. */
@@ -68,6 +69,6 @@ export const KNOBS: Record<Difficulty, Knobs> = {
 export const LADDER: Record<Difficulty, string> = {
   easy: 'The root alerts on its own signal; symptoms one hop away; the telling evidence is in the root\'s own logs; no red herrings.',
   medium: 'The root has no alert on its own signal (at most a generic SLO alert among many); it sits a call or more below the user-facing services, whose alerts are loudest; an unrelated recent deploy and a loud scheduled job distract.',
-  hard: 'The root fires no alert at all and sits two or more calls below the user-facing services; its logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
+  hard: 'The root fires no alert at all (unless it is the edge or a third-party connector) and sits two or more calls below the user-facing services; its logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
   expert: 'Hard, plus: 35% two independent faults needing two remedies, 15% no-fault controls (page nobody, change nothing), a harmless alert on a healthy service, faster spread, and an error budget that lasts 1.6 times the reference responder\'s time: run it out before every fault is stopped and the SLO is breached.',
 };
