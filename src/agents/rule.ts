@@ -6,7 +6,7 @@
  * It reads only observations, and knows no task, service or answer.
  */
 import type { Action, Observation } from '../domain/index.js';
-import { ANOMALIES, FAILURE_WORDS, KIND_WORDS, NOT_A_SUSPECT, REMEDIES, TIER_BY_NAME, type RemedyRule } from './runbook.js';
+import { ANOMALIES, FAILURE_WORDS, KIND_WORDS, NOT_A_SUSPECT, REMEDIES, TIER_BY_NAME, TIER_BY_PORT, type RemedyRule } from './runbook.js';
 import type { AgentSpec, Policy } from './types.js';
 
 export interface Alert {
@@ -111,7 +111,26 @@ export function createRulePolicy(): Policy {
       const hits = mentions(text, s.name).filter((at) => clients || !NOT_A_SUSPECT.some((p) => text.slice(Math.max(0, at - p.length - 1), at).includes(p)));
       if (hits.length) out.push(s.name);
     }
-    return out;
+    return [...out, ...addressed(obs, from, text).filter((s) => !out.includes(s))];
+  }
+
+  /**
+   * Services a line reaches by address: the port says what kind of service it is, the line's
+   * dependencies which one (a path or a vendor host narrows several down).
+   */
+  function addressed(obs: Observation, from: string, text: string): string[] {
+    const out = new Set<string>();
+    for (const m of text.matchAll(/(?:\d{1,3}\.){3}\d{1,3}:(\d{2,5})|api\.([a-z0-9]+)\.com:443/g)) {
+      if (m[2]) {
+        for (const s of obs.services) if (s.name.split('-')[0] === m[2] && s.name !== from) out.add(s.name);
+        continue;
+      }
+      const tiers = TIER_BY_PORT[m[1]!] ?? [];
+      const candidates = deps(obs, from).filter((d) => tiers.includes(tierOf(d)));
+      const narrowed = candidates.filter((c) => c.split('-').some((w) => w.length > 3 && text.includes(`/${w}`)));
+      for (const c of narrowed.length ? narrowed : candidates) out.add(c);
+    }
+    return [...out];
   }
 
   /** Applications that use a data store: where a store's trouble with a client leads. */

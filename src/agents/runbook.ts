@@ -97,3 +97,9 @@ export const KIND_WORDS: Record<string, readonly string[]> = {
   restart: ['restart'],
   scale_out: ['scale'],
 };
+
+/** Well-known ports and the kind of service that listens on them. */
+export const TIER_BY_PORT: Record<string, readonly string[]> = {
+  '5432': ['db'], '3306': ['db'], '6379': ['cache'], '11211': ['cache'], '9092': ['queue'], '5672': ['queue'],
+  '53': ['dns'], '8500': ['config'], '2379': ['config'], '8200': ['secrets'], '8443': ['auth'], '8080': ['api', 'worker', 'auth'], '443': ['edge', 'thirdparty'],
+};

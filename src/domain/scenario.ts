@@ -88,7 +88,7 @@ export interface Dynamics {
   /** Minutes between fault onset and detection. */
   onset_before_detection: number;
   /** Per service: full-impact overview targets, and distance (in calls) from the fault it shows. */
-  services: Record<string, { impacted: Record<string, number>; hop: number | null; fault: number | null; also: number[]; detail_impacted: Record<string, number>; metrics_evidence: string }>;
+  services: Record<string, { impacted: Record<string, number>; hop: number | null; fault: number | null; also: number[]; detail_impacted: Record<string, number>; metrics_evidence: string; address: string }>;
   /** Symptoms spread one more hop up the call graph every this many minutes. */
   spread_every_min: number;
   initial_depth: number;

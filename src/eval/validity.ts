@@ -38,7 +38,11 @@ export function solvabilityProblems(task: Task): string[] {
     reachable.add(s);
     const spec = task.serviceByName.get(s)!;
     stack.push(...spec.depends_on);
-    for (const other of task.serviceByName.keys()) if (other !== s && spec.logs.some((l) => l.includes(other))) stack.push(other);
+    // A log line that names a service, or the address it dialled, leads there.
+    for (const other of task.serviceByName.keys()) {
+      const address = g.dynamics.services[other]!.address;
+      if (other !== s && spec.logs.some((l) => l.includes(other) || l.includes(address))) stack.push(other);
+    }
   }
   for (const f of g.faults) {
     const root = task.serviceByName.get(f.root_cause);

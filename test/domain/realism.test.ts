@@ -131,3 +131,24 @@ describe('families', () => {
     }
   });
 });
+
+describe('hard and expert callers report addresses, as clients do', () => {
+  it('a caller of the root logs the address it dialled (the port of the root\'s kind), not the root\'s name', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const s = generateScenario({ seed: 600_000 + seed, difficulty: 'hard', split: seed % 2 ? 'test' : 'train', family: null });
+      const d = s.generated!.dynamics;
+      for (const f of s.generated!.faults) {
+        const address = d.services[f.root_cause]!.address;
+        const callers = s.services.filter((x) => x.depends_on.includes(f.root_cause) && d.services[x.name]!.hop === 1);
+        for (const c of callers) {
+          const lines = c.logs.filter((l) => / (ERROR|WARN) /.test(l));
+          const naming = lines.filter((l) => new RegExp(`(?<![a-z0-9-])${f.root_cause}(?![a-z0-9-]|\\.internal)`).test(l));
+          expect(naming, `${c.name} names ${f.root_cause}`).toEqual([]);
+          if (lines.some((l) => l.includes(address))) checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});

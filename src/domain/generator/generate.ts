@@ -10,8 +10,8 @@ import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
 import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
-import type { AlertRule, FaultBuild, Family, LogLine, Node, RemedyRef, Topology } from './types.js';
-import { collateralLine, deployLine, exceptionOnUpstreamError, harmlessError, routineLine, slowDependencyLine, threadsStuckOn, upstreamFailure } from './voice.js';
+import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Topology } from './types.js';
+import { addressOf, byAddress, collateralLine, deployLine, exceptionOnUpstreamError, harmlessError, routineLine, slowDependencyLine, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
@@ -112,7 +112,7 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
 
 /** The queue a failing consumer reads from backs up. */
 function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | 'test') {
-  const behind = rng.int(80, 600);
+  const behind = rng.int(150, 600);
   return {
     service: queue.name,
     overview: { error_rate: 0.002 },
@@ -190,6 +190,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     drafts.set(node.name, { node, also: [], overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null });
   }
 
+  // What a client writes about a peer: its name, or (hard, expert) the address it dialled.
+  const salt = `${params.split}|${params.difficulty}|${params.seed}`;
+  const seen = (line: { level: Level; msg: string }, peer: Node) => (knobs.addresses ? byAddress(line, peer, addressOf(peer, params.split, salt)) : line);
   const rules: AlertRule[] = [];
   // Standard SLO rules on every service that serves requests; data stores alert on their own signals.
   const userFacing = new Set([...topo.nodes.filter((n) => n.tier === 'edge').flatMap((e) => [e.name, ...e.depends_on])]);
@@ -252,7 +255,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       // Each affected caller points at the dependency on its path to the root.
       const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
       const callee = topo.byName.get(next)!;
-      const say = () => (hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split));
+      const say = () => seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
       // Logs are what was written by detection: only services the fault had reached by then show it.
       if (hop <= knobs.depth) d.logs.push({ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() });
     }
@@ -310,7 +313,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
       // An exception right after its deploy: tempting to roll back, but it names the failing dependency.
       const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
-      if (callee) dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...exceptionOnUpstreamError(rng, topo.byName.get(callee)!, params.split) });
+      if (callee) dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...seen(exceptionOnUpstreamError(rng, topo.byName.get(callee)!, params.split), topo.byName.get(callee)!) });
       decoys.push({ kind: 'rollback', target: v.name });
     }
   }
@@ -321,7 +324,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (!callers.length) return;
       const v = rng.pick(callers);
       const d = drafts.get(v.name)!;
-      d.logs.push({ at: d.hop! + rng.int(0, 2), ...threadsStuckOn(rng, topo.byName.get(b.root)!, params.split) });
+      d.logs.push({ at: d.hop! + rng.int(0, 2), ...seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!) });
       decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
     });
   }
@@ -335,7 +338,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     if (callers.length) {
       const d = rng.pick(callers);
       const innocent = topo.byName.get(d.node.depends_on.find((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep))!)!;
-      d.logs.push({ at: rng.int(0, 3), ...slowDependencyLine(rng, innocent, params.split) });
+      d.logs.push({ at: rng.int(0, 3), ...seen(slowDependencyLine(rng, innocent, params.split), innocent) });
     }
   }
   const quiet = bystanders.filter((n) => n.tier !== 'edge');
@@ -368,7 +371,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
       d.fault = drafts.get(from.name)!.fault;
       d.impacted = { ...d.impacted, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
-      d.logs.push({ at: rng.int(1, 4), ...collateralLine(rng, store, from, params.split) });
+      d.logs.push({ at: rng.int(1, 4), ...seen(collateralLine(rng, store, from, params.split), from) });
       rules.push({ service: store.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
       decoys.push({ kind: 'restart', target: store.name });
     }
@@ -508,7 +511,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
-    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, { impacted: d.impacted, hop: d.hop, fault: d.fault, also: d.also, detail_impacted: d.detailImpacted, metrics_evidence: metricIds[d.node.name]! }])),
+    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, { impacted: d.impacted, hop: d.hop, fault: d.fault, also: d.also, detail_impacted: d.detailImpacted, metrics_evidence: metricIds[d.node.name]!, address: addressOf(d.node, params.split, salt) }])),
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.budgetLasts && reference > 0 ? Math.round((100 / (knobs.budgetLasts * reference)) * 100) / 100 : knobs.burn,

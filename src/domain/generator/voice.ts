@@ -214,3 +214,21 @@ export function harmlessError(rng: Rng, node: Node, split: Split): Line {
   }
   return { level: 'ERROR', msg: rng.pick(split === 'train' ? train : test) };
 }
+
+const PORTS: Record<Split, Partial<Record<Tier, number>>> = {
+  train: { db: 5432, cache: 6379, queue: 9092, api: 8080, worker: 8080, auth: 8443, edge: 443, config: 8500, secrets: 8200, dns: 53 },
+  test: { db: 3306, cache: 11211, queue: 5672, api: 8080, worker: 8080, auth: 8443, edge: 443, config: 2379, secrets: 8200, dns: 53 },
+};
+
+/** Where a client reaches a service: an address and the port of its kind (a vendor's public host for a connector). */
+export function addressOf(node: Node, split: Split, salt: string): string {
+  if (node.tier === 'thirdparty') return `api.${node.name.split('-')[0]}.com:443`;
+  const h = hash32(`${salt}|${node.name}`);
+  return `10.${(h >>> 8) % 8 + 1}.${(h >>> 4) % 10}.${(h % 240) + 10}:${PORTS[split][node.tier] ?? 8080}`;
+}
+
+/** A client's line with a peer's name replaced by its address (a host name such as `x.internal` stays). */
+export function byAddress(line: Line, peer: Node, address: string): Line {
+  const name = peer.name.replace(/[-]/g, '\\-');
+  return { ...line, msg: line.msg.replace(new RegExp(`(?<![a-z0-9-])${name}(?![a-z0-9-]|\\.internal)`, 'g'), address) };
+}
