@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DIFFICULTIES, FAMILIES, KNOBS, SPLITS, assessIncidentReport, generateScenario, generatedTask, observe, reset, state, step,
-  type Action, type Episode, type Task,
+  DIFFICULTIES, FAMILIES, KNOBS, SPLITS, assessIncidentReport, generateScenario, generatedTask, observe, reset, state,
 } from '../../src/domain/index.js';
 import { oracleAgent } from '../../src/agents/index.js';
 import { runInProcess } from '../../src/eval/in-process.js';
+import { act } from '../helpers/step.js';
 import { measureValidity } from '../../src/eval/validity.js';
 
 const params = fc.record({
@@ -15,11 +15,6 @@ const params = fc.record({
   family: fc.option(fc.constantFrom(...FAMILIES.map((f) => f.id)), { nil: null }),
 });
 
-const act = (task: Task, ep: Episode, a: Action) => {
-  const o = step(task, ep, a);
-  if (!o.ok) throw new Error(o.error.message);
-  return o;
-};
 
 describe('scenario generator', () => {
   it('the same parameters always give the same incident, byte for byte', () => {

@@ -6,20 +6,15 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  DIFFICULTIES, FAMILIES, SPLITS, findTask, generatedTask, observe, reset, seedScenario, state, step,
-  type Action, type Episode, type Task,
+  DIFFICULTIES, FAMILIES, SPLITS, findTask, generatedTask, observe, reset, seedScenario, state, type Task,
 } from '../../src/domain/index.js';
 import { readText } from '../../src/domain/reading.js';
 import { GENERATED_REWARDS, INCIDENT_REPORT_PARTS, SEED_REWARDS, STAGE_RULES, STAGE_WEIGHTS } from '../../src/domain/scoring.js';
 import { oracleAgent } from '../../src/agents/index.js';
 import { STUFFED_MECHANISMS } from '../../src/agents/shortcuts.js';
 import { runInProcess } from '../../src/eval/in-process.js';
+import { act } from '../helpers/step.js';
 
-const act = (task: Task, ep: Episode, a: Action) => {
-  const o = step(task, ep, a);
-  if (!o.ok) throw new Error(o.error.message);
-  return o;
-};
 
 describe('step rewards carry no hidden information', () => {
   it('over 1,000 generated incidents, investigating a root pays exactly what investigating any other service pays, with the same reason', () => {
