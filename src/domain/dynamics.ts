@@ -42,8 +42,12 @@ export const spreadDepth = (task: Task, minute: number) => {
 const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open']);
 
 const blend = (base: Record<string, number>, target: Record<string, number>, k: number) => {
-  if (k <= 0) return base;
   const out = { ...base };
+  if (k <= 0) {
+    // Constants (readings with no healthy value) stay what they were set to.
+    for (const [key, value] of Object.entries(target)) if (base[key] === undefined) out[key] = value;
+    return out;
+  }
   for (const [key, value] of Object.entries(target)) {
     if (STEP_KEYS.has(key) && base[key] !== undefined) {
       out[key] = k >= 1 ? value : base[key]!;

@@ -43,8 +43,9 @@ function herrings(task: Task): number {
     if (roots.has(s.name)) continue;
     n += s.logs.filter((l) => / (deploy: | release v\d|live on \d+ instances)/.test(l) || /slow call to|exceeded budget_ms/.test(l)).length;
   }
-  const rules = task.scenario.generated!.dynamics.alert_rules;
-  n += rules.filter((r) => (r.metric === 'disk_used_pct' || r.metric === 'cpu_pct') && !roots.has(r.service) && r.threshold === 80).length;
+  // Harmless alerts: services firing at detection that no fault reaches.
+  const dyn = task.scenario.generated!.dynamics.services;
+  n += firingAtDetection(task).filter((s) => !roots.has(s) && dyn[s]!.hop === null).length;
   return n;
 }
 

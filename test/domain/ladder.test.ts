@@ -18,18 +18,16 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     for (let seed = 0; seed < SEEDS; seed++) {
       const task = generatedTask({ seed: 300_000 + seed, difficulty: 'medium', split: 'test', family: null });
       const g = task.scenario.generated!;
-      for (const f of g.faults) {
-        const own = g.dynamics.alert_rules.filter((r) => r.service === f.root_cause && r.metric !== 'error_rate' && r.metric !== 'latency_p99_ms');
-        expect(own).toEqual([]);
-      }
+      // Monitoring is uniform by kind of service: from medium on it covers SLOs, CPU, disk and queue depth only.
+      for (const r of g.dynamics.alert_rules) expect(['error_rate', 'latency_p99_ms', 'cpu_pct', 'disk_used_pct', 'queue_depth']).toContain(r.metric);
     }
     expect(row('medium').redHerrings).toBeGreaterThanOrEqual(1.5);
     expect(row('medium').rootAlertsShare).toBeLessThan(row('easy').rootAlertsShare);
   });
 
-  it('hard: the root is silent, its logs inconclusive (at most one telling line), misleading changes and blame lines', () => {
-    // Only edge and third-party roots still alert: their failure is their callers' error rate.
-    expect(row('hard').rootAlertsShare).toBeLessThanOrEqual(0.2);
+  it('hard: the root is quiet (only uniform CPU, disk and queue monitoring, or an edge or connector root, catches it), its logs inconclusive, misleading changes and blame lines', () => {
+    expect(row('hard').rootAlertsShare).toBeLessThanOrEqual(0.4);
+    expect(row('hard').rootAlertsShare).toBeLessThan(row('medium').rootAlertsShare);
     expect(row('hard').inconclusiveRootShare).toBe(1);
     expect(row('hard').redHerrings).toBeGreaterThanOrEqual(3);
   });
@@ -39,7 +37,7 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('expert').controlShare).toBeLessThan(0.25);
     expect(row('expert').doubleShare).toBeGreaterThan(0.18);
     expect(row('expert').doubleShare).toBeLessThan(0.4);
-    expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.2);
+    expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.4);
     // Real time pressure: the budget lasts 1.6 times what the reference responder needs.
     expect(KNOBS.expert.budgetLasts).toBe(1.6);
     for (let seed = 0; seed < 50; seed++) {

@@ -100,7 +100,7 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
     case 'api':
       return { http_5xx_per_min: perMin };
     case 'auth':
-      return { token_failures_per_min: d.detail.token_failures_per_min! + perMin };
+      return { token_failures_per_min: d.detail.token_failures_per_min! + Math.round(d.detail.tokens_issued_per_min! * errorRate) };
     case 'edge':
       return { upstream_5xx_per_min: perMin };
     case 'worker':
@@ -203,6 +203,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     rules.push({ service: n.name, metric: 'latency_p99_ms', op: '>', threshold: Math.max(1000, drafts.get(n.name)!.overview.latency_p99_ms! * 5), severity: 'WARNING', label: 'p99 latency above SLO' });
   }
 
+  /** Easy incidents monitor each fault's own signal too: on every service of that kind that reports it. */
+  const signalRules: (Omit<AlertRule, 'service'> & { tier: string })[] = [];
   const faults: FaultTruth[] = [];
   const decoys: RemedyRef[] = [];
   builds.forEach((b, fi) => {
@@ -230,7 +232,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       rootLogs = rootLogs.filter((l) => (l.level === 'INFO' || l.level === 'DEBUG') || l === kept);
     }
     root.logs.push(...rootLogs);
-    if (knobs.rootAlert && !rules.some((r) => r.service === b.root && r.metric === b.rootAlert.metric)) rules.push({ service: b.root, ...b.rootAlert });
+    if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
     decoys.push(...b.decoys);
 
     const affected: string[] = [];
@@ -277,7 +279,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       d.impacted = { ...d.impacted, ...s.overview };
       d.detailImpacted = { ...d.detailImpacted, ...s.detail };
       d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
-      if (!rules.some((r) => r.service === s.service && r.metric === s.alert.metric)) rules.push({ service: s.service, ...s.alert });
+      if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
       if (!affected.includes(s.service)) affected.unshift(s.service);
     }
     faults.push({
@@ -347,16 +349,14 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const b = rng.pick(withDisks);
     const d = drafts.get(b.name)!;
     d.detail = { ...d.detail, disk_used_pct: rng.int(81, 86) };
-    rules.push({ service: b.name, metric: 'disk_used_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'disk usage high' });
     d.logs.push({ at: -rng.int(30, 90), level: 'INFO', msg: params.split === 'train' ? `logrotate: rotated /var/log/app (${rng.int(1, 3)}.${rng.int(0, 9)}G)` : `log rotation complete, ${rng.int(1, 3)}.${rng.int(0, 9)}GB compressed` });
   }
   if (knobs.benignJob && quiet.length) {
     const b = rng.pick(quiet);
     const d = drafts.get(b.name)!;
     d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
-    rules.push({ service: b.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
     const store = b.tier === 'db' || b.tier === 'cache' || b.tier === 'queue';
-    const job = store ? (params.split === 'train' ? 'cron: nightly reindex started (expected 45m)' : 'scheduled compaction job running (est. 40 min)') : params.split === 'train' ? 'cron: nightly report export started (expected 45m)' : 'scheduled batch export running (est. 40 min)';
+    const job = store ? (params.split === 'train' ? 'cron: nightly reindex started (expected 3h)' : 'scheduled compaction job running (est. 3 h)') : params.split === 'train' ? 'cron: nightly report export started (expected 3h)' : 'scheduled batch export running (est. 3 h)';
     d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: job });
   }
 
@@ -372,7 +372,6 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       d.fault = drafts.get(from.name)!.fault;
       d.impacted = { ...d.impacted, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
       d.logs.push({ at: rng.int(1, 4), ...seen(collateralLine(rng, store, from, params.split), from) });
-      rules.push({ service: store.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
       decoys.push({ kind: 'restart', target: store.name });
     }
   }
@@ -506,7 +505,17 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   };
   const reference = builds.reduce((sum, b) => sum + walk(b.root) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
-  // One rule per service and metric: the first one set (a fault's own) wins.
+  // Monitoring is configured by kind of service, never by role: every service of a kind gets the same
+  // rules, so no alert is missing because its service is the root.
+  for (const d of drafts.values()) {
+    const n = d.node;
+    const reports = (metric: string) => d.overview[metric] !== undefined || d.detail[metric] !== undefined || d.impacted[metric] !== undefined || d.detailImpacted[metric] !== undefined;
+    rules.push({ service: n.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
+    if (reports('disk_used_pct')) rules.push({ service: n.name, metric: 'disk_used_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'disk usage high' });
+    if (n.tier === 'queue') rules.push({ service: n.name, metric: 'queue_depth', op: '>', threshold: 100_000, severity: 'WARNING', label: 'queue depth high' });
+    for (const r of signalRules) if (r.tier === n.tier && reports(r.metric)) rules.push({ service: n.name, metric: r.metric, op: r.op, threshold: r.threshold, severity: r.severity, label: r.label });
+  }
+  // One rule per service and metric: the first one set wins.
   const alertRules: AlertSpecData[] = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i).map((r) => ({ ...r }));
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),

@@ -13,13 +13,14 @@ export const badConfigPush: Family = {
     const rev = rng.int(1000, 9999);
     const invalid = ctx.variant === 'invalid_value';
     const keyName = rng.pick(['http.client.timeout', 'pool.max_idle', 'retry.backoff']);
+    const targets = rng.int(6, 30);
     return {
       ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('restart', watcher), remedy('complete_rollout', root), remedy('restart', root)],
       rootOverview: { error_rate: 0.002 },
-      rootDetail: { last_rollout_targets: rng.int(6, 30), last_rollout_failed: 0, config_revision: rev },
-      after: { config_revision: rev + 1 },
+      rootDetail: { last_rollout_targets: targets, last_rollout_failed: 0, config_revision: rev },
+      after: { config_revision: rev + 1, last_rollout_targets: targets },
       rootLogs: [
         key(-4, 'INFO', invalid ? say(split, `revision ${rev} published: ${keyName}="0ms" (by deploy-bot)`, `rev ${rev} distributed: set ${keyName} = "" (deploy-bot)`) : say(split, `revision ${rev} published: waf.rules += "(?:(?:\\"|'|\\]|\\}|\\\\|\\d).*)*=.*" (by deploy-bot)`, `rev ${rev} distributed: filter pattern ".*(?:.*=.*)" added (deploy-bot)`)),
         line(-4, 'INFO', say(split, `revision ${rev} delivered to all watchers`, `rev ${rev} acknowledged by every watcher`)),

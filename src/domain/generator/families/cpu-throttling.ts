@@ -20,7 +20,7 @@ export const cpuThrottling: Family = {
       decoys: [remedy('restart', root), remedy('scale_out', root), remedy('rollback', root)],
       rootOverview: { error_rate: rng.int(5, 15) / 100, latency_p99_ms: rng.int(2500, 6000), cpu_pct: 100 },
       rootDetail: { cpu_throttled_pct: throttled, cpu_limit_millicores: noisy ? limit : limit / 4, node_steal_pct: noisy ? rng.int(25, 50) : rng.int(0, 3) },
-      after: { cpu_limit_millicores: limit * 4, node_steal_pct: rng.int(0, 3) },
+      after: { cpu_limit_millicores: limit * 4, node_steal_pct: rng.int(0, 3), cpu_throttled_pct: rng.int(0, 3) },
       rootLogs: [
         noisy
           ? line(-12, 'INFO', say(split, `pod ${neighbour}-${rng.int(100, 999)} scheduled on node ${node} (no CPU limit set)`, `node ${node}: new workload ${neighbour} admitted without resource limits`))

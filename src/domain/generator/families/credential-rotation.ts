@@ -14,14 +14,15 @@ export const databaseCredentialMismatch: Family = {
     const dbName = db ? db.name : 'the database';
     const v = rng.int(10, 60);
     const stale = ctx.variant === 'stale_client';
+    const targets = rng.int(3, 8);
     return {
       ...faultOf(this, ctx),
       // A client that caches the old password picks up the new one only when it restarts.
       remedy: stale ? remedy('complete_rollout', root) : remedy('restart', client),
       decoys: [remedy('revert_config', root), stale ? remedy('restart', client) : remedy('complete_rollout', root), ...(db ? [remedy('restart', db)] : [])],
       rootOverview: { error_rate: 0.001 },
-      rootDetail: { last_rollout_targets: rng.int(3, 8), last_rollout_failed: 1, secret_version_latest: v + 1 },
-      after: { last_rollout_failed: 0 },
+      rootDetail: { last_rollout_targets: targets, last_rollout_failed: 1, secret_version_latest: v + 1 },
+      after: { last_rollout_failed: 0, last_rollout_targets: targets },
       rootLogs: [
         line(-6, 'INFO', say(split, `rotated secret/db/${client.domain} to version ${v + 1}; password changed on ${dbName}`, `secret db-${client.domain} version ${v + 1} is AWSCURRENT; password set on ${dbName}`)),
         key(-5, 'WARN', stale ? say(split, `lease push to ${client.name}: not acknowledged (client on version ${v})`, `target ${client.name} still reading version ${v}`) : say(split, `${client.name} caches secrets for 24h; it will read version ${v + 1} tomorrow`, `${client.name}: cached secret TTL 86400s, holding version ${v}`)),

@@ -21,7 +21,7 @@ export const partialSecretRotation: Family = {
       decoys: [remedy('revert_config', root), remedy('restart', auth), remedy('scale_out', auth)],
       rootOverview: { error_rate: 0.0 },
       rootDetail: { last_rollout_targets: 3, last_rollout_failed: 1, secret_version_latest: v + 1 },
-      after: { last_rollout_failed: 0 },
+      after: { last_rollout_failed: 0, last_rollout_targets: 3 },
       rootLogs: [
         line(-5, 'INFO', say(split, `rollout secret/signing-key v${v} -> v${v + 1} started (targets: ${replicas.join(', ')})`, `distributing signing-key version ${v + 1} to ${replicas.length} targets`)),
         ...replicas.map((r, i) => (i === bad ? key(-4, 'ERROR', say(split, `push signing-key v${v + 1} to ${r}: ${failure}`, `target ${r}: update to version ${v + 1} failed: ${failure}`)) : line(-5, 'INFO', say(split, `push signing-key v${v + 1} to ${r}: OK`, `target ${r}: version ${v + 1} acknowledged`)))),
