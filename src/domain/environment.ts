@@ -207,17 +207,42 @@ function effectOf(task: Task, ep: Episode, action: Action, minutes: number): Eff
   }
 }
 
-export function step(task: Task, episode: Episode, action: Action): StepOutcome {
+export interface StepOptions {
+  /**
+   * The seed's forgiveness: an unknown service, team or fix is a penalised step (the seed's
+   * reward, a reason naming what is allowed) instead of a rejected action. A page to an unknown
+   * team counts as a wrong page, a change with an unknown fix as a wrong change.
+   */
+  forgiving?: boolean;
+}
+
+/** A step whose target names nothing in the incident, taken as the seed took it. */
+function unknownTarget(task: Task, ep: Episode, action: Action, error: ActionError): Effect {
+  const generated = task.scenario.generated !== undefined;
+  const allowed = error.allowed ? `; allowed: ${error.allowed.join(', ')}` : '';
+  const reason = `${error.message}${allowed}`;
+  switch (action.action_type) {
+    case 'escalate':
+      return { episode: { ...ep, escalations: [...ep.escalations, { team: action.target, step: ep.step + 1, minute: ep.minutes, details: action.details ?? '' }] }, reward: generated ? GENERATED_REWARDS.page : REWARDS.wrongEscalation, reason, message: `No team is called "${action.target}"; nobody was paged.` };
+    case 'apply_fix':
+      return { episode: { ...ep, fixes: [...ep.fixes, { fix: action.target, step: ep.step + 1, minute: ep.minutes + MINUTES.fixDefault, details: action.details ?? '' }] }, reward: generated ? GENERATED_REWARDS.change : REWARDS.wrongFix, reason, message: `There is no fix "${action.target}"; nothing changed.` };
+    default:
+      return { episode: ep, reward: generated ? 0 : REWARDS.unknownService, reason, message: `There is no service "${action.target}".` };
+  }
+}
+
+export function step(task: Task, episode: Episode, action: Action, options: StepOptions = {}): StepOutcome {
   if (episode.done) {
     const g = grade(task, episode);
     const reward: Reward = { value: REWARDS.afterDone, reason: 'already done' };
     return { ok: true, episode, grade: g, result: stepResult(task, episode, reward, g) };
   }
   const error = validateAction(task, action);
-  if (error) return { ok: false, error };
+  const forgiven = error !== null && options.forgiving === true && error.field === 'target' && action.action_type !== 'postmortem';
+  if (error && !forgiven) return { ok: false, error };
 
   const minutes = minutesFor(task, action);
-  const effect = effectOf(task, episode, action, minutes);
+  const effect = forgiven ? unknownTarget(task, episode, action, error!) : effectOf(task, episode, action, minutes);
   const e = effect.episode;
   // One fresh record per step, filled in below before anyone else sees it.
   const ep: Episode = {
@@ -278,11 +303,13 @@ export function step(task: Task, episode: Episode, action: Action): StepOutcome 
 }
 
 function stepResult(task: Task, ep: Episode, reward: Reward, g: GradeReport): StepResult {
+  // The grade was taken before this step joined the history; the seed's no_op counter includes it.
+  const grader_state = task.scenario.kind === 'seed' ? { ...g.grader_state, no_op_count: ep.history.filter((h) => h.action.action_type === 'no_op').length } : g.grader_state;
   return {
     observation: observe(task, ep),
     reward,
     done: ep.done,
-    info: { score: g.score, grader_state: g.grader_state, outcome: ep.outcome, cumulative_reward: ep.cumulative_reward },
+    info: { score: g.score, grader_state, outcome: ep.outcome, cumulative_reward: ep.cumulative_reward },
   };
 }
 

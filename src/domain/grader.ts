@@ -183,6 +183,9 @@ function gradeRubric(task: Task, episode: Episode, explain: boolean): GradeRepor
   grader_state.wrong_escalations = episode.escalations.filter((e) => e.team !== truth.team).length;
   grader_state.wrong_fixes = episode.fixes.filter((f) => f.fix !== truth.fix).length;
   grader_state.postmortem_quality = postmortem ? postmortem.quality : 0;
+  // The seed's own keys, kept for its clients.
+  grader_state.correct_fix_applied = episode.fixes.some((f) => f.fix === truth.fix);
+  grader_state.no_op_count = episode.history.filter((h) => h.action.action_type === 'no_op').length;
 
   return {
     score,

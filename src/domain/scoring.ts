@@ -31,6 +31,8 @@ export const SEED_REWARDS = {
   completionBonus: 0.2,
   maxStepsExceeded: -0.05,
   afterDone: 0.01,
+  /** Seed dialect: a service that does not exist is looked for, in vain. */
+  unknownService: -0.05,
 } as const;
 
 /**

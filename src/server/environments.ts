@@ -20,6 +20,7 @@ import {
   type GradeReport,
   type Observation,
   type State,
+  type StepOptions,
   type StepResult,
   type Task,
 } from '../domain/index.js';
@@ -49,7 +50,7 @@ export interface ResetRequest {
 export interface Environments {
   /** `client` (an address) owns a new session, and is the only one that may use it afterwards. */
   reset(sessionId: string, request: ResetRequest, client?: string): { session: Session; observation: Observation };
-  step(sessionId: string, action: Action, expectedTask?: string, client?: string): { session: Session; result: StepResult; grade: GradeReport };
+  step(sessionId: string, action: Action, expectedTask?: string, client?: string, options?: StepOptions): { session: Session; result: StepResult; grade: GradeReport };
   state(sessionId: string, expectedTask?: string, client?: string): State;
   observe(sessionId: string): { observation: Observation; done: boolean };
   /** Whether a session exists (without touching its idle timer semantics beyond a read). */
@@ -166,10 +167,10 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       options.onReset?.(session);
       return { session, observation: observe(task, episode) };
     },
-    step(sessionId, action, expectedTask, client) {
+    step(sessionId, action, expectedTask, client, stepOptions) {
       const session = sessionOrThrow(sessionId, expectedTask, client);
       const task = taskOf(session);
-      const outcome = stepEpisode(task, session.episode, action);
+      const outcome = stepEpisode(task, session.episode, action, stepOptions);
       if (!outcome.ok) {
         const { field, message, allowed } = outcome.error;
         throw new EnvError('invalid_action', `invalid action ${field}: ${message}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`, {

@@ -98,6 +98,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     return { status: 'ok', env: ENV_NAME, version: ENV_VERSION };
   });
   app.get('/health', async () => ({ status: 'healthy' }));
+  // FastAPI serves ReDoc at /redoc; clients that open it get the API explorer.
+  app.get('/redoc', async (_req, reply) => reply.redirect('/docs', 302));
   app.get('/tasks', async () => ({
     tasks: [
       ...listTasks(),
@@ -159,7 +161,9 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
       });
     }
     const openenv = 'action' in body && !('action_type' in body);
-    let actionInput: unknown = body;
+    // The seed dialect is as forgiving as the seed: unknown keys (a model's "reasoning") are
+    // ignored and targets are trimmed and case-folded. OpenEnv's dialect stays strict, as its models are.
+    let actionInput: unknown = openenv ? body : seedAction(body);
     if (openenv) {
       const envelope = OpenEnvStepSchema.safeParse(body);
       if (!envelope.success) throw validationError(envelope.error, ['body'], 'step request');
@@ -174,7 +178,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     if (!action.success) throw validationError(action.error, openenv ? ['body', 'action'] : ['body'], 'action');
     const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
-    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
+    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }));
     if (sessionId) reply.header('x-session-id', sessionId);
     reply.type('application/json; charset=utf-8');
     return openenv ? openEnvResultJson(result.observation, result.reward.value, result.done) : stepResultJson(result);
@@ -188,6 +192,16 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const state = run(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     return sessionId ? { ...state, session_id: sessionId } : state;
   });
+}
+
+const SEED_ACTION_KEYS = ['action_type', 'target', 'details', 'metadata'] as const;
+
+/** An action as the seed read it: known keys only, the target trimmed and case-folded. */
+function seedAction(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of SEED_ACTION_KEYS) if (Object.hasOwn(body, k)) out[k] = body[k];
+  if (typeof out.target === 'string') out.target = out.target.trim().toLowerCase();
+  return out;
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -225,6 +225,7 @@ describe('the README\'s tables come from scoring.ts', () => {
     expect(readme).toContain(`| wrong escalation | ${money(SEED_REWARDS.wrongEscalation)} |`);
     expect(readme).toContain(`| no_op | ${money(SEED_REWARDS.noOp)}; the third and later consecutive ${money(SEED_REWARDS.repeatedNoOp)} |`);
     expect(readme).toContain(`| task complete (every item met) | ${money(SEED_REWARDS.completionBonus)} on the completing step |`);
+    expect(readme).toContain(`| a service that does not exist (seed dialect) | ${money(SEED_REWARDS.unknownService)} |`);
   });
 
   it('generated rewards and stage weights', () => {
