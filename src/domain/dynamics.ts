@@ -89,7 +89,8 @@ function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string,
     overview.set(name, o);
     const detail = blend(spec.detail, dyn.detail_impacted, k);
     // A usage share always agrees with the counts it is made of.
-    if (detail.connections_active !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * detail.connections_active) / detail.max_connections);
+    const active = detail.connections_active ?? detail.threads_connected;
+    if (active !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * active) / detail.max_connections);
     full.set(name, { ...o, ...detail });
   }
   return { full, overview };

@@ -19,7 +19,7 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
       const task = generatedTask({ seed: 300_000 + seed, difficulty: 'medium', split: 'test', family: null });
       const g = task.scenario.generated!;
       // Monitoring is uniform by kind of service: from medium on it covers SLOs, CPU, disk and queue depth only.
-      for (const r of g.dynamics.alert_rules) expect(['error_rate', 'latency_p99_ms', 'cpu_pct', 'disk_used_pct', 'queue_depth']).toContain(r.metric);
+      for (const r of g.dynamics.alert_rules) expect(['error_rate', 'latency_p99_ms', 'cpu_pct', 'disk_used_pct', 'queue_depth', 'messages_ready']).toContain(r.metric);
     }
     expect(row('medium').redHerrings).toBeGreaterThanOrEqual(1.5);
     expect(row('medium').rootAlertsShare).toBeLessThan(row('easy').rootAlertsShare);

@@ -52,3 +52,24 @@ describe('the held-out split', () => {
     expect(leaked).toEqual([]);
   });
 });
+
+describe('metric names of the held-out split', () => {
+  it('follow the products: the test split never reports the train split\'s names for mysql, memcached and rabbitmq readings', () => {
+    const names = (split: Split) => {
+      const out = new Set<string>();
+      for (let seed = 0; seed < 30; seed++) {
+        const s = generateScenario({ seed, difficulty: 'easy', split, family: null });
+        for (const svc of s.services) for (const k of [...Object.keys(svc.overview), ...Object.keys(svc.detail)]) out.add(k);
+        for (const r of s.generated!.dynamics.alert_rules) out.add(r.metric);
+      }
+      return out;
+    };
+    const train = names('train');
+    const test = names('test');
+    for (const [trainName, testName] of [['connections_active', 'threads_connected'], ['memory_used_pct', 'bytes_used_pct'], ['queue_depth', 'messages_ready']] as const) {
+      expect(train.has(trainName)).toBe(true);
+      expect(test.has(trainName)).toBe(false);
+      expect(test.has(testName)).toBe(true);
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
 import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
+import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Topology } from './types.js';
 import { addressOf, byAddress, collateralLine, deployLine, exceptionOnUpstreamError, harmlessError, routineLine, slowDependencyLine, threadsStuckOn, upstreamFailure } from './voice.js';
 
@@ -409,6 +410,18 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     }
   }
 
+  // The held-out split's products name some readings differently.
+  const names = METRIC_NAMES[params.split];
+  const rename = (tier: string, m: Record<string, number>) => {
+    const map = names[tier as keyof typeof names];
+    return map ? Object.fromEntries(Object.entries(m).map(([k, v]) => [map[k] ?? k, v])) : m;
+  };
+  for (const d of drafts.values()) {
+    d.overview = rename(d.node.tier, d.overview);
+    d.detail = rename(d.node.tier, d.detail);
+    d.impacted = rename(d.node.tier, d.impacted);
+    d.detailImpacted = rename(d.node.tier, d.detailImpacted);
+  }
   // Routine lines, jittered timestamps and evidence ids (unique within the incident).
   const services: ServiceSpec[] = [];
   const key = `${params.split}|${params.difficulty}|${params.family ?? '*'}|${params.seed}`;
@@ -509,12 +522,14 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   // rules, so no alert is missing because its service is the root.
   for (const d of drafts.values()) {
     const n = d.node;
-    const reports = (metric: string) => d.overview[metric] !== undefined || d.detail[metric] !== undefined || d.impacted[metric] !== undefined || d.detailImpacted[metric] !== undefined;
+    const named = (metric: string) => names[n.tier]?.[metric] ?? metric;
+    const reports = (metric: string) => [metric, named(metric)].some((m) => d.overview[m] !== undefined || d.detail[m] !== undefined || d.impacted[m] !== undefined || d.detailImpacted[m] !== undefined);
     rules.push({ service: n.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
     if (reports('disk_used_pct')) rules.push({ service: n.name, metric: 'disk_used_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'disk usage high' });
     if (n.tier === 'queue') rules.push({ service: n.name, metric: 'queue_depth', op: '>', threshold: 100_000, severity: 'WARNING', label: 'queue depth high' });
     for (const r of signalRules) if (r.tier === n.tier && reports(r.metric)) rules.push({ service: n.name, metric: r.metric, op: r.op, threshold: r.threshold, severity: r.severity, label: r.label });
   }
+  for (const r of rules) r.metric = names[topo.byName.get(r.service)!.tier]?.[r.metric] ?? r.metric;
   // One rule per service and metric: the first one set wins.
   const alertRules: AlertSpecData[] = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i).map((r) => ({ ...r }));
   const dynamics: Dynamics = {

@@ -81,3 +81,17 @@ export const EXTRA_TEAMS: Record<Split, readonly string[]> = {
   train: ['frontend-team', 'mobile-team'],
   test: ['web-squad', 'apps-squad'],
 };
+
+/**
+ * Metric names where the held-out split's products name them differently (mysql, memcached,
+ * rabbitmq); every other reading keeps its name in both splits.
+ */
+export const METRIC_NAMES: Record<Split, Partial<Record<Tier, Record<string, string>>>> = {
+  train: {},
+  test: {
+    db: { connections_active: 'threads_connected', replication_lag_s: 'seconds_behind_source' },
+    cache: { memory_used_pct: 'bytes_used_pct', evicted_keys_per_min: 'evictions_per_min', hit_ratio: 'get_hit_ratio' },
+    queue: { queue_depth: 'messages_ready' },
+    worker: { jobs_per_min: 'deliveries_acked_per_min' },
+  },
+};
