@@ -16,6 +16,8 @@ export interface LadderRow {
   loudestOnRootShare: number;
   /** Calls from the service of the most severe alert down to the nearest root. */
   hopsLoudestToRoot: number;
+  /** Fewest investigations that reach each root's evidence: from the nearest firing service down to the root, root included. */
+  investigationsToRoot: number;
   /** Warnings and errors in the root's own logs. */
   tellingLinesInRoot: number;
   /** Faults whose root logs hold at most one warning or error, so metrics or callers must confirm. */
@@ -54,6 +56,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
     const rootAlerts: number[] = [];
     const loudest: number[] = [];
     const hops: number[] = [];
+    const toRoot: number[] = [];
     const telling: number[] = [];
     const inconclusive: number[] = [];
     const plausible: number[] = [];
@@ -83,6 +86,10 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       const distances = g.faults.map((f) => hopsFrom(topo as never, f.root_cause).get(top)).filter((d): d is number => d !== undefined);
       if (distances.length) hops.push(Math.min(...distances));
       for (const f of g.faults) {
+        // The nearest firing service on the root's callers' side (or a firing symptom elsewhere), then the path down.
+        const up = hopsFrom(topo as never, f.root_cause);
+        const near = firingServices.map((s) => up.get(s)).filter((h): h is number => h !== undefined);
+        toRoot.push(near.length ? Math.min(...near) + 1 : 2);
         rootAlerts.push(firingServices.includes(f.root_cause) ? 1 : 0);
         // What the root says about itself: its warnings and errors (sampling leaves at most one).
         const loud = task.serviceByName.get(f.root_cause)!.logs.filter((l) => / (WARN|ERROR|FATAL) /.test(l)).length;
@@ -97,6 +104,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       rootAlertsShare: mean(rootAlerts),
       loudestOnRootShare: mean(loudest),
       hopsLoudestToRoot: mean(hops),
+      investigationsToRoot: mean(toRoot),
       tellingLinesInRoot: mean(telling),
       inconclusiveRootShare: mean(inconclusive),
       plausibleRemedies: mean(plausible),
@@ -114,7 +122,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function ladderTable(rows: LadderRow[]): string {
-  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
   return [head, ...body].join('\n');
 }

@@ -57,6 +57,11 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(m!.plausibleRemedies).toBeGreaterThan(e!.plausibleRemedies);
     expect(h!.plausibleRemedies).toBeGreaterThan(m!.plausibleRemedies);
     expect(h!.tellingLinesInRoot).toBeLessThan(m!.tellingLinesInRoot);
+    // The fewest investigations that reach a root grow with the ladder.
+    expect(e!.investigationsToRoot).toBe(1);
+    expect(m!.investigationsToRoot).toBeGreaterThan(e!.investigationsToRoot);
+    expect(h!.investigationsToRoot).toBeGreaterThan(m!.investigationsToRoot);
+    expect(x!.investigationsToRoot).toBeGreaterThanOrEqual(1.5);
     for (const r of [e, m, h, x]) expect(r!.loudestOnRootShare).toBeLessThan(0.2);
   });
 
