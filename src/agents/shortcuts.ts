@@ -90,6 +90,7 @@ export const rewardProberAgent: AgentSpec = {
     return {
       act(obs) {
         if (last !== null) paid.set(last, lastReward);
+        last = null;
         queue ??= [...new Set(parseAlerts(obs).filter((a) => a.severity >= 1).map((a) => a.service))];
         const next = queue.shift();
         if (next && obs.step < obs.max_steps - 4) {
@@ -105,7 +106,7 @@ export const rewardProberAgent: AgentSpec = {
       reward(value: number) {
         lastReward = value;
       },
-    } as Policy & { reward(v: number): void };
+    };
   },
 };
 

@@ -4,7 +4,7 @@
  * recover over a few minutes after the right fix, and wrong changes leave their own damage.
  * Alerts are rules over the simulated metrics, rendered to text only here.
  */
-import type { Episode } from './episode.js';
+import type { Episode, FixAttempt } from './episode.js';
 import type { AlertSpecData, Task } from './scenario.js';
 
 export interface Snapshot {
@@ -17,10 +17,10 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const TRANSIENT_BURN_SHARE = 0.5;
 
 /** How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. */
-export function faultImpact(task: Task, ep: Episode, fault: number, minute: number): number {
+export function faultImpact(task: Task, fixes: readonly FixAttempt[], fault: number, minute: number): number {
   const g = task.scenario.generated!;
   const stops = new Set([g.faults[fault]!.fix, ...g.faults[fault]!.mitigations]);
-  const fixed = ep.fixes.find((f) => stops.has(f.fix));
+  const fixed = fixes.find((f) => stops.has(f.fix));
   if (!fixed) return 1;
   const since = minute - fixed.minute;
   return since <= 0 ? 1 : Math.max(0, 1 - since / g.dynamics.recovery_min);
@@ -65,13 +65,13 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
 };
 
 /** Every metric of every service at `minute` (overview and detail together). */
-function metricsAt(task: Task, ep: Episode, minute: number): { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>> } {
+function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>> } {
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const depth = spreadDepth(task, minute);
-  const impacts = g.faults.map((_, i) => faultImpact(task, ep, i, minute));
+  const impacts = g.faults.map((_, i) => faultImpact(task, fixes, i, minute));
   const damage = new Map<string, number>();
-  for (const f of ep.fixes) {
+  for (const f of fixes) {
     const c = d.consequences[f.fix];
     if (c && minute >= f.minute && minute < f.minute + c.minutes) for (const s of c.services) damage.set(s, (damage.get(s) ?? 0) + c.error_rate);
   }
@@ -115,20 +115,20 @@ export interface AlertState {
 }
 
 export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
-  const { metrics, alerts } = state(task, ep, minute, detailFor);
+  const { metrics, alerts } = stateAt(task, ep.fixes, minute, detailFor);
   return { metrics, alerts: alerts.map((a) => renderAlert(a.status, a.rule, a.value)) };
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */
-function state(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[] } {
+function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[] } {
   const d = task.scenario.generated!.dynamics;
-  const now = metricsAt(task, ep, minute);
+  const now = metricsAt(task, fixes, minute);
   const metrics: Record<string, Record<string, number>> = {};
   for (const name of task.serviceByName.keys()) metrics[name] = detailFor.has(name) ? now.full.get(name)! : now.overview.get(name)!;
 
   // An alert that fired at detection or at any change since, and no longer breaches, shows as RESOLVED.
   const checkpoints = new Set<number>([0]);
-  for (const f of ep.fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
+  for (const f of fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
   let past: Map<string, Record<string, number>>[] | null = null;
   const alerts: AlertState[] = [];
   for (const rule of d.alert_rules) {
@@ -137,7 +137,7 @@ function state(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<s
       alerts.push({ rule, status: rule.severity, value });
       continue;
     }
-    past ??= [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, ep, m).full);
+    past ??= [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, fixes, m).full);
     if (past.some((m) => breaches(rule, m))) alerts.push({ rule, status: 'RESOLVED', value });
   }
   const key = (a: AlertState) => `${a.rule.service}\u0000${a.rule.label}\u0000${a.rule.metric}`;
@@ -155,7 +155,7 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
     return Math.round(burned * 100) / 100;
   }
   for (let m = from; m < from + minutes; m++) {
-    const worst = Math.max(...g.faults.map((_, i) => faultImpact(task, ep, i, m)));
+    const worst = Math.max(...g.faults.map((_, i) => faultImpact(task, ep.fixes, i, m)));
     burned += g.dynamics.burn_per_min * worst;
   }
   return Math.round(burned * 100) / 100;
@@ -170,9 +170,7 @@ export function wallClock(task: Task, minute: number): string {
 export function firingAtDetection(task: Task): string[] {
   const cached = task.memo.views.get('firing@0') as string[] | undefined;
   if (cached) return cached;
-  // Only the fixes list matters at minute 0, and nothing has been applied yet.
-  const untouched = { fixes: [] } as unknown as Episode;
-  const alerts = state(task, untouched, 0, new Set()).alerts.filter((a) => a.status !== 'RESOLVED');
+  const alerts = stateAt(task, [], 0, new Set()).alerts.filter((a) => a.status !== 'RESOLVED');
   const services = [...new Set(alerts.map((a) => a.rule.service))].sort();
   task.memo.views.set('firing@0', services);
   return services;

@@ -34,7 +34,6 @@ function minutesFor(task: Task, action: Action): number {
   }
 }
 
-
 export interface ActionError {
   field: string;
   message: string;

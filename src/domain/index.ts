@@ -9,6 +9,6 @@ export * from './stage-grader.js';
 export * from './dynamics.js';
 export { generateScenario, GENERATOR_VERSION } from './generator/generate.js';
 export { KNOBS, LADDER } from './generator/ladder.js';
-export { REMEDY_KINDS, fixId, parseFixId } from './generator/kinds.js';
+export { REMEDY_KINDS, fixId } from './generator/kinds.js';
 export { FAMILIES, FAMILY_IDS } from './generator/families/index.js';
 export { SPLITS, type Split } from './generator/types.js';

@@ -69,8 +69,11 @@ export function sectionsOf(text: string): { form: 'text' | 'structured'; section
       // Not JSON after all: read it as free text.
     }
   }
-  return { form: 'text', sections: { root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text } };
+  return { form: 'text', sections: freeText(text) };
 }
+
+/** Free text is every section at once. */
+const freeText = (text: string): Sections => ({ root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text });
 
 /** Evidence ids ("ev-1a2b") cited in a text, in order, without duplicates. */
 export function citedEvidence(text: string): string[] {
@@ -101,8 +104,8 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   const hit = cache.get(cacheKey) as Reading | undefined;
   if (hit) return hit;
 
-  const { form, sections } = kind === 'postmortem' ? sectionsOf(text) : { form: 'text' as const, sections: sectionsOf('').sections };
-  const s: Sections = kind === 'postmortem' ? sections : { root_cause: text, mechanism: text, trigger: text, impact: text, timeline: text, remediation: text, prevention: text, all: text };
+  // Only a postmortem may be JSON; a note is always free text.
+  const { form, sections: s } = kind === 'postmortem' ? sectionsOf(text) : { form: 'text' as const, sections: freeText(text) };
   // Sentences that rule a cause out ("the deploy was a red herring") neither claim nor earn anything.
   const asserted = new Set<keyof Sections>(['mechanism', 'trigger', 'remediation', 'all']);
   const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, asserted.has(k as keyof Sections) ? affirmative(v) : normalize(v)])) as unknown as Sections;

@@ -3,7 +3,7 @@
  * format, byte for byte the same every time. Pure: all randomness comes from an Rng seeded by
  * the parameters.
  */
-import type { AlertSpecData, Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, ServiceSpec } from '../scenario.js';
+import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, ServiceSpec } from '../scenario.js';
 import { baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
@@ -531,7 +531,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   }
   for (const r of rules) r.metric = names[topo.byName.get(r.service)!.tier]?.[r.metric] ?? r.metric;
   // One rule per service and metric: the first one set wins.
-  const alertRules: AlertSpecData[] = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i).map((r) => ({ ...r }));
+  const alertRules = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i);
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,

@@ -123,9 +123,5 @@ export function harmOf(kind: RemedyKind, tier: Tier): RemedyKindSpec['harm'] | u
 /** `rollback@billing-api`: the fix id form of generated incidents. */
 export const fixId = (r: { kind: string; target: string }) => `${r.kind}@${r.target}`;
 
-export function parseFixId(id: string): { kind: string; target: string } | null {
-  const at = id.indexOf('@');
-  return at > 0 ? { kind: id.slice(0, at), target: id.slice(at + 1) } : null;
-}
 
 export const kindsForTier = (tier: Tier): RemedyKind[] => REMEDY_KIND_IDS.filter((k) => (REMEDY_KINDS[k].tiers as readonly Tier[]).includes(tier));

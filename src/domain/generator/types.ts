@@ -1,5 +1,5 @@
 /** Shared vocabulary of the scenario generator: tiers, topology nodes, fault families. */
-import type { ConceptGroups } from '../scenario.js';
+import type { AlertSpecData, ConceptGroups } from '../scenario.js';
 import type { RemedyKind } from './kinds.js';
 import type { Rng } from './rng.js';
 
@@ -36,18 +36,8 @@ export interface LogLine {
   key?: boolean;
 }
 
-export type Severity = 'CRITICAL' | 'WARNING' | 'INFO';
-
 /** An alert rule on one metric of one service; it fires while the metric breaches the threshold. */
-export interface AlertRule {
-  service: string;
-  metric: string;
-  op: '>' | '<';
-  threshold: number;
-  severity: Severity;
-  /** What is measured, in words ("connection usage"); never a cause. */
-  label: string;
-}
+export type AlertRule = AlertSpecData;
 
 export interface RemedyRef {
   kind: RemedyKind;
