@@ -82,12 +82,13 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       if (!g.faults.length) continue;
       const top = firing[0] ? firing[0].slice(firing[0].indexOf(']') + 2, firing[0].indexOf(':', firing[0].indexOf(']'))) : '';
       loudest.push(task.roots.has(top) ? 1 : 0);
-      const topo = { callers: (name: string) => [...task.serviceByName.values()].filter((s) => s.depends_on.includes(name)).map((s) => ({ name: s.name })) };
-      const distances = g.faults.map((f) => hopsFrom(topo as never, f.root_cause).get(top)).filter((d): d is number => d !== undefined);
+      const topo = { callers: (name: string) => [...task.serviceByName.values()].filter((s) => s.depends_on.includes(name)) };
+      const upFromRoot = g.faults.map((f) => hopsFrom(topo, f.root_cause));
+      const distances = upFromRoot.map((up) => up.get(top)).filter((d): d is number => d !== undefined);
       if (distances.length) hops.push(Math.min(...distances));
-      for (const f of g.faults) {
+      for (const [i, f] of g.faults.entries()) {
         // The nearest firing service on the root's callers' side (or a firing symptom elsewhere), then the path down.
-        const up = hopsFrom(topo as never, f.root_cause);
+        const up = upFromRoot[i]!;
         const near = firingServices.map((s) => up.get(s)).filter((h): h is number => h !== undefined);
         toRoot.push(near.length ? Math.min(...near) + 1 : 2);
         rootAlerts.push(firingServices.includes(f.root_cause) ? 1 : 0);

@@ -39,7 +39,7 @@ function timestamp(minuteOfDay: number, second: number): string {
 }
 
 /** Which services a fault reaches, and how far (in calls) each is from the root. */
-export function hopsFrom(topo: Topology, root: string): Map<string, number> {
+export function hopsFrom(topo: { callers(name: string): readonly { name: string }[] }, root: string): Map<string, number> {
   const hops = new Map<string, number>([[root, 0]]);
   const queue = [root];
   while (queue.length > 0) {
