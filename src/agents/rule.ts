@@ -72,7 +72,16 @@ interface Memory {
   detection: Alert[];
   firstClock: string | null;
   postmortemDone: boolean;
+  /** Elapsed minutes when the last change was in, and the roots fixed then (to verify recovery). */
+  fixedAt: number | null;
+  fixedRoots: string[];
+  /** Roots whose fix went in long ago while the SLO alerts kept firing: something else is wrong. */
+  distrusted: Set<string>;
+  lastAction: Action | null;
 }
+
+/** Minutes a change gets to show its effect before the responder doubts it. */
+const SETTLE_MINUTES = 8;
 
 const ruleById = (id: string) => REMEDIES.find((r) => r.id === id)!;
 
@@ -99,7 +108,7 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
 }
 
 export function createRulePolicy(): Policy {
-  const m: Memory = { investigated: [], findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false };
+  const m: Memory = { investigated: [], findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
   const svc = (obs: Observation, name: string) => obs.services.find((s) => s.name === name);
   const deps = (obs: Observation, name: string) => svc(obs, name)?.depends_on ?? [];
 
@@ -183,7 +192,7 @@ export function createRulePolicy(): Policy {
 
   /** A service whose trouble a found root explains (it calls the root, or the root calls it). */
   function explained(obs: Observation, name: string): boolean {
-    const roots = m.findings.filter((f) => m.handled.has(f.root)).map((f) => f.root);
+    const roots = m.findings.filter((f) => m.handled.has(f.root) && !m.distrusted.has(f.root)).map((f) => f.root);
     if (roots.includes(name)) return true;
     if (roots.some((r) => deps(obs, r).includes(name))) return true;
     const seen = new Set<string>();
@@ -214,6 +223,16 @@ export function createRulePolicy(): Policy {
   }
 
   function act(obs: Observation): Action {
+    const action = decide(obs);
+    m.lastAction = action;
+    return action;
+  }
+
+  function decide(obs: Observation): Action {
+    if (m.lastAction?.action_type === 'apply_fix' && typeof obs.elapsed_minutes === 'number') {
+      m.fixedAt = obs.elapsed_minutes;
+      m.fixedRoots = [...m.handled];
+    }
     if (!m.detection.length) m.detection = parseAlerts(obs).filter((a) => a.severity >= 2);
     if (m.firstClock === null && typeof obs.clock === 'string') m.firstClock = obs.clock.slice(11, 16);
     if (m.plan.length) return m.plan.shift()!;
@@ -268,6 +287,19 @@ export function createRulePolicy(): Policy {
     const common = [...shared].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (common && obs.step < obs.max_steps - 2) return look(common[0]);
 
+    // Before closing, confirm the change worked: SLO alerts still firing after it had time means something else is wrong.
+    if (m.fixedAt !== null && typeof obs.elapsed_minutes === 'number' && obs.step < obs.max_steps - 3) {
+      const slo = parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text));
+      if (slo.length) {
+        const last = m.fixedRoots[m.fixedRoots.length - 1]!;
+        if (obs.elapsed_minutes - m.fixedAt < SETTLE_MINUTES) return { action_type: 'investigate', target: last };
+        const doubted = m.fixedRoots.filter((r) => !m.distrusted.has(r));
+        if (doubted.length) {
+          for (const r of doubted) m.distrusted.add(r);
+          return decide(obs);
+        }
+      }
+    }
     if (!m.postmortemDone) {
       m.postmortemDone = true;
       return postmortem(obs);

@@ -5,7 +5,7 @@
  * Alerts are rules over the simulated metrics, rendered to text only here.
  */
 import type { Episode, FixAttempt } from './episode.js';
-import type { AlertSpecData, Task } from './scenario.js';
+import type { AlertSpecData, LateLine, Task } from './scenario.js';
 
 export interface Snapshot {
   metrics: Record<string, Record<string, number>>;
@@ -16,14 +16,25 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** A control's blip burns this share of a full fault's budget rate while it lasts. */
 const TRANSIENT_BURN_SHARE = 0.5;
 
-/** How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. */
+/** The minute fault `fault` was stopped (its remedy or a mitigation in place), if it was. */
+export function stoppedAt(task: Task, fixes: readonly FixAttempt[], fault: number): number | undefined {
+  const f = task.scenario.generated!.faults[fault]!;
+  return fixes.find((x) => x.fix === f.fix || f.mitigations.includes(x.fix))?.minute;
+}
+
+/**
+ * How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. A masked fault
+ * shows nothing until the fault masking it is stopped, then grows as load returns.
+ */
 export function faultImpact(task: Task, fixes: readonly FixAttempt[], fault: number, minute: number): number {
   const g = task.scenario.generated!;
-  const stops = new Set([g.faults[fault]!.fix, ...g.faults[fault]!.mitigations]);
-  const fixed = fixes.find((f) => stops.has(f.fix));
-  if (!fixed) return 1;
-  const since = minute - fixed.minute;
-  return since <= 0 ? 1 : Math.max(0, 1 - since / g.dynamics.recovery_min);
+  const recovery = g.dynamics.recovery_min;
+  const fixed = stoppedAt(task, fixes, fault);
+  const own = fixed === undefined || minute <= fixed ? 1 : Math.max(0, 1 - (minute - fixed) / recovery);
+  const maskedBy = g.faults[fault]!.masked_by;
+  if (maskedBy === undefined) return own;
+  const unmasked = stoppedAt(task, fixes, maskedBy);
+  return unmasked === undefined ? 0 : own * Math.min(1, Math.max(0, (minute - unmasked) / recovery));
 }
 
 /** How much of a no-fault control's self-resolving blip is left at `minute` (1 at detection, 0 once over). */
@@ -80,14 +91,25 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): { 
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
-    // A service two faults reach stays hit until both are stopped.
-    const k = reached ? Math.max(impacts[dyn.fault!]!, ...dyn.also.map((f) => impacts[f]!)) : 0;
-    let o = blend(spec.overview, dyn.impacted, k);
+    // A service two faults reach stays hit until both are stopped, and shows the worse one.
+    let k = reached ? impacts[dyn.fault!]! : 0;
+    let profile: { impacted: Record<string, number>; detail_impacted: Record<string, number> } = dyn;
+    if (reached) {
+      for (const f of dyn.also) {
+        if (impacts[f]! <= k) continue;
+        k = impacts[f]!;
+        profile = dyn.profiles?.[f] ?? dyn;
+      }
+    }
+    let o = blend(spec.overview, profile.impacted, k);
     const blip = d.transient?.service === name ? transientShare(task, minute) * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
     overview.set(name, o);
-    const detail = blend(spec.detail, dyn.detail_impacted, k);
+    // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
+    const ownFix = dyn.latent ? stoppedAt(task, fixes, dyn.fault!) : undefined;
+    const base = dyn.latent && (ownFix === undefined || minute < ownFix) ? { ...spec.detail, ...dyn.latent } : spec.detail;
+    const detail = blend(base, profile.detail_impacted, k);
     // A usage share always agrees with the counts it is made of.
     const active = detail.connections_active ?? detail.threads_connected;
     if (active !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * active) / detail.max_connections);
@@ -159,6 +181,33 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
     burned += g.dynamics.burn_per_min * worst;
   }
   return Math.round(burned * 100) / 100;
+}
+
+/**
+ * A service's log at `minute`: what it had written by detection, then what a masked fault made
+ * it write once unmasked (timed from the minute it was unmasked).
+ */
+export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string, minute: number): string[] {
+  const g = task.scenario.generated!;
+  const written = task.serviceByName.get(service)!.logs;
+  const late = g.dynamics.services[service]!.late;
+  if (!late) return written;
+  const shown: { at: number; line: LateLine }[] = [];
+  for (const line of late) {
+    const unmasked = stoppedAt(task, fixes, g.faults[line.fault]!.masked_by!);
+    if (unmasked === undefined) continue;
+    const at = unmasked + line.offset;
+    if (at <= minute && faultImpact(task, fixes, line.fault, at) > 0) shown.push({ at, line });
+  }
+  if (!shown.length) return written;
+  const key = `logs|${service}|${shown.map((s) => `${s.line.id}@${s.at}`).join(',')}`;
+  const cached = task.memo.views.get(key) as string[] | undefined;
+  if (cached) return cached;
+  const start = Date.parse(g.dynamics.detected_at);
+  const stamp = (at: number, second: number) => new Date(start + at * 60_000 + second * 1000).toISOString().replace('.000Z', 'Z');
+  const lines = [...written, ...shown.map(({ at, line }) => `[${line.id}] ${stamp(at, line.second)} ${line.level.padEnd(5)} ${line.msg}`)];
+  if (task.memo.views.size < 4096) task.memo.views.set(key, lines);
+  return lines;
 }
 
 export function wallClock(task: Task, minute: number): string {

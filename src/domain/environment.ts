@@ -3,7 +3,7 @@
  * and an action and returns the next episode with its observation, reward and done flag.
  * Nothing here reads a clock, a random source or any state outside its arguments.
  */
-import { budgetBurn, snapshot, wallClock } from './dynamics.js';
+import { budgetBurn, logsAt, snapshot, wallClock } from './dynamics.js';
 import type { Episode } from './episode.js';
 import { investigationOf } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
@@ -327,7 +327,7 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   const logs: Record<string, string[]> = {};
   const metric_evidence: Record<string, string> = {};
   for (const { service } of ep.investigated) {
-    logs[service] = task.serviceByName.get(service)!.logs;
+    logs[service] = logsAt(task, ep.fixes, service, ep.minutes);
     metric_evidence[service] = task.metricEvidence.get(service)!;
   }
   const p = s.generated!.params;

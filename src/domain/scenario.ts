@@ -62,6 +62,35 @@ export interface FaultTruth {
   decisive: string[];
   /** Fixes that stop the symptoms without removing the cause (partial credit). */
   mitigations: string[];
+  /** A masked fault: it shows only once this fault (by index) is stopped and load returns. */
+  masked_by?: number;
+}
+
+/** A log line written after detection, once a masked fault shows: `offset` minutes after it was unmasked. */
+export interface LateLine {
+  fault: number;
+  offset: number;
+  second: number;
+  id: string;
+  level: string;
+  msg: string;
+}
+
+/** How one service evolves: full-impact targets, and its distance (in calls) from the fault it shows. */
+export interface ServiceDynamics {
+  impacted: Record<string, number>;
+  hop: number | null;
+  fault: number | null;
+  also: number[];
+  detail_impacted: Record<string, number>;
+  metrics_evidence: string;
+  address: string;
+  /** What this service shows while another fault (by index) is the worse one, when that differs. */
+  profiles?: Record<string, { impacted: Record<string, number>; detail_impacted: Record<string, number> }>;
+  /** The root of a masked fault: its detail readings from the start until its own remedy. */
+  latent?: Record<string, number>;
+  /** Lines written once a masked fault shows. */
+  late?: LateLine[];
 }
 
 /** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */
@@ -88,7 +117,7 @@ export interface Dynamics {
   /** Minutes between fault onset and detection. */
   onset_before_detection: number;
   /** Per service: full-impact overview targets, and distance (in calls) from the fault it shows. */
-  services: Record<string, { impacted: Record<string, number>; hop: number | null; fault: number | null; also: number[]; detail_impacted: Record<string, number>; metrics_evidence: string; address: string }>;
+  services: Record<string, ServiceDynamics>;
   /** Symptoms spread one more hop up the call graph every this many minutes. */
   spread_every_min: number;
   initial_depth: number;
@@ -208,6 +237,7 @@ export function compileScenario(scenario: Scenario): Task {
         const id = evidenceIdOf(line);
         if (id) evidence.set(id, { service: s.name });
       }
+      for (const late of scenario.generated.dynamics.services[s.name]!.late ?? []) evidence.set(late.id, { service: s.name });
       const id = scenario.generated.dynamics.services[s.name]!.metrics_evidence;
       metricEvidence.set(s.name, id);
       evidence.set(id, { service: s.name });

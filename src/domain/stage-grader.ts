@@ -145,11 +145,15 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const flawed = texts.filter((t) => t.reading.flaw);
   if (flawed.length) why.diagnose += `; earned nothing from: ${flawed.map((t) => `${t.source}, which ${t.reading.flaw}`).join('; ')}`;
 
-  // Escalate
+  // Escalate. A team that owns two faults is paged once: a page made on the evidence of one of its
+  // faults counts for the other too, once that other root has been investigated.
+  const alreadyEngaged = (f: (typeof faults)[number]) =>
+    investigationOf(ep, f.root_cause) !== undefined &&
+    faults.some((o) => o !== f && o.team === f.team && evidenceCredit(ep, o.root_cause, ep.escalations.filter((e) => e.team === o.team)) === 1);
   const wrongPages = ep.escalations.filter((e) => !task.rightTeams.has(e.team));
   let escalate: number;
   if (control) escalate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.escalations.length) : 0;
-  else escalate = clamp01(mean(faults.map((f) => evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team)))) - STAGE_RULES.overPage * wrongPages.length);
+  else escalate = clamp01(mean(faults.map((f) => Math.max(evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team)), alreadyEngaged(f) ? 1 : 0))) - STAGE_RULES.overPage * wrongPages.length);
   why.escalate = control
     ? `nothing was broken: ${ep.escalations.length} page(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
     : [
@@ -157,6 +161,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
           const page = ep.escalations.find((e) => e.team === f.team);
           const seen = seenAt(f.root_cause);
           if (!page) return `${f.team} (owner of ${f.root_cause}) was never paged`;
+          if (alreadyEngaged(f) && !(seen !== undefined && ep.escalations.some((e) => e.team === f.team && seen < e.step))) return `${f.team} (owner of ${f.root_cause}) was already paged on the evidence of its other fault, and ${f.root_cause} was investigated`;
           return seen !== undefined && seen < page.step ? `paged ${f.team} at step ${page.step}, after investigating ${f.root_cause}` : `paged ${f.team} at step ${page.step} before investigating ${f.root_cause} (rule: evidence first, ${STAGE_RULES.blindCredit * 100}% credit)`;
         }),
         ...wrongPages.map((e) => `paged ${e.team} at step ${e.step}, which owns no fault (rule: −${STAGE_RULES.overPage} of the stage)`),

@@ -27,7 +27,10 @@ export interface LadderRow {
   /** Deploy lines on healthy or victim services, blame lines, harmless alerts and loud jobs. */
   redHerrings: number;
   controlShare: number;
+  /** Two independent faults, both showing at detection. */
   doubleShare: number;
+  /** A second fault masked by the first: it shows only once the first is fixed. */
+  maskedShare: number;
   servicesMean: number;
   /** Characters of the JSON observation at reset, mean and max. */
   charsAtReset: number;
@@ -63,6 +66,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
     const red: number[] = [];
     const control: number[] = [];
     const double: number[] = [];
+    const masked: number[] = [];
     const size: number[] = [];
     const chars0: number[] = [];
     const charsAll: number[] = [];
@@ -74,7 +78,9 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       const firing = obs.alerts.filter((a) => !a.startsWith('[RESOLVED]') && !a.startsWith('[INFO]'));
       const firingServices = firingAtDetection(task);
       control.push(g.faults.length === 0 ? 1 : 0);
-      double.push(g.faults.length === 2 ? 1 : 0);
+      const hides = g.faults.some((f) => f.masked_by !== undefined);
+      double.push(g.faults.length === 2 && !hides ? 1 : 0);
+      masked.push(hides ? 1 : 0);
       size.push(task.serviceByName.size);
       red.push(herrings(task));
       chars0.push(JSON.stringify(obs).length);
@@ -112,6 +118,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       redHerrings: mean(red),
       controlShare: mean(control),
       doubleShare: mean(double),
+      maskedShare: mean(masked),
       servicesMean: mean(size),
       charsAtReset: Math.round(mean(chars0)),
       charsAtResetMax: Math.max(...chars0),
@@ -123,7 +130,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function ladderTable(rows: LadderRow[]): string {
-  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | masked second faults | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${pct(r.maskedShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
   return [head, ...body].join('\n');
 }

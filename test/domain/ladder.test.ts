@@ -32,11 +32,15 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('hard').redHerrings).toBeGreaterThanOrEqual(3);
   });
 
-  it('expert: hard plus no-fault controls and double faults, faster burn', () => {
+  it('expert: hard plus no-fault controls, double faults and masked faults, faster burn', () => {
     expect(row('expert').controlShare).toBeGreaterThan(0.08);
     expect(row('expert').controlShare).toBeLessThan(0.25);
-    expect(row('expert').doubleShare).toBeGreaterThan(0.18);
+    expect(row('expert').doubleShare).toBeGreaterThan(0.12);
     expect(row('expert').doubleShare).toBeLessThan(0.4);
+    // A masked second fault in about a fifth of expert incidents, and nowhere below expert.
+    expect(row('expert').maskedShare).toBeGreaterThan(0.12);
+    expect(row('expert').maskedShare).toBeLessThan(0.35);
+    for (const d of ['easy', 'medium', 'hard']) expect(row(d).maskedShare).toBe(0);
     expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.4);
     // Real time pressure: the budget lasts 1.6 times what the reference responder needs.
     expect(KNOBS.expert.budgetLasts).toBe(1.6);

@@ -3,7 +3,7 @@
  * format, byte for byte the same every time. Pure: all randomness comes from an Rng seeded by
  * the parameters.
  */
-import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, ServiceSpec } from '../scenario.js';
+import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, LateLine, ServiceDynamics, ServiceSpec } from '../scenario.js';
 import { baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionOnUpstreamEr
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '2.0.0';
+export const GENERATOR_VERSION = '2.1.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -63,7 +63,16 @@ function depthBelowUsers(topo: Topology, name: string): number {
   return best === Infinity ? 0 : best;
 }
 
-function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>, rootDepth: number, claimed: ReadonlySet<string> = new Set()): Node | null {
+/** Whether a family's fault can start at `n`: the right tier, and what the family needs around it. */
+function canRoot(topo: Topology, family: Family, n: Node): boolean {
+  if (!family.rootTiers.includes(n.tier)) return false;
+  if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
+  if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
+  if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
+  return true;
+}
+
+function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlySet<string>, rootDepth: number, claimed: ReadonlySet<string> = new Set(), accept: (n: Node) => boolean = () => true): Node | null {
   // Every root has a caller, so every fault cascades.
   // A second fault needs symptoms of its own: its root and some of its callers lie outside the first fault's reach.
   const candidates = topo.nodes.filter(
@@ -73,12 +82,7 @@ function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlyS
       !claimed.has(n.name) &&
       (topo.callers(n.name).some((c) => !claimed.has(c.name)) || n.tier === 'edge' || n.tier === 'worker'),
   );
-  const valid = candidates.filter((n) => {
-    if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
-    if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
-    if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
-    return true;
-  });
+  const valid = candidates.filter((n) => canRoot(topo, family, n) && accept(n));
   if (!valid.length) return null;
   // Prefer roots at least `rootDepth` calls below the user-facing services; else the deepest there are.
   const depth = new Map(valid.map((n) => [n.name, depthBelowUsers(topo, n.name)]));
@@ -90,6 +94,9 @@ function chooseRoot(rng: Rng, topo: Topology, family: Family, exclude: ReadonlyS
 function requiredTiers(rng: Rng, families: Family[]) {
   return families.flatMap((f) => [rng.pick(f.rootTiers), ...(f.requires ?? [])]);
 }
+
+/** Tiers whose services call others (a masked fault can hide below them). */
+const CALLING_TIERS = new Set(['edge', 'api', 'worker', 'auth']);
 
 /** Services that page on user-facing symptoms: the edge and what it calls directly. */
 const SLO_TIERS = new Set(['edge', 'api', 'auth', 'worker', 'thirdparty']);
@@ -123,6 +130,23 @@ function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | '
   };
 }
 
+/** A draft's dynamics; the masked-fault fields only where they apply, so other incidents stay lean. */
+function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: string, late: LateLine[]): ServiceDynamics {
+  const profiles = Object.entries(d.profiles).map(([fault, p]) => [fault, { impacted: p.impacted, detail_impacted: p.detailImpacted }] as const);
+  return {
+    impacted: d.impacted,
+    hop: d.hop,
+    fault: d.fault,
+    also: d.also,
+    detail_impacted: d.detailImpacted,
+    metrics_evidence: metricsEvidence,
+    address,
+    ...(profiles.length ? { profiles: Object.fromEntries(profiles) } : {}),
+    ...(d.latent ? { latent: d.latent } : {}),
+    ...(late.length ? { late } : {}),
+  };
+}
+
 export function generateScenario(params: GeneratedParams): GeneratedScenario {
   const { seed, difficulty, split } = params;
   const knobs = KNOBS[difficulty];
@@ -131,13 +155,29 @@ export function generateScenario(params: GeneratedParams): GeneratedScenario {
   const pinned = params.family ? familyById(params.family) : undefined;
   if (params.family && !pinned) throw new Error(`unknown family ${params.family}`);
   const control = !pinned && rng.chance(knobs.control);
-  const double = !control && rng.chance(knobs.double);
-  const first = pinned ?? rng.pick(FAMILIES);
-  // A second family that cannot be placed apart from the first is swapped for another.
-  const seconds = double ? rng.shuffle(FAMILIES.filter((f) => f !== first)) : [];
+  const masked = !control && rng.chance(knobs.masked);
+  const double = !control && !masked && rng.chance(knobs.double);
+  // A masked fault hides below a root that calls other services.
+  const first = pinned ?? rng.pick(masked ? FAMILIES.filter((f) => f.rootTiers.some((t) => CALLING_TIERS.has(t))) : FAMILIES);
   let families: Family[] = control ? [] : [first];
   let placed: { topo: Topology; roots: Node[] } | null = null;
-  for (const second of double ? seconds.slice(0, 6) : [null]) {
+  let maskedBy: (number | undefined)[] = [];
+  if (masked) {
+    // A load-dependent fault on a dependency of the first root; a first root with none that fits is paired plainly.
+    const hideable = FAMILIES.filter((f) => f !== first && f.maskable && !(first.requires ?? []).some((t) => f.rootTiers.includes(t)));
+    for (const second of rng.shuffle(hideable)) {
+      placed = placeMasked(rng, split, knobs, first, second);
+      if (placed) {
+        families = [first, second];
+        maskedBy = [undefined, 0];
+        break;
+      }
+    }
+  }
+  // A second family that cannot be placed apart from the first is swapped for another.
+  const pair = double || (masked && !placed);
+  const seconds = pair ? rng.shuffle(FAMILIES.filter((f) => f !== first)) : [];
+  for (const second of placed ? [] : pair ? seconds.slice(0, 6) : [null]) {
     families = second ? [first, second] : families;
     placed = place(rng, split, knobs, families);
     if (placed) break;
@@ -146,7 +186,19 @@ export function generateScenario(params: GeneratedParams): GeneratedScenario {
   const { topo, roots } = placed;
 
   const builds: FaultBuild[] = families.map((f, i) => f.build({ rng, topo, root: roots[i]!, split, variant: rng.pick(variantsFor(f, split)).id }));
-  return assemble(rng, topo, params, knobs, builds, roots);
+  return assemble(rng, topo, params, knobs, builds, roots, maskedBy);
+}
+
+/** A first root (placed as usual) with a dependency where the masked family can start. */
+function placeMasked(rng: Rng, split: 'train' | 'test', knobs: Knobs, first: Family, hidden: Family): { topo: Topology; roots: Node[] } | null {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const size = rng.int(knobs.size[0], knobs.size[1]);
+    const topo = drawTopology(rng, split, size, requiredTiers(rng, [first, hidden]));
+    const hosts = (n: Node) => n.depends_on.map((d) => topo.byName.get(d)!).filter((dep) => canRoot(topo, hidden, dep));
+    const root = chooseRoot(rng, topo, first, new Set(), knobs.rootDepth, new Set(), (n) => hosts(n).length > 0);
+    if (root) return { topo, roots: [root, rng.pick(hosts(root))] };
+  }
+  return null;
 }
 
 /** Draws topologies until every family finds a root apart from the others (almost always the first try). */
@@ -179,16 +231,23 @@ interface ServiceDraft {
   logs: LogLine[];
   hop: number | null;
   fault: number | null;
+  /** What it shows while a masked fault (by index) is the worse one. */
+  profiles: Record<number, { impacted: Record<string, number>; detailImpacted: Record<string, number> }>;
+  /** Lines it writes once a masked fault shows (`at`: minutes after unmasking). */
+  late: (LogLine & { fault: number })[];
+  /** The root of a masked fault: readings until its own remedy. */
+  latent: Record<string, number> | null;
 }
 
-function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[]): GeneratedScenario {
+function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): GeneratedScenario {
+  const hidden = (fault: number | null) => fault !== null && maskedBy[fault] !== undefined;
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
 
   const drafts = new Map<string, ServiceDraft>();
   for (const node of topo.nodes) {
-    drafts.set(node.name, { node, also: [], overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null });
+    drafts.set(node.name, { node, also: [], overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null, profiles: {}, late: [], latent: null });
   }
 
   // What a client writes about a peer: its name, or (hard, expert) the address it dialled.
@@ -220,6 +279,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
     }
     root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+    // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
+    for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
     // An expiry happened at the onset: by detection the certificate has been invalid that long.
     if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
     if (b.after) root.detail = { ...root.detail, ...b.after };
@@ -232,7 +293,13 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       const kept = telling.length ? rng.pick(telling) : loud.length ? rng.pick(loud) : null;
       rootLogs = rootLogs.filter((l) => (l.level === 'INFO' || l.level === 'DEBUG') || l === kept);
     }
-    root.logs.push(...rootLogs);
+    if (hidden(fi)) {
+      // Until it is unmasked the fault has written only its change lines; the rest comes once load returns.
+      root.logs.push(...rootLogs.filter((l) => l.level === 'INFO' || l.level === 'DEBUG'));
+      const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG').sort((a, c) => a.at - c.at);
+      loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
+      root.latent = b.latent ?? {};
+    } else root.logs.push(...rootLogs);
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
     decoys.push(...b.decoys);
 
@@ -241,26 +308,41 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (hop === 0) continue;
       if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && !roots.some((r) => r.name === name)) affected.push(name);
       const d = drafts.get(name)!;
-      if (d.hop !== null && d.hop <= hop) {
-        // Already hit by another fault: it stays hit until both are stopped.
-        if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
-        continue;
-      }
-      d.hop = hop;
-      d.fault = fi;
       // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
       const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
-      d.impacted = {
-        error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor) * 1000) / 1000,
-        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
+      const impact = () => {
+        const impacted = {
+          error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor) * 1000) / 1000,
+          latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
+        };
+        return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
       };
-      d.detailImpacted = { ...d.detailImpacted, ...failureCounters(d, d.impacted.error_rate!) };
       // Each affected caller points at the dependency on its path to the root.
       const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
       const callee = topo.byName.get(next)!;
       const say = () => seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
+      const written = () => [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }];
+      // A masked fault never takes a service over from a fault that shows at detection.
+      if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
+        // Already hit by another fault: it stays hit until both are stopped.
+        if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
+        if (hidden(fi) && d.fault !== fi) {
+          // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
+          d.profiles[fi] = impact();
+          if (hop <= knobs.depth) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
+        }
+        continue;
+      }
+      d.hop = hop;
+      d.fault = fi;
+      const { impacted, detailImpacted } = impact();
+      d.impacted = impacted;
+      d.detailImpacted = { ...d.detailImpacted, ...detailImpacted };
       // Logs are what was written by detection: only services the fault had reached by then show it.
-      if (hop <= knobs.depth) d.logs.push({ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() });
+      if (hop <= knobs.depth) {
+        if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
+        else d.logs.push(...written());
+      }
     }
     // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
     const symptoms = [...(b.symptoms ?? [])];
@@ -279,7 +361,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       }
       d.impacted = { ...d.impacted, ...s.overview };
       d.detailImpacted = { ...d.detailImpacted, ...s.detail };
-      d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
+      if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
+      else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
       if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
       if (!affected.includes(s.service)) affected.unshift(s.service);
     }
@@ -295,6 +378,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       concepts: b.concepts,
       decisive: [],
       mitigations: (b.mitigations ?? []).map(fixId),
+      ...(hidden(fi) ? { masked_by: maskedBy[fi] } : {}),
     });
   });
 
@@ -308,8 +392,10 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     drafts.get(b.name)!.logs.push({ at: -rng.int(5, 40), ...deployLine(rng, b, params.split, version()) });
     decoys.push({ kind: 'rollback', target: b.name });
   }
+  // Services a fault has reached by detection (a masked fault has reached none yet).
+  const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
   if (knobs.victimChange) {
-    const victims = deployable([...drafts.values()].filter((d) => d.hop !== null && d.hop >= 1 && d.hop <= 2).map((d) => d.node));
+    const victims = deployable([...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.hop! <= 2).map((d) => d.node));
     if (victims.length) {
       const v = rng.pick(victims);
       const dv = drafts.get(v.name)!;
@@ -323,6 +409,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   // A victim that looks like a root: a direct caller's threads all wait on the root.
   if (knobs.victimSignature) {
     builds.forEach((b, fi) => {
+      if (hidden(fi)) return;
       const callers = topo.callers(b.root).filter((c) => (c.tier === 'api' || c.tier === 'auth') && drafts.get(c.name)!.fault === fi);
       if (!callers.length) return;
       const v = rng.pick(callers);
@@ -337,7 +424,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split) });
   }
   if (knobs.blameHerring) {
-    const callers = [...drafts.values()].filter((d) => d.hop !== null && d.hop >= 1 && d.node.depends_on.some((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep)));
+    const callers = [...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.node.depends_on.some((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep)));
     if (callers.length) {
       const d = rng.pick(callers);
       const innocent = topo.byName.get(d.node.depends_on.find((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep))!)!;
@@ -363,11 +450,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
 
   // Collateral: a healthy store near the path takes the load the fault shifted onto it.
   if (knobs.collateral) {
-    const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => drafts.get(c.name)!.hop !== null));
+    const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => showing(drafts.get(c.name)!)));
     if (stores.length) {
       const store = rng.pick(stores);
       const d = drafts.get(store.name)!;
-      const from = topo.callers(store.name).find((c) => drafts.get(c.name)!.hop !== null)!;
+      const from = topo.callers(store.name).find((c) => showing(drafts.get(c.name)!))!;
       // The extra load comes from the fault, so it goes when the fault does.
       d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
       d.fault = drafts.get(from.name)!.fault;
@@ -383,6 +470,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   }
   // Every fault shows at detection: at least one of its services breaches an SLO threshold.
   builds.forEach((_, fi) => {
+    if (hidden(fi)) return;
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
     if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
     const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
@@ -421,6 +509,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     d.detail = rename(d.node.tier, d.detail);
     d.impacted = rename(d.node.tier, d.impacted);
     d.detailImpacted = rename(d.node.tier, d.detailImpacted);
+    for (const p of Object.values(d.profiles)) {
+      p.impacted = rename(d.node.tier, p.impacted);
+      p.detailImpacted = rename(d.node.tier, p.detailImpacted);
+    }
+    if (d.latent) d.latent = rename(d.node.tier, d.latent);
   }
   // Routine lines, jittered timestamps and evidence ids (unique within the incident).
   const services: ServiceSpec[] = [];
@@ -437,10 +530,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   };
   const metricIds: Record<string, string> = {};
   const keyLineIds = new Map<string, string[]>();
+  const late = new Map<string, LateLine[]>();
   for (const d of drafts.values()) {
     metricIds[d.node.name] = evidenceId(`${key}|${d.node.name}|metrics`);
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
-    const lastRoutine = d.hop === null ? 6 : -1;
+    const lastRoutine = showing(d) ? -1 : 6;
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       const routine = routineLine(rng, d.node, params.split, at);
@@ -465,6 +559,18 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       return `[${id}] ${timestamp(onsetMinute + l.at, second)} ${l.level.padEnd(5)} ${l.msg}`;
     });
     services.push({ name: d.node.name, owner: d.node.owner, depends_on: d.node.depends_on, overview: d.overview, detail: d.detail, logs: lines });
+    // Lines written after detection keep their order too; their times are set when the fault is unmasked.
+    late.set(
+      d.node.name,
+      d.late
+        .map((l, i) => ({ l, i }))
+        .sort((a, c) => a.l.at - c.l.at || a.i - c.i)
+        .map(({ l }, i) => {
+          const id = evidenceId(`${key}|${d.node.name}|late|${i}`);
+          if (l.key) keyLineIds.set(d.node.name, [...(keyLineIds.get(d.node.name) ?? []), id]);
+          return { fault: l.fault, offset: Math.max(1, l.at), second: rng.int(0, 59), id, level: l.level, msg: l.msg };
+        }),
+    );
   }
   faults.forEach((f) => {
     f.decisive = [...(keyLineIds.get(f.root_cause) ?? []), metricIds[f.root_cause]!];
@@ -516,7 +622,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const firing = rules.filter((r) => r.service !== root && drafts.get(r.service)!.fault !== null).map((r) => investigateCost(r.service));
     return firing.length ? Math.min(...firing) : 0;
   };
-  const reference = builds.reduce((sum, b) => sum + walk(b.root) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
+  // A masked fault is found from its first root's dependencies, after that root is fixed: no walk.
+  const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root)) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
   // Monitoring is configured by kind of service, never by role: every service of a kind gets the same
   // rules, so no alert is missing because its service is the root.
@@ -535,7 +642,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
-    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, { impacted: d.impacted, hop: d.hop, fault: d.fault, also: d.also, detail_impacted: d.detailImpacted, metrics_evidence: metricIds[d.node.name]!, address: addressOf(d.node, params.split, salt) }])),
+    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, serviceDynamics(d, metricIds[d.node.name]!, addressOf(d.node, params.split, salt), late.get(d.node.name) ?? [])])),
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.budgetLasts && reference > 0 ? Math.round((100 / (knobs.budgetLasts * reference)) * 100) / 100 : knobs.burn,

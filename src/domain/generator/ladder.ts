@@ -61,13 +61,18 @@ export interface Knobs {
   /** Chance of a no-fault control episode, and of two simultaneous faults. */
   control: number;
   double: number;
+  /**
+   * Chance of a masked second fault: a load-dependent fault below the first root that shows only
+   * once the first is fixed and traffic returns (verify recovery before closing).
+   */
+  masked: number;
 }
 
 export const KNOBS: Record<Difficulty, Knobs> = {
-  easy: { addresses: false, victimSignature: false, benignErrors: 0, budgetLasts: null, amplify: false, backgroundNoise: 0, collateral: false, quietRoot: false, rootDepth: 0, size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0 },
-  medium: { addresses: false, victimSignature: false, benignErrors: 0.2, budgetLasts: null, amplify: true, backgroundNoise: 1, collateral: false, quietRoot: false, rootDepth: 1, size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0 },
-  hard: { addresses: true, victimSignature: false, benignErrors: 0.35, budgetLasts: null, amplify: true, backgroundNoise: 3, collateral: true, quietRoot: true, rootDepth: 2, size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0 },
-  expert: { addresses: true, victimSignature: true, benignErrors: 0.5, budgetLasts: 1.6, amplify: true, backgroundNoise: 4, collateral: true, quietRoot: true, rootDepth: 2, size: [14, 18], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.35 },
+  easy: { addresses: false, victimSignature: false, benignErrors: 0, budgetLasts: null, amplify: false, backgroundNoise: 0, collateral: false, quietRoot: false, rootDepth: 0, size: [6, 9], depth: 1, noise: 3, rootAlert: true, deployHerring: false, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: false, sampledRootLogs: false, maxSteps: 14, burn: 0.5, spreadEvery: 20, control: 0, double: 0, masked: 0 },
+  medium: { addresses: false, victimSignature: false, benignErrors: 0.2, budgetLasts: null, amplify: true, backgroundNoise: 1, collateral: false, quietRoot: false, rootDepth: 1, size: [9, 13], depth: 2, noise: 4, rootAlert: false, deployHerring: true, victimChange: false, blameHerring: false, flappingAlert: false, benignJob: true, sampledRootLogs: false, maxSteps: 16, burn: 0.8, spreadEvery: 15, control: 0, double: 0, masked: 0 },
+  hard: { addresses: true, victimSignature: false, benignErrors: 0.35, budgetLasts: null, amplify: true, backgroundNoise: 3, collateral: true, quietRoot: true, rootDepth: 2, size: [12, 16], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: false, benignJob: true, sampledRootLogs: true, maxSteps: 20, burn: 1.1, spreadEvery: 12, control: 0, double: 0, masked: 0 },
+  expert: { addresses: true, victimSignature: true, benignErrors: 0.5, budgetLasts: 1.6, amplify: true, backgroundNoise: 4, collateral: true, quietRoot: true, rootDepth: 2, size: [14, 18], depth: 3, noise: 5, rootAlert: false, deployHerring: true, victimChange: true, blameHerring: true, flappingAlert: true, benignJob: true, sampledRootLogs: true, maxSteps: 24, burn: 1.6, spreadEvery: 10, control: 0.15, double: 0.3, masked: 0.3 },
 };
 
 /** What each difficulty asks of the responder, in words (published in /tasks and the README). */
@@ -75,5 +80,5 @@ export const LADDER: Record<Difficulty, string> = {
   easy: 'The root alerts on its own signal; symptoms one hop away; the telling evidence is in the root\'s own logs; no red herrings.',
   medium: 'The root has no alert on its own signal (monitoring covers SLOs, CPU, disk and queue depth only, on every service alike); it sits a call or more below the user-facing services, whose alerts are loudest; an unrelated recent deploy and a loud scheduled job distract.',
   hard: 'The root\'s error rate and latency look like background noise (an edge or third-party root excepted), so it alerts only where uniform CPU, disk or queue monitoring catches it; it sits two or more calls below the user-facing services; callers report the address they failed to reach, not the service\'s name; its logs are sampled, so its metrics or its callers must confirm; a deploy on an affected service minutes before onset misleads; a caller blames a healthy dependency.',
-  expert: 'Hard, plus: 35% two independent faults needing two remedies, 15% no-fault controls (page nobody, change nothing), a harmless alert on a healthy service, faster spread, and an error budget that lasts 1.6 times the reference responder\'s time: run it out before every fault is stopped and the SLO is breached.',
+  expert: 'Hard, plus: 15% no-fault controls (page nobody, change nothing); 30% a masked second fault, a load-dependent fault below the first root that shows only once the first is fixed and traffic returns (only a responder who confirms recovery finds it); 30% of the rest two independent faults needing two remedies; a victim whose own logs look like a root; a harmless alert on a healthy service, faster spread, and an error budget that lasts 1.6 times the reference responder\'s time: run it out before every fault is stopped and the SLO is breached.',
 };

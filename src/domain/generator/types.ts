@@ -74,6 +74,11 @@ export interface FaultBuild {
   mechanism: string;
   trigger: string;
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
+  /**
+   * Maskable families: the root's detail readings while the fault is in place but starved of
+   * load (a lowered limit already reads lowered; usage is still low).
+   */
+  latent?: Record<string, number>;
 }
 
 export interface Symptom {
@@ -112,5 +117,10 @@ export interface Family {
    * families, so a text that claims several mechanisms is a hedge.
    */
   claim: ConceptGroups;
+  /**
+   * The fault bites only under load, so it can hide behind another: while a service that calls
+   * it is failing, it sees too little traffic to show; fixing that service unmasks it (expert).
+   */
+  maskable?: boolean;
   build(ctx: FamilyContext): FaultBuild;
 }

@@ -5,6 +5,7 @@ export const autoscalerMisconfig: Family = {
   id: 'autoscaler_misconfiguration',
   title: 'Autoscaler capped below demand',
   rootTiers: ['api', 'worker'],
+  maskable: true,
   variants: [{ id: 'max_replicas_lowered' }, { id: 'metric_missing', splits: ['test'] }],
   claim: [['autoscal', 'hpa', 'replicas', 'capacity', 'scale'], ['capped', 'max replicas', 'maximum', 'not scaling', 'did not scale', 'could not scale', 'under provisioned', 'underprovisioned', 'missing metric']],
   build(ctx): FaultBuild {
@@ -19,6 +20,7 @@ export const autoscalerMisconfig: Family = {
       rootOverview: { error_rate: rng.int(10, 25) / 100, latency_p99_ms: rng.int(2500, 7000), cpu_pct: rng.int(96, 100) },
       rootDetail: { pods_ready: max, pods_desired: capped ? desired : max, hpa_max_replicas: capped ? max : 20, request_queue_depth: rng.int(500, 4000) },
       after: { pods_ready: desired, pods_desired: desired, hpa_max_replicas: 20, request_queue_depth: rng.int(0, 20) },
+      latent: { pods_ready: max, pods_desired: max, hpa_max_replicas: capped ? max : 20 },
       rootLogs: [
         capped ? key(-50, 'INFO', say(split, `HorizontalPodAutoscaler ${root.name}: maxReplicas changed 20 -> ${max} (cost policy)`, `autoscaling policy for ${root.name} updated: max_instances=${max} (budget review)`)) : key(-50, 'WARN', say(split, `HorizontalPodAutoscaler ${root.name}: failed to get cpu utilization: unable to fetch metrics from resource metrics API`, `autoscaler ${root.name}: no data for target metric; holding at ${max} instances`)),
         key(-2, 'WARN', say(split, `desired replicas ${desired}, running ${max}${capped ? ` (capped at maxReplicas ${max})` : ''}`, `scaling recommendation ${desired} instances, current ${max}${capped ? ' (at max_instances)' : ''}`)),

@@ -5,6 +5,7 @@ export const cacheOom: Family = {
   id: 'cache_oom',
   title: 'Cache out of memory with a slow fallback',
   rootTiers: ['cache'],
+  maskable: true,
   variants: [{ id: 'keys_without_ttl' }, { id: 'oversized_values', splits: ['test'] }],
   claim: [['cache'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'fallback']],
   build(ctx): FaultBuild {
@@ -24,6 +25,7 @@ export const cacheOom: Family = {
       rootOverview: { error_rate: 0.01, cpu_pct: rng.int(60, 85) },
       rootDetail: { memory_used_pct: 100, evicted_keys_per_min: 0, rejected_writes_per_min: rng.int(5000, 15000), hit_ratio: rng.int(3, 12) / 100 },
       after: { memory_used_pct: rng.int(35, 45), rejected_writes_per_min: 0, hit_ratio: rng.int(88, 95) / 100 },
+      latent: { memory_used_pct: rng.int(72, 84) },
       rootLogs: redis
         ? [
             line(-9, 'WARN', `used_memory ${(maxmem * 0.97).toFixed(2)}G of maxmemory ${maxmem}G (97%)`),

@@ -5,6 +5,7 @@ export const connectionPoolExhaustion: Family = {
   id: 'connection_pool_exhaustion',
   title: 'Database connection limit exhausted',
   rootTiers: ['db'],
+  maskable: true,
   variants: [{ id: 'batch_burst' }, { id: 'max_connections_lowered', splits: ['test'] }],
   claim: [['max connections', 'too many connections', 'too many clients', 'connection limit', 'connection slots', 'out of connections', 'connections exhausted']],
   build(ctx): FaultBuild {
@@ -25,6 +26,7 @@ export const connectionPoolExhaustion: Family = {
       rootOverview: { error_rate: rng.int(2, 4) / 100, latency_p99_ms: rng.int(800, 1600) },
       rootDetail: { connections_active: max, max_connections: max, connections_used_pct: 100, connections_waiting: waiting },
       after: { connections_active: Math.round(max * 0.9), max_connections: max * 3, connections_used_pct: 30, connections_waiting: 0 },
+      latent: { max_connections: max, connections_active: Math.round((max * rng.int(50, 65)) / 100), connections_waiting: 0 },
       rootLogs: pg
         ? [opener, key(-1, 'WARN', `connections at ${max}/${max} (max_connections); ${waiting} clients waiting in the pooler`), key(0, 'FATAL', 'sorry, too many clients already'), line(1, 'FATAL', 'remaining connection slots are reserved for non-replication superuser connections')]
         : [opener, key(-1, 'WARN', `Threads_connected=${max} max_connections=${max}`), key(0, 'ERROR', 'ERROR 1040 (HY000): Too many connections'), line(2, 'WARN', `Aborted connection ${rng.int(1000, 9999)} to db (Got timeout reading communication packets)`)],

@@ -5,6 +5,7 @@ export const cpuThrottling: Family = {
   id: 'cpu_throttling',
   title: 'CPU throttling',
   rootTiers: ['api', 'auth'],
+  maskable: true,
   variants: [{ id: 'noisy_neighbour' }, { id: 'limit_lowered', splits: ['test'] }],
   claim: [['cpu'], ['throttl', 'noisy neighbour', 'noisy neighbor', 'cfs', 'steal']],
   build(ctx): FaultBuild {
@@ -21,6 +22,7 @@ export const cpuThrottling: Family = {
       rootOverview: { error_rate: rng.int(5, 15) / 100, latency_p99_ms: rng.int(2500, 6000), cpu_pct: 100 },
       rootDetail: { cpu_throttled_pct: throttled, cpu_limit_millicores: noisy ? limit : limit / 4, node_steal_pct: noisy ? rng.int(25, 50) : rng.int(0, 3) },
       after: { cpu_limit_millicores: limit * 4, node_steal_pct: rng.int(0, 3), cpu_throttled_pct: rng.int(0, 3) },
+      latent: { cpu_limit_millicores: noisy ? limit : limit / 4, cpu_throttled_pct: rng.int(2, 6) },
       rootLogs: [
         noisy
           ? line(-12, 'INFO', say(split, `pod ${neighbour}-${rng.int(100, 999)} scheduled on node ${node} (no CPU limit set)`, `node ${node}: new workload ${neighbour} admitted without resource limits`))

@@ -5,6 +5,7 @@ export const threadPoolExhaustion: Family = {
   id: 'thread_pool_exhaustion',
   title: 'Worker threads exhausted by calls without a timeout',
   rootTiers: ['api'],
+  maskable: true,
   variants: [{ id: 'timeout_removed' }, { id: 'sync_call_added', splits: ['test'] }],
   claim: [['thread', 'threads', 'worker pool', 'thread pool', 'goroutines'], ['exhaust', 'blocked', 'no timeout', 'without a timeout', 'hung', 'stuck']],
   build(ctx): FaultBuild {
@@ -19,6 +20,7 @@ export const threadPoolExhaustion: Family = {
       rootOverview: { error_rate: rng.int(20, 45) / 100, latency_p99_ms: rng.int(20000, 60000), cpu_pct: rng.int(5, 15) },
       rootDetail: { busy_threads: threads, max_threads: threads, threads_blocked_on_io: threads - rng.int(0, 3) },
       after: { busy_threads: rng.int(8, 30), threads_blocked_on_io: rng.int(0, 5) },
+      latent: {},
       rootLogs: [
         line(-30, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: ${removed ? 'http client refactor' : 'inline address validation'})`, `release ${version} of ${root.name} live on ${root.replicas} instances (${removed ? 'http client refactor' : 'inline address validation'})`)),
         key(-2, 'WARN', say(split, `thread pool exhausted: ${threads}/${threads} busy, ${rng.int(200, 900)} requests queued`, `worker pool saturated in_flight=${threads} limit=${threads} queued=${rng.int(200, 900)}`)),

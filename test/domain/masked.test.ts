@@ -1,0 +1,119 @@
+/**
+ * Masked faults (expert): a load-dependent fault below the first root shows nothing until the
+ * first fault is stopped, then shows in metrics, alerts and new log lines. A responder who
+ * closes right after the first fix misses it; one who confirms recovery finds it.
+ */
+import { describe, expect, it } from 'vitest';
+import { generatedTask, observe, reset, state, step, type Action, type Episode, type Task } from '../../src/domain/index.js';
+import { firingAtDetection } from '../../src/domain/dynamics.js';
+
+const maskedTasks: Task[] = [];
+for (let seed = 5000; maskedTasks.length < 12 && seed < 5400; seed++) {
+  const task = generatedTask({ seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+  if (task.scenario.generated!.faults.some((f) => f.masked_by !== undefined)) maskedTasks.push(task);
+}
+
+function play(task: Task, actions: Action[]): Episode {
+  let ep = reset(task, {});
+  for (const a of actions) {
+    const r = step(task, ep, a);
+    if (!r.ok) throw new Error(r.error.message);
+    ep = r.episode;
+  }
+  return ep;
+}
+
+const loud = (lines: readonly string[]) => lines.filter((l) => / (WARN|ERROR|FATAL) /.test(l));
+const sloFiring = (alerts: readonly string[], services: ReadonlySet<string>) =>
+  alerts.filter((a) => !a.startsWith('[RESOLVED]') && /error rate|latency/.test(a) && services.has(a.slice(a.indexOf(']') + 2, a.indexOf(':', a.indexOf(']')))));
+
+describe('masked faults', () => {
+  it('are drawn on expert incidents, below the first root, from load-dependent families', () => {
+    expect(maskedTasks.length).toBe(12);
+    for (const task of maskedTasks) {
+      const [a, b] = task.scenario.generated!.faults;
+      expect(b!.masked_by).toBe(0);
+      expect(a!.masked_by).toBeUndefined();
+      expect(task.serviceByName.get(a!.root_cause)!.depends_on).toContain(b!.root_cause);
+      expect(['connection_pool_exhaustion', 'cpu_throttling', 'autoscaler_misconfiguration', 'thread_pool_exhaustion', 'cache_oom']).toContain(b!.family);
+    }
+  });
+
+  it('show nothing at detection: no warning or error in the masked root\'s logs, no alert only it explains', () => {
+    for (const task of maskedTasks) {
+      const g = task.scenario.generated!;
+      const b = g.faults[1]!;
+      const ep = reset(task, {});
+      const obs = observe(task, { ...ep, investigated: [...task.serviceByName.keys()].map((service, i) => ({ service, step: i + 1, minute: 0 })) });
+      expect(loud(obs.logs[b.root_cause]!)).toEqual([]);
+      expect(obs.metrics[b.root_cause]!.error_rate).toBeLessThan(0.05);
+      // Every service firing at detection is explained by the first fault (or is a benign alert no fault reaches).
+      for (const s of firingAtDetection(task)) expect(g.dynamics.services[s]!.fault === 1 && g.dynamics.services[s]!.also.length === 0).toBe(false);
+      // No late line is visible before the first fault is stopped.
+      const late = new Set(Object.values(g.dynamics.services).flatMap((d) => (d.late ?? []).map((l) => l.id)));
+      expect(late.size).toBeGreaterThan(0);
+      for (const lines of Object.values(obs.logs)) for (const l of lines) expect(late.has(l.slice(1, 8))).toBe(false);
+    }
+  });
+
+  it('show once the first fault is stopped: new log lines on the masked root and its callers, and SLO alerts that outlast the fix', () => {
+    for (const task of maskedTasks) {
+      const g = task.scenario.generated!;
+      const [a, b] = g.faults;
+      const reached = new Set(Object.entries(g.dynamics.services).filter(([, d]) => d.fault === 1 || d.also.includes(1)).map(([s]) => s));
+      const waits = Array.from({ length: 5 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
+      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, { action_type: 'apply_fix', target: a!.fix }, ...waits]);
+      const obs = observe(task, ep);
+      expect(loud(obs.logs[b!.root_cause]!).length).toBeGreaterThan(0);
+      // The first root's own log now names the dependency it fails on (by name or address).
+      expect(obs.logs[a!.root_cause]!.length).toBeGreaterThan(task.serviceByName.get(a!.root_cause)!.logs.length);
+      expect(sloFiring(obs.alerts, reached).length).toBeGreaterThan(0);
+      // Late lines are stamped after the fix, in order.
+      const stamps = obs.logs[b!.root_cause]!.map((l) => l.slice(9, 29));
+      expect([...stamps].sort()).toEqual(stamps);
+    }
+  });
+
+  it('stay hidden when their own remedy goes in first, and both fixed leaves no SLO alert where they reached', () => {
+    for (const task of maskedTasks) {
+      const g = task.scenario.generated!;
+      const [a, b] = g.faults;
+      const reached = new Set(Object.entries(g.dynamics.services).filter(([, d]) => d.fault !== null).map(([s]) => s));
+      const waits = Array.from({ length: 6 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
+      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, { action_type: 'apply_fix', target: b!.fix }, ...waits.slice(0, 3), { action_type: 'apply_fix', target: a!.fix }, ...waits]);
+      const obs = observe(task, ep);
+      expect(loud(obs.logs[b!.root_cause]!)).toEqual([]);
+      expect(sloFiring(obs.alerts, reached)).toEqual([]);
+    }
+  });
+
+  it('a responder who closes after the first fix loses about half; one who fixes both keeps the score', () => {
+    for (const task of maskedTasks) {
+      const [a, b] = task.scenario.generated!.faults;
+      const report = (roots: string) => JSON.stringify({ root_cause: roots, mechanism: 'see evidence', impact: 'errors for users', timeline: 'detected, fixed', remediation: 'fixed', prevention: 'alerting' });
+      const hasty = play(task, [
+        { action_type: 'investigate', target: a!.root_cause },
+        { action_type: 'escalate', target: a!.team, details: `Root cause: ${a!.root_cause}.` },
+        { action_type: 'apply_fix', target: a!.fix },
+        { action_type: 'postmortem', target: '', details: report(a!.root_cause) },
+      ]);
+      const thorough = play(task, [
+        { action_type: 'investigate', target: a!.root_cause },
+        { action_type: 'escalate', target: a!.team, details: `Root cause: ${a!.root_cause}.` },
+        { action_type: 'apply_fix', target: a!.fix },
+        { action_type: 'investigate', target: b!.root_cause },
+        { action_type: 'escalate', target: b!.team, details: `Root cause: ${b!.root_cause}.` },
+        { action_type: 'apply_fix', target: b!.fix },
+        { action_type: 'postmortem', target: '', details: report(`${a!.root_cause} and ${b!.root_cause}`) },
+      ]);
+      const s1 = state(task, hasty);
+      const s2 = state(task, thorough);
+      const stage = (s: typeof s1, id: string) => s.rubric.find((r) => r.id === id)!.earned;
+      expect(stage(s1, 'localize')).toBeLessThanOrEqual(0.125 + 1e-9);
+      expect(stage(s1, 'mitigate')).toBeLessThanOrEqual(0.125 + 1e-9);
+      expect(stage(s2, 'localize')).toBeCloseTo(0.25, 6);
+      expect(stage(s2, 'mitigate')).toBeGreaterThan(stage(s1, 'mitigate'));
+      expect(s2.score).toBeGreaterThan(s1.score + 0.2);
+    }
+  });
+});
