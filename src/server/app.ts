@@ -50,13 +50,16 @@ function mapFrameworkError(error: { code?: string; statusCode?: number; message:
   return null;
 }
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export function buildApp(config: ServerConfig): App {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimit,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies in front (proxy-addr's rule); never the client's own X-Forwarded-For entries.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: () => randomUUID(),
     // Slow clients (slow-loris) are cut off: headers and whole requests have deadlines.
     serverFactory: (handler) => {
@@ -77,7 +80,7 @@ export function buildApp(config: ServerConfig): App {
       envs.forget(s.id);
     },
   });
-  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.sessionTtlMs, quota);
+  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.mcpSessionTtlMs, quota);
   const metrics = createMetrics({ httpSessions: () => Math.max(0, store.size - sessions.active), protocolSessions: () => sessions.countByKind() });
   const envs = createEnvironments(store, {
     quota,
@@ -171,7 +174,7 @@ export function buildApp(config: ServerConfig): App {
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(metaRoutes);
   app.register(webRoutes);
-  app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars });
+  app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes });
   app.register(mcpHttpRoutes, { envs, sessions });
   app.get('/metrics', async (_req, reply) => {
     // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.

@@ -6,10 +6,14 @@ export interface ServerConfig {
   maxSessions: number;
   /** Live OpenEnv protocol sessions (WebSocket /ws and /mcp, MCP sessions) at once. */
   maxConcurrentEnvs: number;
-  /** Sessions (explicit HTTP sessions and protocol sessions) one client address may hold. */
+  /** Sessions (explicit HTTP sessions and protocol sessions) one client address may hold (default: a quarter of MAX_CONCURRENT_ENVS). */
   maxSessionsPerClient: number;
   /** A session idle for longer than this is dropped. */
   sessionTtlMs: number;
+  /** An MCP-over-HTTP session (held by no connection) idle for longer than this is dropped. */
+  mcpSessionTtlMs: number;
+  /** A WebSocket whose unsent replies pass this many bytes (a client that does not read) is closed with 1008. */
+  wsMaxBufferedBytes: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   /** Largest WebSocket message accepted, in bytes. */
@@ -33,8 +37,21 @@ export interface ServerConfig {
   generatedCacheSize: number;
   /** Diagnostics: run a full GC before answering /metrics (needs node --expose-gc). */
   gcBeforeMetrics: boolean;
-  /** Trust X-Forwarded-For from a proxy in front (for per-client quotas and ownership). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe (Fastify's `trustProxy`): false; a number of proxies in
+   * front (the client is the address the outermost trusted proxy saw); or the proxies' addresses.
+   */
+  trustProxy: false | number | string[];
+}
+
+/** TRUST_PROXY: a hop count (`1`; `true` means one proxy) or a comma-separated list of proxy addresses or CIDRs. */
+export function trustProxyFrom(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === 'true') return 1;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of list) if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a)) throw new Error(`TRUST_PROXY must be a hop count or a list of proxy addresses or CIDRs, got "${a}"`);
+  return list;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -53,8 +70,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port: intFrom(env, 'PORT', 7860, 0, 65535),
     maxSessions: intFrom(env, 'MAX_SESSIONS', 10_000, 1),
     maxConcurrentEnvs: intFrom(env, 'MAX_CONCURRENT_ENVS', 1024, 1),
-    maxSessionsPerClient: intFrom(env, 'MAX_SESSIONS_PER_CLIENT', 2048, 1),
+    // One client can never hold more than a quarter of the protocol capacity unless told otherwise.
+    maxSessionsPerClient: intFrom(env, 'MAX_SESSIONS_PER_CLIENT', Math.max(1, Math.floor(intFrom(env, 'MAX_CONCURRENT_ENVS', 1024, 1) / 4)), 1),
     sessionTtlMs: intFrom(env, 'SESSION_TTL_SECONDS', 3600, 1) * 1000,
+    mcpSessionTtlMs: intFrom(env, 'MCP_SESSION_TTL_SECONDS', 300, 1) * 1000,
+    wsMaxBufferedBytes: intFrom(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
     bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024),
     wsMaxPayload: intFrom(env, 'WS_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024),
     postmortemMaxChars: intFrom(env, 'POSTMORTEM_MAX_CHARS', 20_000, 1, 20_000),
@@ -68,7 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: env.LOG_LEVEL ?? 'info',
     generatedCacheSize: intFrom(env, 'GENERATED_CACHE_SIZE', 128, 1),
     gcBeforeMetrics: env.GC_BEFORE_METRICS === '1',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
   };
 }
 

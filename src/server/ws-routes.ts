@@ -69,7 +69,12 @@ export interface WsRoutesOptions {
   pingIntervalMs: number;
   idleTimeoutMs: number;
   postmortemMaxChars: number;
+  /** Unsent reply bytes a connection may hold before it is closed (a client that does not read). */
+  maxBufferedBytes: number;
 }
+
+/** Grace for a close frame to get through before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * Keeps a connection honest: a ping every interval (no pong by the next one means the peer is
@@ -108,11 +113,25 @@ class RawJson {
   constructor(readonly text: string) {}
 }
 
-const send = (socket: WebSocket, frame: unknown) => {
-  if (socket.readyState === socket.OPEN) socket.send(frame instanceof RawJson ? frame.text : JSON.stringify(frame));
-};
+export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars, maxBufferedBytes }: WsRoutesOptions): Promise<void> {
+  /**
+   * Backpressure: a client that sends but never reads would make the server buffer replies without
+   * bound. Past the limit it is closed (1008) and destroyed shortly after, freeing what it held.
+   */
+  const overloaded = (socket: WebSocket) => {
+    if (socket.bufferedAmount <= maxBufferedBytes) return false;
+    if (socket.readyState === socket.OPEN) {
+      socket.close(1008, `client is not reading replies: more than ${maxBufferedBytes} bytes unsent (WS_MAX_BUFFERED_BYTES)`);
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    }
+    return true;
+  };
+  const send = (socket: WebSocket, frame: unknown) => {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(frame instanceof RawJson ? frame.text : JSON.stringify(frame));
+    overloaded(socket);
+  };
 
-export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars }: WsRoutesOptions): Promise<void> {
   /** WebSocket /ws: one OpenEnv session per connection. */
   const sessionSocket = (socket: WebSocket, req: FastifyRequest) => {
     const opened = sessions.open('ws', req.ip);
@@ -193,6 +212,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
     };
 
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      if (overloaded(socket) || socket.readyState !== socket.OPEN) return;
       liveness.activity();
       const started = process.hrtime.bigint();
       let type = 'invalid';
@@ -252,6 +272,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
     socket.on('close', release);
     socket.on('error', release);
     socket.on('message', (raw: Buffer) => {
+      if (overloaded(socket) || socket.readyState !== socket.OPEN) return;
       liveness.activity();
       const started = process.hrtime.bigint();
       let message: unknown;
