@@ -23,9 +23,18 @@ export const TASK_IDS: readonly string[] = [...tasks.keys()];
 export const ALL_TASK_IDS: readonly string[] = [...TASK_IDS, GENERATED_TASK_ID];
 export { GENERATED_TASK_ID };
 
+/**
+ * A seed: a non-negative safe integer, or (in a query string) its decimal digits. Never coerced
+ * loosely: "" is not 0 and "0x10" is not 16.
+ */
+export const SeedSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
+  z.number({ error: 'seed must be a whole number from 0 to 9007199254740991, in decimal digits' }).int().min(0).max(Number.MAX_SAFE_INTEGER),
+);
+
 /** Options of the `generated` task (query parameters on the seed API, reset options elsewhere). */
 export const GeneratedOptionsSchema = z.object({
-  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  seed: SeedSchema.default(0),
   difficulty: z.enum(DIFFICULTIES).default('medium'),
   family: z.enum(FAMILY_IDS as [string, ...string[]]).nullish(),
   split: z.enum(SPLITS).default('train'),

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ActionSchema, DEFAULT_TASK_ID, GENERATOR_VERSION, ResetOptionsSchema, difficultiesList, familiesList, listTasks, remedyKindsList } from '../domain/index.js';
+import { ActionSchema, DEFAULT_TASK_ID, GENERATOR_VERSION, ResetOptionsSchema, SeedSchema, difficultiesList, familiesList, listTasks, remedyKindsList } from '../domain/index.js';
 import { EnvError, checkTaskId, type Environments } from './environments.js';
 import { HttpError, validationError } from './errors.js';
 import { openEnvResultJson, stepResultJson } from './serialize.js';
@@ -20,7 +20,7 @@ export const SessionIdSchema = z
 const QuerySchema = z.looseObject({
   task_id: z.string().min(1).max(100).optional(),
   session_id: SessionIdSchema.optional(),
-  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  seed: SeedSchema.optional(),
   episode_id: z.string().max(255).optional(),
   difficulty: z.string().max(20).optional(),
   family: z.string().max(60).optional(),

@@ -125,3 +125,18 @@ describe('WebSocket backpressure', () => {
     ws.close();
   }, 20_000);
 });
+
+describe('seeds are read strictly', () => {
+  it('"" and "0x10" are refused with a 422 naming the seed; decimal digits work', async () => {
+    const { app } = testApp();
+    closers.push(() => app.close());
+    for (const bad of ['', '0x10', '1e3', '-1', '4.5']) {
+      const r = await app.inject({ method: 'POST', url: `/reset?task_id=generated&seed=${bad}&difficulty=easy` });
+      expect(r.statusCode, `seed=${bad}`).toBe(422);
+      expect(r.body).toMatch(/seed/);
+    }
+    const ok = await app.inject({ method: 'POST', url: '/reset?task_id=generated&seed=16&difficulty=easy' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().scenario.seed).toBe(16);
+  });
+});
