@@ -50,6 +50,15 @@ function mapFrameworkError(error: { code?: string; statusCode?: number; message:
   return null;
 }
 
+/** Whether an Origin header names the host the request was sent to (the console's own page). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 export function buildApp(config: ServerConfig): App {
@@ -139,13 +148,23 @@ export function buildApp(config: ServerConfig): App {
     done();
   });
 
+  // A page on another site may not drive the API from a visitor's browser: a browser names the page's
+  // origin on every cross-site POST and WebSocket upgrade, even "simple" ones CORS never preflights.
+  app.addHook('onRequest', (req, reply, done) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || (req.method === 'GET' && !req.headers.upgrade) || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    if (config.corsOrigins.includes('*') || config.corsOrigins.includes(origin) || sameHost(origin, req.headers.host)) return done();
+    const message = `cross-site request from origin ${origin.slice(0, 200)} refused; allow it with CORS_ORIGINS`;
+    reply.code(403).send({ detail: message, code: 'FORBIDDEN_ORIGIN', message });
+  });
+
   // Idle HTTP MCP sessions give their capacity slot back.
   const reaper = setInterval(() => {
     for (const id of sessions.expired()) {
       sessions.close(id);
       envs.close(envKey(id));
     }
-  }, Math.min(60_000, Math.max(1000, config.sessionTtlMs / 4)));
+  }, Math.min(60_000, Math.max(1000, config.mcpSessionTtlMs / 4)));
   reaper.unref();
 
   // The WebSocket plugin goes first: its hooks must see every upgrade, even one refused by auth.

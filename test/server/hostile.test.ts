@@ -140,3 +140,25 @@ describe('seeds are read strictly', () => {
     expect(ok.json().scenario.seed).toBe(16);
   });
 });
+
+describe('cross-site requests', () => {
+  it('a page on another site cannot create sessions or step with a text/plain or bodyless POST', async () => {
+    const { app } = testApp();
+    closers.push(() => app.close());
+    const evil = { origin: 'https://evil.example', host: 'localhost:7860' };
+    for (const r of [
+      await app.inject({ method: 'POST', url: '/session?task_id=task_easy', headers: evil }),
+      await app.inject({ method: 'POST', url: '/reset?task_id=task_easy', headers: evil }),
+      await app.inject({ method: 'POST', url: '/step', headers: { ...evil, 'content-type': 'text/plain' }, payload: '{"action_type":"no_op","target":""}' }),
+    ]) {
+      expect(r.statusCode).toBe(403);
+      expect(r.json().code).toBe('FORBIDDEN_ORIGIN');
+    }
+    // The console's own page (same host), clients that send no Origin, and configured origins are served.
+    expect((await app.inject({ method: 'POST', url: '/reset?task_id=task_easy', headers: { origin: 'http://localhost:7860', host: 'localhost:7860' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/reset?task_id=task_easy' })).statusCode).toBe(200);
+    const { app: open } = testApp({ corsOrigins: ['https://evil.example'] });
+    closers.push(() => open.close());
+    expect((await open.inject({ method: 'POST', url: '/reset?task_id=task_easy', headers: evil })).statusCode).toBe(200);
+  });
+});
