@@ -6,7 +6,7 @@
  * It reads only observations, and knows no task, service or answer.
  */
 import type { Action, Observation } from '../domain/index.js';
-import { ANOMALIES, FAILURE_WORDS, KIND_WORDS, NOT_A_SUSPECT, REMEDIES, TIER_BY_NAME, TIER_BY_PORT, type RemedyRule } from './runbook.js';
+import { ANOMALIES, CLIENT_CLASSES, FAILURE_WORDS, KIND_WORDS, NOT_A_SUSPECT, REMEDIES, TIER_BY_NAME, TIER_BY_PORT, WAITING_ON_OTHERS, type RemedyRule } from './runbook.js';
 import type { AgentSpec, Policy } from './types.js';
 
 export interface Alert {
@@ -120,7 +120,18 @@ export function createRulePolicy(): Policy {
       const hits = mentions(text, s.name).filter((at) => clients || !NOT_A_SUSPECT.some((p) => text.slice(Math.max(0, at - p.length - 1), at).includes(p)));
       if (hits.length) out.push(s.name);
     }
-    return [...out, ...addressed(obs, from, text).filter((s) => !out.includes(s))];
+    const more = [...addressed(obs, from, text), ...classNamed(obs, from, text)];
+    return [...out, ...more.filter((s, i) => !out.includes(s) && more.indexOf(s) === i)];
+  }
+
+  /** The dependency a stack trace's client class stands for: `at LedgerRepository.find` is the ledger database. */
+  function classNamed(obs: Observation, from: string, text: string): string[] {
+    const out: string[] = [];
+    for (const m of text.matchAll(/\bat ([a-z]+?)(repository|cacheclient|authclient|gateway|client)[.( ]/g)) {
+      const tier = CLIENT_CLASSES[m[2]!]!;
+      for (const d of deps(obs, from)) if (tierOf(d) === tier && d.split('-')[0] === m[1] && !out.includes(d)) out.push(d);
+    }
+    return out;
   }
 
   /**
@@ -155,6 +166,8 @@ export function createRulePolicy(): Policy {
       const text = body(line).toLowerCase();
       const suspects = suspectsIn(obs, name, text);
       const failing = FAILURE_WORDS.some((w) => text.includes(w));
+      // Threads stuck on calls out are a symptom of a dependency, whichever it is.
+      if (suspects.length === 0 && WAITING_ON_OTHERS.some((w) => text.includes(w))) continue;
       for (const rule of REMEDIES) {
         if (!rule.signs.some((s) => text.includes(s))) continue;
         if (rule.where === 'self' || rule.where === 'named') {
@@ -217,6 +230,21 @@ export function createRulePolicy(): Policy {
     return fixes.find((f) => words.every((w) => f.includes(w))) ?? null;
   }
 
+  /**
+   * When an investigated failing service names no dependency, the fault is below the deepest failing
+   * services (those none of whose dependencies fail): their most shared, most erroring dependency.
+   */
+  function frontierCandidate(obs: Observation): string | null {
+    const slo = new Set(parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text)).map((a) => a.service));
+    const silent = m.investigated.some((n) => slo.has(n) && !explained(obs, n) && (({ findings, leads }) => !findings.length && !leads.length)(read(obs, n)));
+    if (!silent) return null;
+    const frontier = [...slo].filter((n) => !explained(obs, n) && !deps(obs, n).some((d) => slo.has(d)));
+    const shared = new Map<string, number>();
+    for (const f of frontier) for (const d of deps(obs, f)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
+    const errors = (n: string) => obs.metrics[n]?.error_rate ?? 0;
+    return [...shared].sort((a, b) => b[1] - a[1] || errors(b[0]) - errors(a[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
+  }
+
   function look(service: string): Action {
     m.investigated.push(service);
     return { action_type: 'investigate', target: service };
@@ -272,6 +300,10 @@ export function createRulePolicy(): Policy {
     // Follow the strongest lead that no root explains yet.
     const lead = [...leadScore].filter(([name]) => !m.investigated.includes(name) && !explained(obs, name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (lead) return look(lead[0]);
+
+    // A failing service that says nothing about whom it waits on: check the dependencies the deepest failing services share.
+    const candidate = frontierCandidate(obs);
+    if (candidate && obs.step < obs.max_steps - 2) return look(candidate);
 
     // Then the firing alerts no root explains: most severe first, deepest first.
     const alerts = parseAlerts(obs).filter((a) => a.severity >= 1 && !m.investigated.includes(a.service) && !explained(obs, a.service));

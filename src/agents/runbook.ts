@@ -21,6 +21,12 @@ export const TIER_BY_NAME: Record<string, readonly string[]> = {
 /** Words that make a log line a failure report rather than chatter. */
 export const FAILURE_WORDS = ['fail', 'error', 'timed out', 'timeout', 'refused', 'unavailable', 'too many', 'oom', 'rejected', 'invalid', 'expired', 'no such host', 'stale', '503', '500', '504', '401', '429', 'reset', 'deadline', 'exhausted', 'blocked', 'not found', 'no route', 'denied', 'future'];
 
+/** A failure that says the service is waiting on someone else, without saying on whom: not its own fault. */
+export const WAITING_ON_OTHERS = ['downstream responses', 'outbound calls'];
+
+/** Stack-trace client classes (`LedgerRepository`) and the kind of dependency each one calls. */
+export const CLIENT_CLASSES: Record<string, string> = { repository: 'db', cacheclient: 'cache', authclient: 'auth', gateway: 'thirdparty', client: 'api' };
+
 /** Phrases after which a named service is a fallback or a client, not a suspect. */
 export const NOT_A_SUSPECT = ['falling back to', 'client=', 'from application_name=', "from user '"];
 

@@ -82,6 +82,8 @@ export function difficultiesList() {
       spread_every_min: k.spreadEvery,
       control_episodes: k.control,
       double_faults: k.double,
+      masked_second_faults: k.masked,
+      callers_name_no_dependency: k.opaque,
     };
   });
 }

@@ -96,6 +96,10 @@ const CAUSE_BEFORE = [
   'traced to',
   'traced back to',
   'attributed to',
+  'fault was in',
+  'fault is in',
+  'fault lay in',
+  'fault lies in',
 ].map(normalize);
 
 const CAUSE_AFTER = [
@@ -177,7 +181,12 @@ function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1
  * subject: the first service it mentions, with any joined to it by "or"/"and" (a hedge names them
  * all). A text that says nothing was broken names none. One service is a claim; several are a hedge.
  */
-export function claimedRootCauses(text: string, services: readonly string[]): string[] {
+/**
+ * `field`: the text is a postmortem's own root-cause field, so a cause phrase attributes the first
+ * service named after it in its sentence, however far ("The root cause was an outage of the
+ * provider, reached through adyen-connector").
+ */
+export function claimedRootCauses(text: string, services: readonly string[], field = false): string[] {
   const claimed = new Set<string>();
   let subject: string[] = [];
   let sawCausePhrase = false;
@@ -199,7 +208,7 @@ export function claimedRootCauses(text: string, services: readonly string[]): st
         }
         const first = mentions.findIndex((m) => m.start >= from && !m.negated);
         const target = mentions[first];
-        if (target && target.start - from <= ATTRIBUTION_WINDOW) {
+        if (target && (field || target.start - from <= ATTRIBUTION_WINDOW)) {
           for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
         }
       }

@@ -13,9 +13,10 @@ describe('rule agent (reads only observations)', () => {
   });
 
   for (const difficulty of DIFFICULTIES) {
-    it(`averages >= 0.80 on held-out ${difficulty} incidents`, async () => {
+    // 100 incidents: at 25 the standard error (about 0.05 on expert) is as large as the margin over the bound.
+    it(`averages >= 0.80 on 100 held-out ${difficulty} incidents`, async () => {
       const scores: number[] = [];
-      for (let seed = 5000; seed < 5025; seed++) scores.push((await runInProcess(generatedTask({ seed, difficulty, split: 'test', family: null }), ruleAgent, seed)).final.score);
+      for (let seed = 5000; seed < 5100; seed++) scores.push((await runInProcess(generatedTask({ seed, difficulty, split: 'test', family: null }), ruleAgent, seed)).final.score);
       expect(mean(scores)).toBeGreaterThanOrEqual(0.8);
     });
   }

@@ -41,6 +41,9 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('expert').maskedShare).toBeGreaterThan(0.12);
     expect(row('expert').maskedShare).toBeLessThan(0.35);
     for (const d of ['easy', 'medium', 'hard']) expect(row(d).maskedShare).toBe(0);
+    // Callers that log only their own failures: no line names the root, so shared dependencies must be checked.
+    expect(row('expert').unnamedRootShare).toBeGreaterThan(0.15);
+    expect(row('expert').unnamedRootShare).toBeGreaterThan(row('hard').unnamedRootShare + 0.1);
     expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.4);
     // Real time pressure: the budget lasts 1.6 times what the reference responder needs.
     expect(KNOBS.expert.budgetLasts).toBe(1.6);

@@ -33,6 +33,20 @@ describe('root-cause claims in free text', () => {
   });
 });
 
+describe("a postmortem's own root-cause field", () => {
+  const field = (t: string) => claimedRootCauses(t, services, true);
+  it('attributes the first service after the cause phrase, however far in its sentence', () => {
+    const text = 'The root cause was a regional outage of the external payment provider, reached through postgres-db';
+    expect(claims(text)).toEqual([]);
+    expect(field(text)).toEqual(['postgres-db']);
+  });
+
+  it('still ignores a service ruled out, and reads a second fault named as where a fault was', () => {
+    expect(field('The root cause was not checkout-service but, after a long look at the evidence, redis-cache')).toEqual(['redis-cache']);
+    expect(field('postgres-db was the root cause. A second, masked fault was in auth-service: a release without timeouts')).toEqual(['auth-service', 'postgres-db']);
+  });
+});
+
 describe('root-cause statements as people write them', () => {
   it.each([
     ['Root cause of the checkout-service/inventory-service errors: redis-cache ran out of memory', ['redis-cache']],

@@ -12,11 +12,11 @@ import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Topology } from './types.js';
-import { addressOf, byAddress, collateralLine, deployLine, exceptionOnUpstreamError, harmlessError, routineLine, slowDependencyLine, threadsStuckOn, upstreamFailure } from './voice.js';
+import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, harmlessError, opaqueFailure, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '2.1.0';
+export const GENERATOR_VERSION = '2.2.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -241,6 +241,9 @@ interface ServiceDraft {
 
 function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): GeneratedScenario {
   const hidden = (fault: number | null) => fault !== null && maskedBy[fault] !== undefined;
+  // Faults whose callers log only their own failing requests (drawn only where the difficulty has them).
+  const opaque = knobs.opaque > 0 ? builds.map((_, fi) => !hidden(fi) && rng.chance(knobs.opaque)) : builds.map(() => false);
+  const isOpaque = (fault: number | null) => fault !== null && opaque[fault] === true;
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
@@ -310,9 +313,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       const d = drafts.get(name)!;
       // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
       const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
+      // Services at one distance never read exactly alike (traffic mixes differ): ±6%, keeping the order between distances.
+      const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
       const impact = () => {
         const impacted = {
-          error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor) * 1000) / 1000,
+          error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000,
           latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
         };
         return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
@@ -320,7 +325,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       // Each affected caller points at the dependency on its path to the root.
       const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
       const callee = topo.byName.get(next)!;
-      const say = () => seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
+      // An edge proxy always logs its upstream; other callers of an opaque fault log only their own failures.
+      const say = () =>
+        opaque[fi] && d.node.tier !== 'edge'
+          ? opaqueFailure(rng, d.node, params.split)
+          : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
       const written = () => [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }];
       // A masked fault never takes a service over from a fault that shows at detection.
       if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
@@ -402,7 +411,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
       // An exception right after its deploy: tempting to roll back, but it names the failing dependency.
       const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
-      if (callee) dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...seen(exceptionOnUpstreamError(rng, topo.byName.get(callee)!, params.split), topo.byName.get(callee)!) });
+      if (callee) {
+        const dep = topo.byName.get(callee)!;
+        // Behind an opaque fault the stack trace names only the client class of the dependency.
+        const line = (isOpaque(dv.fault) ? exceptionInClient(rng, dep, params.split) : null) ?? seen(exceptionOnUpstreamError(rng, dep, params.split), dep);
+        dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...line });
+      }
       decoys.push({ kind: 'rollback', target: v.name });
     }
   }
@@ -414,7 +428,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (!callers.length) return;
       const v = rng.pick(callers);
       const d = drafts.get(v.name)!;
-      d.logs.push({ at: d.hop! + rng.int(0, 2), ...seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!) });
+      const stuck = opaque[fi] ? threadsStuck(rng, params.split) : seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!);
+      d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck });
       decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
     });
   }
@@ -443,9 +458,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const b = rng.pick(quiet);
     const d = drafts.get(b.name)!;
     d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
-    const store = b.tier === 'db' || b.tier === 'cache' || b.tier === 'queue';
-    const job = store ? (params.split === 'train' ? 'cron: nightly reindex started (expected 3h)' : 'scheduled compaction job running (est. 3 h)') : params.split === 'train' ? 'cron: nightly report export started (expected 3h)' : 'scheduled batch export running (est. 3 h)';
-    d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: job });
+    d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: scheduledJobLine(rng, b, params.split) });
   }
 
   // Collateral: a healthy store near the path takes the load the fault shifted onto it.
@@ -602,14 +615,20 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const d = drafts.get(name)!;
     return rules.some((r) => r.service === name && r.metric === 'error_rate') && (d.impacted.error_rate ?? d.overview.error_rate!) > 0.05 && (d.hop === null || d.hop <= knobs.depth);
   };
-  const walk = (root: string) => {
+  const walk = (root: string, fi: number) => {
     const parent = new Map<string, string | null>([[root, null]]);
     const queue = [root];
     while (queue.length) {
       const cur = queue.shift()!;
       if (cur !== root && firingAtStart(cur)) {
         let minutes = 0;
-        for (let at: string | null = cur; at && at !== root; at = parent.get(at) ?? null) minutes += investigateCost(at);
+        let above = cur;
+        for (let at: string | null = cur; at && at !== root; at = parent.get(at) ?? null) {
+          minutes += investigateCost(at);
+          above = at;
+        }
+        // When no caller names the failing dependency, the responder checks the root's siblings too.
+        if (opaque[fi]) for (const dep of topo.byName.get(above)!.depends_on) if (dep !== root) minutes += investigateCost(dep);
         return minutes;
       }
       for (const c of topo.callers(cur)) {
@@ -623,7 +642,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     return firing.length ? Math.min(...firing) : 0;
   };
   // A masked fault is found from its first root's dependencies, after that root is fixed: no walk.
-  const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root)) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
+  const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root, fi)) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
 
   // Monitoring is configured by kind of service, never by role: every service of a kind gets the same
   // rules, so no alert is missing because its service is the root.

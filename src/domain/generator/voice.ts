@@ -118,7 +118,11 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     dns: [
       (r) => info(`client 10.2.${r.int(0, 9)}.${r.int(2, 250)}#${r.int(30000, 60000)}: query: status.internal IN A + (10.2.0.2)`),
-      (r, _n, q) => info(`zone internal/IN: loaded serial ${2026031300 + (Math.floor(q / 1000) % 100)} (${r.int(120, 480)} records, ${r.int(2, 40)}ms)`),
+      (r, n, q) => {
+        // One serial, one zone: the record count belongs to the serial, not to the reload.
+        const serial = 2026031300 + (Math.floor(q / 1000) % 100);
+        return info(`zone internal/IN: loaded serial ${serial} (${120 + (hash32(`${n.name}|${serial}`) % 360)} records, ${r.int(2, 40)}ms)`);
+      },
     ],
     thirdparty: [
       (r) => info(`outbound call ok status=200 latency_ms=${r.int(120, 420)}`),
@@ -149,6 +153,51 @@ export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Spl
   return split === 'train'
     ? { level: 'ERROR', msg: `GET /v1/${caller.domain} 503: dependency ${callee.name} failed (timeout after ${rng.int(2, 5)}000ms)` }
     : { level: 'ERROR', msg: `method=GET path=/api/${caller.domain} status=503 err="${callee.name}: context deadline exceeded"` };
+}
+
+/**
+ * What a service with thin error logging writes when a dependency fails it: only its own failing
+ * request (status, path, duration), never which dependency failed.
+ */
+export function opaqueFailure(rng: Rng, caller: Node, split: Split): Line {
+  const ms = rng.int(900, 10_000);
+  const id = rng.int(1000, 99999);
+  if (caller.tier === 'worker') {
+    return split === 'train'
+      ? { level: 'ERROR', msg: `failed to process message from ${caller.domain}-events (attempt ${rng.int(2, 5)}/5): handler error after ${ms}ms; will retry` }
+      : { level: 'ERROR', msg: `delivery nacked and requeued: handler returned error after ${ms}ms` };
+  }
+  const status = rng.pick([500, 502, 503, 504]);
+  return rng.chance(0.5)
+    ? split === 'train'
+      ? { level: 'ERROR', msg: `GET /v1/${caller.domain}/${id} ${status} ${ms}ms` }
+      : { level: 'ERROR', msg: `method=GET path=/api/${caller.domain}/${id} status=${status} duration_ms=${ms}` }
+    : split === 'train'
+      ? { level: 'ERROR', msg: `request failed: POST /v1/${caller.domain} ${status} after ${ms}ms (request_id=req-${id.toString(16)})` }
+      : { level: 'ERROR', msg: `method=POST path=/api/${caller.domain} status=${status} duration_ms=${ms} err="internal error"` };
+}
+
+/** A caller whose worker threads all wait on calls out, without saying on which dependency. */
+export function threadsStuck(rng: Rng, split: Split): Line {
+  const n = rng.pick([64, 128, 200]);
+  return split === 'train'
+    ? { level: 'ERROR', msg: `thread pool exhausted: ${n}/${n} busy, ${n - rng.int(2, 9)} threads waiting on downstream responses` }
+    : { level: 'ERROR', msg: `worker pool saturated in_flight=${n} limit=${n}; ${n - rng.int(2, 9)} blocked on outbound calls` };
+}
+
+/**
+ * A caller's exception on a failing dependency's empty response, as a stack trace reports it: the
+ * client class is named for the dependency's first name word and kind (`LedgerRepository`), not the service.
+ * Null for platform services (DNS, queues, config, secrets), whose clients fail differently.
+ */
+export function exceptionInClient(rng: Rng, dependency: Node, split: Split): Line | null {
+  const suffix: Partial<Record<Tier, string>> = { db: 'Repository', cache: 'CacheClient', api: 'Client', auth: 'AuthClient', thirdparty: 'Gateway' };
+  if (!suffix[dependency.tier]) return null;
+  const domain = dependency.name.split('-')[0]!;
+  const cls = `${domain.charAt(0).toUpperCase()}${domain.slice(1)}${suffix[dependency.tier]}`;
+  return split === 'train'
+    ? { level: 'ERROR', msg: `NullPointerException: response body is null at ${cls}.parse(${cls}.java:${rng.int(40, 120)})` }
+    : { level: 'ERROR', msg: `TypeError: cannot read properties of undefined (reading 'items') at ${cls}.fetch (${cls}.js:${rng.int(40, 120)})` };
 }
 
 /** A real-looking line that makes a healthy dependency look suspicious. */
@@ -192,6 +241,28 @@ export function threadsStuckOn(rng: Rng, dependency: Node, split: Split): Line {
   return split === 'train'
     ? { level: 'ERROR', msg: `thread pool exhausted: ${n}/${n} busy, ${n - rng.int(2, 9)} threads waiting on responses from ${dependency.name}` }
     : { level: 'ERROR', msg: `worker pool saturated in_flight=${n} limit=${n}; ${n - rng.int(2, 9)} blocked on calls to ${dependency.name}` };
+}
+
+/** A loud but harmless scheduled job, worded for the kind of service that runs it (it runs for hours). */
+export function scheduledJobLine(rng: Rng, node: Node, split: Split): string {
+  const h = rng.int(2, 4);
+  const n = rng.int(40, 900);
+  const jobs: Record<Split, Record<'db' | 'cache' | 'queue' | 'app', string[]>> = {
+    train: {
+      db: [`cron: nightly reindex started (expected ${h}h)`, `pg_dump: full backup to object storage started (expected ${h}h)`, `cron: VACUUM ANALYZE of the largest tables started (expected ${h}h)`],
+      cache: [`cron: cache warm-up from the nightly snapshot started (expected ${h}h)`, `cron: key-space audit (SCAN ${n}k keys) started (expected ${h}h)`],
+      queue: [`cron: retention sweep over ${n} log segments started (expected ${h}h)`, `cron: partition reassignment for rebalancing started (expected ${h}h)`],
+      app: [`cron: nightly report export started (expected ${h}h)`, `batch: monthly statement generation started (expected ${h}h)`, `cron: search index rebuild started (expected ${h}h)`],
+    },
+    test: {
+      db: [`scheduled compaction job running (est. ${h} h)`, `mysqldump: nightly logical backup running (est. ${h} h)`, `maintenance window: ANALYZE TABLE batch running (est. ${h} h)`],
+      cache: [`warm-up job loading ${n}k keys from the snapshot (est. ${h} h)`, `scheduled slab audit running (est. ${h} h)`],
+      queue: [`shovel moving archived messages to cold storage (est. ${h} h)`, `scheduled queue sync to the new mirror running (est. ${h} h)`],
+      app: [`scheduled batch export running (est. ${h} h)`, `job=reconcile-${node.domain} status=running eta=${h}h`, `scheduled reindex of ${node.domain} documents running (est. ${h} h)`],
+    },
+  };
+  const kind = node.tier === 'db' || node.tier === 'cache' || node.tier === 'queue' ? node.tier : 'app';
+  return rng.pick(jobs[split][kind]);
 }
 
 /** An ordinary error every busy service logs: a user's expired session, a declined card, bad input. */
