@@ -13,7 +13,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=7860 HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The server never loads the agents' model client (openai, an optional dependency for the CLI).
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY README.md openenv.yaml ./
 USER node

@@ -9,8 +9,9 @@ import { authPlugin } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { createEnvironments, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
-import { httpRoutes } from './http-routes.js';
-import { mcpHttpRoutes } from './mcp-http.js';
+import { ENV_VERSION, httpRoutes } from './http-routes.js';
+import { mcpGet, mcpHttpRoutes } from './mcp-http.js';
+import { createStreamableMcp } from './mcp-streamable.js';
 import { metaRoutes } from './meta-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
@@ -100,6 +101,7 @@ export function buildApp(config: ServerConfig): App {
       if (result.done) metrics.episodes.inc({ task: s.task_id, outcome: String(result.info.outcome ?? 'done') });
     },
   });
+  const streamable = createStreamableMcp({ envs, sessions, version: ENV_VERSION });
 
   // An empty body with a JSON content type means "no body" (seed clients reset without one);
   // prototype-poisoning keys are rejected, and so is JSON nested too deep to parse.
@@ -161,6 +163,7 @@ export function buildApp(config: ServerConfig): App {
   // Idle HTTP MCP sessions give their capacity slot back.
   const reaper = setInterval(() => {
     for (const id of sessions.expired()) {
+      if (streamable.has(id)) void streamable.drop(id);
       sessions.close(id);
       envs.close(envKey(id));
     }
@@ -193,8 +196,8 @@ export function buildApp(config: ServerConfig): App {
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(metaRoutes);
   app.register(webRoutes);
-  app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes });
-  app.register(mcpHttpRoutes, { envs, sessions });
+  app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes, mcpGet: mcpGet(streamable) });
+  app.register(mcpHttpRoutes, { envs, sessions, streamable });
   app.get('/metrics', async (_req, reply) => {
     // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.
     if (config.gcBeforeMetrics) (globalThis as { gc?: () => void }).gc?.();
@@ -202,6 +205,7 @@ export function buildApp(config: ServerConfig): App {
   });
   app.addHook('onClose', async () => {
     clearInterval(reaper);
+    await streamable.closeAll();
     store.close();
   });
   return { app, envs, sessions, metrics };

@@ -1,18 +1,45 @@
 /**
- * POST /mcp: JSON-RPC 2.0 over HTTP. Always answers HTTP 200 with a JSON-RPC object, parse
- * errors and oversized bodies included, so this plugin has its own body parser and error handler.
+ * /mcp over HTTP. Two dialects share the path:
+ * - MCP Streamable HTTP (the official SDK): `initialize`, then requests carrying `Mcp-Session-Id`,
+ *   GET for the event stream, DELETE to end the session;
+ * - OpenEnv's JSON-RPC (no initialize, no header): `openenv/session/create` and `close`, and
+ *   `session_id` in params or a throwaway episode; always HTTP 200 with a JSON-RPC object, parse
+ *   errors and oversized bodies included, so this plugin has its own body parser and error handler.
+ * Notifications (`notifications/*`, no id) are accepted with 202 and no body in both.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Environments } from './environments.js';
 import { JSONRPC, handleRpc, rpcError } from './mcp.js';
+import type { StreamableMcp } from './mcp-streamable.js';
 import type { ProtocolSessions } from './protocol-sessions.js';
 
 export interface McpHttpOptions {
   envs: Environments;
   sessions: ProtocolSessions;
+  streamable: StreamableMcp;
 }
 
-export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions }: McpHttpOptions): Promise<void> {
+const sessionHeader = (req: FastifyRequest) => {
+  const h = req.headers['mcp-session-id'];
+  return typeof h === 'string' && h.length > 0 ? h : null;
+};
+
+const isMessage = (m: unknown): m is { method?: unknown; id?: unknown } => typeof m === 'object' && m !== null && !Array.isArray(m);
+const isInitialize = (m: unknown) => isMessage(m) && m.method === 'initialize';
+const isNotification = (m: unknown) => isMessage(m) && typeof m.method === 'string' && m.method.startsWith('notifications/') && !('id' in m);
+
+/** GET /mcp without an upgrade: a session's event stream, or 405 as the Streamable HTTP spec allows. */
+export const mcpGet = (streamable: StreamableMcp) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const sid = sessionHeader(req);
+  if (sid) {
+    reply.hijack();
+    return streamable.handle(sid, req.raw, reply.raw);
+  }
+  const message = 'GET /mcp needs an MCP session (send Mcp-Session-Id; POST initialize starts one) or a WebSocket upgrade (MCP over WebSocket)';
+  return reply.code(405).header('allow', 'GET, POST, DELETE').send({ detail: message, code: 'METHOD_NOT_ALLOWED', message });
+};
+
+export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, streamable }: McpHttpOptions): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((error: Error & { code?: string }, _req, reply) => {
@@ -22,7 +49,7 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions }: Mc
       .send(rpcError(null, tooLarge ? JSONRPC.INVALID_REQUEST : JSONRPC.INTERNAL_ERROR, tooLarge ? `Invalid request: ${error.message}` : 'internal error'));
   });
 
-  app.post('/mcp', async (req) => {
+  app.post('/mcp', async (req, reply) => {
     const text = typeof req.body === 'string' ? req.body : '';
     let message: unknown;
     try {
@@ -30,6 +57,19 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions }: Mc
     } catch (error) {
       return rpcError(null, JSONRPC.PARSE_ERROR, `Parse error: ${(error as Error).message}`);
     }
+    const sid = sessionHeader(req);
+    if (sid || isInitialize(message)) {
+      reply.hijack();
+      return sid ? streamable.handle(sid, req.raw, reply.raw, message) : streamable.initialize(req.raw, reply.raw, message, req.ip);
+    }
+    if (isNotification(message)) return reply.code(202).send();
     return handleRpc({ envs, sessions, client: req.ip }, message);
+  });
+
+  app.delete('/mcp', async (req, reply) => {
+    const sid = sessionHeader(req);
+    if (!sid) return reply.code(400).send({ detail: 'DELETE /mcp ends an MCP session: send its Mcp-Session-Id', code: 'MISSING_SESSION', message: 'DELETE /mcp ends an MCP session: send its Mcp-Session-Id' });
+    reply.hijack();
+    return streamable.handle(sid, req.raw, reply.raw);
   });
 }

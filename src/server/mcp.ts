@@ -4,6 +4,7 @@
  * it without acting. Shared by POST /mcp, WebSocket /mcp and the `mcp` message of /ws.
  */
 import { randomUUID } from 'node:crypto';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, SPLITS, type Action, type Observation } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
@@ -158,7 +159,7 @@ export type ToolOutcome =
 
 /** Runs one tool in the episode stored under `key`, starting a default incident if there is none. */
 export function callTool(envs: Environments, key: string, name: string, rawArgs: unknown): ToolOutcome {
-  if (!(name in TOOLS)) return { kind: 'not_found', message: `Tool not found: ${name}; available: ${TOOL_NAMES.join(', ')}` };
+  if (!Object.hasOwn(TOOLS, name)) return { kind: 'not_found', message: `Tool not found: ${name}; available: ${TOOL_NAMES.join(', ')}` };
   const tool = TOOLS[name as ToolName];
   const parsed = tool.args.safeParse(rawArgs ?? {});
   if (!parsed.success) {
@@ -222,7 +223,8 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
     switch (method) {
       case 'initialize':
         return rpcResult(id, {
-          protocolVersion: typeof params.protocolVersion === 'string' ? params.protocolVersion : '2025-06-18',
+          // Version negotiation: a version this server speaks is echoed, any other gets the latest.
+          protocolVersion: typeof params.protocolVersion === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) ? params.protocolVersion : LATEST_PROTOCOL_VERSION,
           capabilities: { tools: { listChanged: false } },
           serverInfo: { name: 'incident-response-openenv', version: '1.0.0' },
         });

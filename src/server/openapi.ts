@@ -138,10 +138,14 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/mcp': {
         post: {
-          summary: 'MCP over JSON-RPC 2.0 (always HTTP 200)',
+          summary: 'MCP: Streamable HTTP (initialize, then the Mcp-Session-Id header) or OpenEnv JSON-RPC (always HTTP 200)',
+          description:
+            'An initialize request, or any request carrying Mcp-Session-Id, is MCP Streamable HTTP (202 for notifications, 404 for an unknown session, 406 without Accept: application/json, text/event-stream). Anything else is OpenEnv\'s JSON-RPC dialect: always HTTP 200, the session in params.session_id.',
           requestBody: { required: true, content: { 'application/json': { schema: ref('JsonRpcRequest') } } },
-          responses: { 200: json(ref('JsonRpcResponse'), 'JSON-RPC result or error') },
+          responses: { 200: json(ref('JsonRpcResponse'), 'JSON-RPC result or error'), 202: { description: 'Notification accepted' } },
         },
+        get: { summary: 'The event stream of an MCP session (Mcp-Session-Id), or MCP over WebSocket with Upgrade: websocket', responses: { 200: { description: 'text/event-stream' }, 405: { description: 'No session and no upgrade' } } },
+        delete: { summary: 'End an MCP session (Mcp-Session-Id)', responses: { 200: { description: 'Session ended' }, 400: { description: 'No Mcp-Session-Id' }, 404: { description: 'Unknown session' } } },
       },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: json({ type: 'object' }, 'OpenAPI 3.1') } } },
     },

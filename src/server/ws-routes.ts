@@ -71,6 +71,8 @@ export interface WsRoutesOptions {
   postmortemMaxChars: number;
   /** Unsent reply bytes a connection may hold before it is closed (a client that does not read). */
   maxBufferedBytes: number;
+  /** Answers a plain GET /mcp (no upgrade): the event stream of an MCP Streamable HTTP session. */
+  mcpGet: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 /** Grace for a close frame to get through before the socket is destroyed. */
@@ -113,7 +115,7 @@ class RawJson {
   constructor(readonly text: string) {}
 }
 
-export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars, maxBufferedBytes }: WsRoutesOptions): Promise<void> {
+export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, pingIntervalMs, idleTimeoutMs, postmortemMaxChars, maxBufferedBytes, mcpGet }: WsRoutesOptions): Promise<void> {
   /**
    * Backpressure: a client that sends but never reads would make the server buffer replies without
    * bound. Past the limit it is closed (1008) and destroyed shortly after, freeing what it held.
@@ -290,5 +292,5 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       metrics.wsDuration.observe({ endpoint: '/mcp', type: 'rpc' }, Number(process.hrtime.bigint() - started) / 1e9);
     });
   };
-  app.route({ method: 'GET', url: '/mcp', handler: upgradeRequired('GET /mcp is MCP over WebSocket; for HTTP, POST JSON-RPC to /mcp'), wsHandler: mcpSocket });
+  app.route({ method: 'GET', url: '/mcp', handler: mcpGet, wsHandler: mcpSocket });
 }

@@ -179,13 +179,15 @@ export async function fuzzHttp(app: App, name: string, runs: number, seed?: numb
       if (res.statusCode >= 400) {
         stats.rejected++;
         if (req.method === 'HEAD') return snapshot(app) === before || fail('a rejected request changed state');
-        let parsed: { message?: unknown } | null = null;
+        let parsed: { message?: unknown; jsonrpc?: unknown; error?: { message?: unknown } } | null = null;
         try {
           parsed = JSON.parse(res.body);
         } catch {
           return fail('rejection without a JSON body');
         }
-        if (typeof parsed?.message !== 'string' || parsed.message.length === 0) return fail('rejection without a message');
+        // MCP Streamable HTTP refuses with a JSON-RPC error object (its message names the problem).
+        const message = parsed?.jsonrpc === '2.0' ? parsed.error?.message : parsed?.message;
+        if (typeof message !== 'string' || message.length === 0) return fail('rejection without a message');
         if (snapshot(app) !== before) return fail('a rejected request changed state');
       } else {
         stats.ok++;
