@@ -3,10 +3,11 @@
  * observation (bounded in size) and its own recent actions, and answers with one JSON action.
  * Malformed replies get one retry; failures fall back to a safe action.
  */
+import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import { ActionSchema, type Action, type Observation } from '../domain/index.js';
 import { parseAlerts } from './rule.js';
-import { targetsOf, type AgentSpec, type Policy } from './types.js';
+import { targetsOf, type AgentSpec, type Policy, type TurnRecord } from './types.js';
 
 export interface LlmConfig {
   baseURL: string;
@@ -30,7 +31,8 @@ export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfi
     apiKey,
     timeoutMs: Number(env.LLM_TIMEOUT_MS) || 30_000,
     maxTokens: Number(env.LLM_MAX_TOKENS) || 600,
-    temperature: 0,
+    // 0 unless LLM_TEMPERATURE says otherwise (sampling several attempts per incident needs > 0).
+    temperature: env.LLM_TEMPERATURE && Number.isFinite(Number(env.LLM_TEMPERATURE)) ? Number(env.LLM_TEMPERATURE) : 0,
   };
 }
 
@@ -126,48 +128,85 @@ export interface LlmPolicyOptions {
   onIssue?: (message: string) => void;
 }
 
+/**
+ * The prompt's version: a hash of the system prompt and of the observation renderer, so results
+ * made with different prompts never pass for the same agent.
+ */
+export const PROMPT_VERSION = createHash('sha256').update(SYSTEM_PROMPT).update(renderObservation.toString()).digest('hex').slice(0, 12);
+
+export function llmIdentity(config: LlmConfig): Record<string, string | number | null> {
+  let host: string | null = null;
+  try {
+    host = new URL(config.baseURL).host;
+  } catch {
+    host = null;
+  }
+  return { model: config.model, base_url_host: host, temperature: config.temperature, max_tokens: config.maxTokens, prompt_version: PROMPT_VERSION };
+}
+
 export function createLlmPolicy({ config, client, onIssue }: LlmPolicyOptions): Policy & { calls: number; failures: number } {
   const openai = client ?? new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, timeout: config.timeoutMs, maxRetries: 1 });
   const recent: string[] = [];
   let consecutiveFailures = 0;
+  let turn: TurnRecord | undefined;
   const state = {
     calls: 0,
     failures: 0,
+    lastTurn: () => turn,
     async act(obs: Observation): Promise<Action> {
+      const t: TurnRecord = { model_calls: 0, failed_calls: 0, unparseable_replies: 0, fallback: false, tokens_in: 0, tokens_out: 0, latency_ms: 0, messages: [], completion: null };
+      turn = t;
+      const fallback = () => {
+        t.fallback = true;
+        return remember(fallbackAction(obs));
+      };
       const remember = (a: Action) => {
         recent.push(`${a.action_type}${a.target ? ` ${a.target}` : ''}`);
         if (recent.length > 10) recent.shift();
         return a;
       };
       // After repeated failures the endpoint is down: stop waiting on it.
-      if (consecutiveFailures >= 3) return remember(fallbackAction(obs));
+      if (consecutiveFailures >= 3) {
+        t.failed_calls++;
+        return fallback();
+      }
       const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
         { role: 'system', content: SYSTEM_PROMPT },
         { role: 'user', content: renderObservation(obs, recent) },
       ];
       for (let attempt = 0; attempt < 2; attempt++) {
         let reply: string;
+        t.messages = messages.map((m) => ({ role: m.role, content: String(m.content) }));
+        const started = performance.now();
         try {
           state.calls++;
+          t.model_calls++;
           const res = await openai.chat.completions.create({ model: config.model, messages, temperature: config.temperature, max_tokens: config.maxTokens });
           reply = res.choices[0]?.message?.content ?? '';
+          t.tokens_in += res.usage?.prompt_tokens ?? 0;
+          t.tokens_out += res.usage?.completion_tokens ?? 0;
+          t.completion = reply;
         } catch (error) {
           state.failures++;
           consecutiveFailures++;
+          t.failed_calls++;
           onIssue?.(`model call failed: ${(error as Error).message}`);
-          return remember(fallbackAction(obs));
+          return fallback();
+        } finally {
+          t.latency_ms += Math.round(performance.now() - started);
         }
         try {
           const action = parseAction(reply, obs);
           consecutiveFailures = 0;
           return remember(action);
         } catch (error) {
+          t.unparseable_replies++;
           onIssue?.(`malformed reply (attempt ${attempt + 1}): ${(error as Error).message}`);
           messages.push({ role: 'assistant', content: clip(reply, 2000) }, { role: 'user', content: `That was not a valid action: ${(error as Error).message}. Reply with one JSON action object only.` });
         }
       }
       state.failures++;
-      return remember(fallbackAction(obs));
+      return fallback();
     },
   };
   return state;
@@ -177,6 +216,7 @@ export function llmAgent(config: LlmConfig, onIssue?: (message: string) => void)
   return {
     name: 'llm',
     description: `OpenAI-compatible chat model ${config.model}`,
+    identity: llmIdentity(config),
     create: () => createLlmPolicy({ config, ...(onIssue ? { onIssue } : {}) }),
   };
 }

@@ -66,7 +66,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
   });
 
   it('replay: opens a trajectories.jsonl and steps forwards and backwards', async () => {
-    const { trajectories } = await runEval({ agent: ruleAgent, tasks: ['task_hard'], difficulty: 'medium', split: 'train', episodes: 1, concurrency: 1 });
+    const { trajectories } = await runEval({ agent: ruleAgent, tasks: ['task_hard'], difficulties: ['medium'], split: 'train', episodes: 1, concurrency: 1 });
     const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'trajectories.jsonl');
     writeFileSync(file, trajectories.map((t) => JSON.stringify(t)).join('\n'));
     const { page } = await open('mode=replay');

@@ -22,7 +22,7 @@ describe('eval harness', () => {
   it('builds episode specs from tasks, episodes and seeds', () => {
     expect(parseSeeds('1000-1002,7')).toEqual([1000, 1001, 1002, 7]);
     expect(() => parseSeeds('a-b')).toThrow(/bad seed/);
-    const specs = episodeSpecs({ tasks: ['task_easy', 'generated'], difficulty: 'hard', split: 'test', episodes: 2 });
+    const specs = episodeSpecs({ tasks: ['task_easy', 'generated', 'task_easy'], difficulties: ['hard'], split: 'test', episodes: 2 });
     expect(specs).toEqual([
       { task_id: 'task_easy', seed: 0 },
       { task_id: 'task_easy', seed: 1 },
@@ -31,24 +31,42 @@ describe('eval harness', () => {
     ]);
   });
 
-  it('summarises with mean, standard error and groups', async () => {
-    const { results } = await runEval({ agent: ruleAgent, tasks: ['task_easy', 'generated'], difficulty: 'easy', split: 'test', episodes: 6, concurrency: 3 });
+  it('several difficulties and families in one run, each played once', () => {
+    const specs = episodeSpecs({ tasks: ['generated'], difficulties: ['easy', 'hard', 'easy'], families: ['cache_oom', 'disk_full'], split: 'test', episodes: 2 });
+    expect(specs).toHaveLength(2 * 2 * 2);
+    expect(new Set(specs.map((s) => `${s.difficulty}/${s.family}`))).toEqual(new Set(['easy/cache_oom', 'easy/disk_full', 'hard/cache_oom', 'hard/disk_full']));
+    expect(episodeSpecs({ tasks: ['generated'], difficulties: ['easy'], split: 'test', episodes: 1, samples: 3 }).map((s) => s.sample)).toEqual([0, 1, 2]);
+  });
+
+  it('summarises: generated groups with SE and a 95% interval, fixed tasks apart (no SE), success rates', async () => {
+    const { results } = await runEval({ agent: ruleAgent, tasks: ['task_easy', 'generated'], difficulties: ['easy'], split: 'test', episodes: 6, concurrency: 3 });
     const s = results.summary;
     expect(s.episodes).toBe(12);
-    expect(s.per_task.task_easy!.mean).toBeCloseTo(0.99, 5);
+    expect(s.valid).toBe(12);
+    expect(s.fixed.task_easy).toMatchObject({ n: 6, se: null, ci95: null });
+    expect(s.fixed.task_easy!.mean).toBeCloseTo(0.99, 5);
+    // The headline covers generated incidents only: the fixed task is never pooled with them.
+    expect(s.generated!.n).toBe(6);
+    expect(s.mean).toBe(s.generated!.mean);
+    const [lo, hi] = s.generated!.ci95;
+    expect(lo).toBeLessThanOrEqual(s.generated!.mean);
+    expect(hi).toBeGreaterThanOrEqual(s.generated!.mean);
+    expect(s.generated!.success_rate).toBeGreaterThan(0);
     expect(Object.keys(s.per_difficulty)).toEqual(['easy']);
     expect(Object.keys(s.per_family).length).toBeGreaterThan(0);
     expect(s.per_stage.localize!.hit_rate).toBeGreaterThan(0);
     expect(summarise([]).mean).toBe(0);
+    expect(results.episodes.every((e) => e.episode_id.startsWith('ep-') && e.infra_failure === null)).toBe(true);
     const md = markdownReport(results);
-    expect(md).toContain('| task_easy | 6 | 0.990 |');
+    expect(md).toContain('| task_easy | 6 | 0.990 | 100% |');
+    expect(md).toMatch(/Generated incidents: mean 0\.\d{3} ± 0\.\d{3}\*\* \(standard error; 95% CI \[/);
     const html = htmlReport(results);
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\//);
   });
 
   it('gives the same trajectories in-process and against a server (ws and http), and replay accepts them', async () => {
-    const opts = { agent: ruleAgent, tasks: ['task_hard', 'generated'], difficulty: 'medium' as const, split: 'test' as const, episodes: 3, concurrency: 4 };
+    const opts = { agent: ruleAgent, tasks: ['task_hard', 'generated'], difficulties: ['medium' as const], split: 'test' as const, episodes: 3, concurrency: 4 };
     const local = await runEval(opts);
     const ws = await runEval({ ...opts, url: server.url, transport: 'ws' });
     const http = await runEval({ ...opts, url: server.url, transport: 'http' });
@@ -58,7 +76,7 @@ describe('eval harness', () => {
   });
 
   it('replay fails loudly when a trajectory was tampered with', async () => {
-    const { trajectories } = await runEval({ agent: randomAgent, tasks: ['generated'], difficulty: 'easy', split: 'train', episodes: 2, concurrency: 2 });
+    const { trajectories } = await runEval({ agent: randomAgent, tasks: ['generated'], difficulties: ['easy'], split: 'train', episodes: 2, concurrency: 2 });
     const tampered: Trajectory[] = JSON.parse(JSON.stringify(trajectories));
     tampered[0]!.steps[0]!.reward += 0.5;
     tampered[1]!.steps[0]!.observation_digest = 'deadbeefdeadbeef';
