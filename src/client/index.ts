@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Action, Observation, ResetOptions, State } from '../domain/schemas.js';
 
+// Every type a client's caller handles, from the one entry point.
+export type { Action, ActionType, Observation, ResetOptions, RubricItemResult, ServiceInfo, State } from '../domain/schemas.js';
+
 export interface StepReply {
   observation: Observation;
   reward: number | null;

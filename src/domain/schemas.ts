@@ -150,11 +150,20 @@ export const StateSchema = z
   .meta({ title: 'IncidentState' });
 export type State = z.infer<typeof StateSchema>;
 
-export const ResetOptionsSchema = z.looseObject({
+/**
+ * Reset options, on every transport. Unknown keys are refused (a typo such as "dificulty" would
+ * otherwise silently start a different incident); the generated task's options are checked in full
+ * when the incident is drawn.
+ */
+export const ResetOptionsSchema = z.strictObject({
   task_id: z.string().optional(),
   seed: z.number().int().min(0).nullish(),
   episode_id: z.string().max(255).nullish(),
+  difficulty: z.string().nullish(),
+  split: z.string().nullish(),
+  family: z.string().nullish(),
 });
+export const RESET_OPTION_KEYS = Object.keys(ResetOptionsSchema.shape) as readonly string[];
 export type ResetOptions = z.infer<typeof ResetOptionsSchema>;
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard', 'expert'] as const;

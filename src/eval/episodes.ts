@@ -256,7 +256,7 @@ export async function runEpisodeRemote(spec: EpisodeSpec, agent: AgentSpec, url:
       try {
         reply = await client.step(action);
       } catch (e) {
-        if (!(e instanceof EnvClientError) || !['VALIDATION_ERROR', 'INVALID_ACTION'].includes(e.code)) throw e;
+        if (!(e instanceof EnvClientError) || e.code !== 'VALIDATION_ERROR') throw e;
         error = e.message;
         action = { action_type: 'no_op', target: '' };
         reply = await client.step(action);

@@ -8,6 +8,7 @@ import {
   DEFAULT_TASK_ID,
   GENERATED_TASK_ID,
   GeneratedOptionsSchema,
+  RESET_OPTION_KEYS,
   findTask,
   generatedTask,
   paramsKey,
@@ -148,6 +149,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       if (existing?.client !== undefined && client !== undefined && existing.client !== client) {
         throw new EnvError('forbidden', 'this session belongs to another client');
       }
+      const unknown = Object.keys(request).filter((k) => !RESET_OPTION_KEYS.includes(k));
+      if (unknown.length) throw new EnvError('invalid_options', `unknown reset option(s): ${unknown.join(', ')}; allowed: ${RESET_OPTION_KEYS.join(', ')}`);
       const taskId = request.task_id ?? DEFAULT_TASK_ID;
       checkTaskId(taskId);
       const task = taskId === GENERATED_TASK_ID ? generated(generatedParamsOrThrow(request)) : findTask(taskId)!;

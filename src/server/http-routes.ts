@@ -45,8 +45,11 @@ const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
   quota: 429,
 };
 
+/** A mistake in what the client sent is VALIDATION_ERROR on every transport (as on /ws and MCP). */
+const VALIDATION_KINDS = new Set<EnvError['kind']>(['invalid_action', 'invalid_options', 'unknown_task']);
+
 export function toHttpError(error: EnvError): HttpError {
-  const code = error.kind.toUpperCase();
+  const code = VALIDATION_KINDS.has(error.kind) ? 'VALIDATION_ERROR' : error.kind.toUpperCase();
   return new HttpError(ENV_ERROR_STATUS[error.kind], code, error.message, error.extra);
 }
 
