@@ -55,11 +55,8 @@ def _reply(raw: Union[str, bytes], expected: str) -> Dict[str, Any]:
 
 
 def parse_result(data: Dict[str, Any]) -> StepResult:
-    return StepResult(
-        observation=IncidentResponseObservation.model_validate(data.get("observation") or {}),
-        reward=data.get("reward"),
-        done=bool(data.get("done", False)),
-    )
+    observation = IncidentResponseObservation.model_validate(data.get("observation") or {})
+    return StepResult(observation=observation, reward=data.get("reward"), done=bool(data.get("done", False)), reason=observation.reward_reason)
 
 
 class IncidentResponseClient:

@@ -1,8 +1,7 @@
 """Typed actions, observations and state of Incident Response OpenEnv.
 
 They mirror the JSON Schemas the server publishes at GET /schema (a test compares them, so they
-cannot drift). Observations and state allow extra fields: generated incidents add some (the fix
-menu, the clock, the error budget), and a newer server may add more.
+cannot drift). Observations and state allow extra fields, so a newer server may add more.
 """
 
 from __future__ import annotations
@@ -49,6 +48,14 @@ class IncidentResponseObservation(BaseModel):
     max_steps: int
     services: List[ServiceInfo]
     investigated: List[str]
+    reward_reason: Optional[str] = None
+    # Generated incidents only:
+    remedy_kinds: Optional[Dict[str, str]] = None
+    metric_evidence: Optional[Dict[str, str]] = None
+    elapsed_minutes: Optional[float] = None
+    clock: Optional[str] = None
+    error_budget_remaining_pct: Optional[float] = None
+    scenario: Optional[Dict[str, Any]] = None
 
 
 class IncidentResponseState(BaseModel):
@@ -72,8 +79,9 @@ class IncidentResponseState(BaseModel):
 
 
 class StepResult(BaseModel):
-    """A reset or step outcome, as OpenEnv's wire format carries it (`reward` is None after a reset)."""
+    """A reset or step outcome (`reward` and `reason` are None after a reset)."""
 
     observation: IncidentResponseObservation
     reward: Optional[float] = None
     done: bool = False
+    reason: Optional[str] = None

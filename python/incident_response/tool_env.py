@@ -27,7 +27,6 @@ RESET_KEYS = ("task_id", "seed", "difficulty", "split", "family", "episode_id")
 
 def render_observation(obs: IncidentResponseObservation) -> str:
     """The observation as compact text for a model: alerts, services, metrics, logs, what is allowed."""
-    extra = obs.model_extra or {}
     lines = [f"Step {obs.step}/{obs.max_steps}. {obs.message}", "", obs.task_description, "", "ALERTS:"]
     lines += [f"  {a}" for a in obs.alerts] or ["  (none)"]
     lines.append("SERVICES (owner; calls):")
@@ -38,8 +37,8 @@ def render_observation(obs: IncidentResponseObservation) -> str:
         lines.append(f"LOGS {name}:")
         lines += [f"  {line}" for line in log]
     for key in ("clock", "elapsed_minutes", "error_budget_remaining_pct"):
-        if key in extra:
-            lines.append(f"{key}: {extra[key]}")
+        if getattr(obs, key) is not None:
+            lines.append(f"{key}: {getattr(obs, key)}")
     teams = [a.split(":", 1)[1] for a in obs.available_actions if a.startswith("escalate:")]
     fixes = [a.split(":", 1)[1] for a in obs.available_actions if a.startswith("apply_fix:")]
     lines.append(f"TEAMS: {', '.join(teams)}")

@@ -13,8 +13,12 @@ export type { Action, ActionType, Observation, ResetOptions, RubricItemResult, S
 export interface StepReply {
   observation: Observation;
   reward: number | null;
+  /** Why the step earned its reward (null after a reset). */
+  reason: string | null;
   done: boolean;
 }
+
+const withReason = (r: Omit<StepReply, 'reason'>): StepReply => ({ ...r, reason: r.observation.reward_reason ?? null });
 
 export type ActionInput = Pick<Action, 'action_type'> & Partial<Omit<Action, 'action_type'>>;
 
@@ -114,8 +118,8 @@ export async function connectWebSocket(options: ClientOptions): Promise<EnvClien
 
   return {
     transport: 'ws',
-    reset: (opts = {}) => request<StepReply>({ type: 'reset', data: opts }),
-    step: (action) => request<StepReply>({ type: 'step', data: action }),
+    reset: async (opts = {}) => withReason(await request<StepReply>({ type: 'reset', data: opts })),
+    step: async (action) => withReason(await request<StepReply>({ type: 'step', data: action })),
     state: () => request<State>({ type: 'state' }),
     async close() {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'close' }));
@@ -168,8 +172,8 @@ export async function connectHttp(options: ClientOptions): Promise<EnvClient> {
 
   return {
     transport: 'http',
-    reset: (opts = {}) => call<StepReply>('POST', '/reset', opts),
-    step: (action) => call<StepReply>('POST', '/step', { action }),
+    reset: async (opts = {}) => withReason(await call<StepReply>('POST', '/reset', opts)),
+    step: async (action) => withReason(await call<StepReply>('POST', '/step', { action })),
     state: () => call<State>('GET', '/state'),
     async close() {
       // HTTP sessions have no close call; they expire after the server's idle TTL.

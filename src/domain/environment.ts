@@ -305,7 +305,8 @@ function stepResult(task: Task, ep: Episode, reward: Reward, g: GradeReport): St
   // The grade was taken before this step joined the history; the seed's no_op counter includes it.
   const grader_state = task.scenario.kind === 'seed' ? { ...g.grader_state, no_op_count: ep.history.filter((h) => h.action.action_type === 'no_op').length } : g.grader_state;
   return {
-    observation: observe(task, ep),
+    // The reason travels with the observation too: OpenEnv's wire format carries only the scalar reward.
+    observation: { ...observe(task, ep), reward_reason: reward.reason },
     reward,
     done: ep.done,
     info: { score: g.score, grader_state, outcome: ep.outcome, cumulative_reward: ep.cumulative_reward },

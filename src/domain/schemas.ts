@@ -64,6 +64,17 @@ export const ObservationSchema = z
     max_steps: z.number().int().positive(),
     services: z.array(ServiceInfoSchema).describe('Service catalogue: owners and dependencies'),
     investigated: z.array(z.string()).describe('Services investigated so far, in order'),
+    reward_reason: z.string().optional().describe("Why the last step earned its reward (absent after a reset)"),
+    // Generated incidents only:
+    remedy_kinds: z.record(z.string(), z.string()).optional().describe('Generated: each remediation kind on the fix menu (fix ids are <kind>@<service>)'),
+    metric_evidence: z.record(z.string(), z.string()).optional().describe("Generated: the evidence id of each investigated service's metrics"),
+    elapsed_minutes: z.number().optional().describe('Generated: simulated minutes since detection'),
+    clock: z.string().optional().describe('Generated: simulated wall-clock time (ISO 8601)'),
+    error_budget_remaining_pct: z.number().optional().describe('Generated: error budget left, in percent'),
+    scenario: z
+      .object({ seed: z.number(), difficulty: z.string(), split: z.string(), family: z.string().nullable() })
+      .optional()
+      .describe('Generated: the parameters the incident was drawn from'),
   })
   .meta({ title: 'IncidentObservation' });
 export type Observation = z.infer<typeof ObservationSchema>;

@@ -264,14 +264,12 @@ export async function runEpisodeRemote(spec: EpisodeSpec, agent: AgentSpec, url:
       const next = reply.observation;
       done = reply.done;
       trajectory.steps.push({
-        step: next.step, action, reward: reply.reward ?? 0, reason: '', done,
+        step: next.step, action, reward: reply.reward ?? 0, reason: reply.reason ?? '', done,
         observation_digest: digest(next), observation_delta: observationDelta(obs, next), ...(error ? { error } : {}), ...(turn ? { turn } : {}),
       });
       obs = next;
     }
     const final = await client.state();
-    // The wire carries rewards, not their reasons: the episode's history has them.
-    for (const s of trajectory.steps) s.reason = final.history.find((h) => h.step === s.step)?.reason ?? '';
     trajectory.score = final.score;
     return { result: summarise(spec, agent.name, final, trajectory, null, options.pricing), trajectory };
   } finally {

@@ -42,11 +42,14 @@ describe('one error per kind of mistake, on every transport', () => {
   it('the same invalid target is VALIDATION_ERROR over HTTP and over /ws', async () => {
     for (const transport of ['http', 'ws'] as const) {
       const env = await connect({ url: server.url, transport });
-      await env.reset({ task_id: 'task_easy' });
+      const first = await env.reset({ task_id: 'task_easy' });
+      expect(first.reason).toBeNull();
+      const looked = await env.step({ action_type: 'investigate', target: 'postgres-db' });
+      expect(looked.reason).toMatch(/investigated/);
       const error = await env.step({ action_type: 'investigate', target: 'mainframe' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnvClientError);
       expect((error as EnvClientError).code).toBe('VALIDATION_ERROR');
-      expect((await env.state()).step_count).toBe(0);
+      expect((await env.state()).step_count).toBe(1);
       await env.close();
     }
   });
