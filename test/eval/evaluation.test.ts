@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectRecordSchema } from '../../src/eval/collect.js';
+import type { AgentSpec } from '../../src/agents/types.js';
+import type { Action } from '../../src/domain/index.js';
 import { applyDelta } from '../../src/eval/episodes.js';
+import { runEval } from '../../src/eval/harness.js';
 import { bootstrapCi, passAtK } from '../../src/eval/stats.js';
 import { expertScript, startMockLlm, type MockLlm } from '../helpers/mock-llm.js';
 import { EXPERT_PATHS } from '../helpers/paths.js';
@@ -66,6 +69,13 @@ describe('failures are counted, never scored', () => {
     expect(res.summary).toMatchObject({ episodes: 2, valid: 0, infra_failures: 2 });
     expect(res.episodes[0].infra_failure).toBe('env_error');
     expect(res.episodes[0].error).toBeTruthy();
+  });
+
+  it('an episode past its time limit is a timeout: retried, then excluded', async () => {
+    const stuck: AgentSpec = { name: 'stuck', description: 'never answers in time', create: () => ({ act: () => new Promise<Action>((resolve) => setTimeout(() => resolve({ action_type: 'no_op', target: '' }), 2000)) }) };
+    const { results } = await runEval({ agent: stuck, tasks: ['task_easy'], difficulties: ['easy'], split: 'test', episodes: 1, concurrency: 1, retries: 1, episodeTimeoutMs: 50 });
+    expect(results.episodes[0]).toMatchObject({ infra_failure: 'timeout', attempts: 2 });
+    expect(results.summary).toMatchObject({ valid: 0, infra_failures: 1, infra_failure_rate: 1 });
   });
 
   it('malformed replies are the model\'s own mistakes: counted, scored, not excluded; the run exits 0', async () => {
