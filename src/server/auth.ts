@@ -10,11 +10,18 @@ export function safeEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** The token a request carries: the Authorization header, or `access_token` on a WebSocket upgrade (browsers cannot set headers there). */
+/** Paths that accept a WebSocket upgrade: only there may the token ride in the query string. */
+const WEBSOCKET_PATHS = new Set(['/ws', '/mcp']);
+
+/**
+ * The token a request carries: the Authorization header, or `access_token` on a WebSocket upgrade
+ * of /ws or /mcp (browsers cannot set headers there; on any other route a query token is ignored,
+ * so it cannot leak into ordinary URLs and logs).
+ */
 export function tokenOf(req: FastifyRequest): string | null {
   const header = req.headers.authorization;
   if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
-  if (req.headers.upgrade?.toLowerCase() === 'websocket') {
+  if (req.method === 'GET' && req.headers.upgrade?.toLowerCase() === 'websocket' && WEBSOCKET_PATHS.has(req.url.split('?', 1)[0]!)) {
     const q = (req.query as Record<string, unknown> | undefined)?.access_token;
     if (typeof q === 'string') return q;
   }

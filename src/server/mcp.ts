@@ -167,6 +167,8 @@ export function callTool(envs: Environments, key: string, name: string, rawArgs:
     return { kind: 'invalid_args', message, result: callResult(message, true) };
   }
   const args = parsed.data as Record<string, string | undefined> & { seed?: number };
+  // A call in a session with no incident yet starts the default one; a rejected call leaves none behind.
+  const implicit = name !== 'start_incident' && !envs.has(key);
   try {
     if (name === 'start_incident' || !envs.has(key)) {
       const started = envs.reset(key, name === 'start_incident' ? args : {});
@@ -186,6 +188,7 @@ export function callTool(envs: Environments, key: string, name: string, rawArgs:
     const data = { observation: result.observation, reward: result.reward.value, reason: result.reward.reason, done: result.done, score: result.info.score };
     return { kind: 'ok', result: callResult(data), reward: result.reward.value, done: result.done, observation: result.observation };
   } catch (error) {
+    if (implicit) envs.close(key);
     if (error instanceof EnvError) return { kind: 'invalid_args', message: error.message, result: callResult(error.message, true) };
     throw error;
   }

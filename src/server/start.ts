@@ -25,6 +25,17 @@ export async function startServer(config: ServerConfig, shutdownDeadlineMs = 10_
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // Started by a launcher (`npm start`) that was killed without passing the signal on: the server
+  // is re-parented, so it shuts down too instead of lingering on the port. (A server that is the
+  // container's first process, or was detached on purpose, starts re-parented and is left alone.)
+  const parent = process.ppid;
+  if (parent > 1) {
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) shutdown('parent exited');
+    }, 1000);
+    watch.unref();
+    app.addHook('onClose', async () => clearInterval(watch));
+  }
   await app.listen({ host: config.host, port: config.port });
   return app;
 }

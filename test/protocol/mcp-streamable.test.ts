@@ -87,6 +87,17 @@ describe('MCP Streamable HTTP (official SDK client)', () => {
     await client.close();
   });
 
+  it('a rejected call in a session with no incident yet starts none', async () => {
+    const { client, transport } = await connect();
+    const key = `env:${transport.sessionId}`;
+    const bad = await client.callTool({ name: 'investigate', arguments: { service: 'mainframe' } });
+    expect(bad.isError).toBe(true);
+    expect(server.envs.has(key)).toBe(false);
+    await call(client, 'investigate', { service: 'postgres-db' });
+    expect(server.envs.has(key)).toBe(true);
+    await transport.terminateSession();
+  });
+
   it('unknown tools are "tool not found"; a prototype name is not a tool', async () => {
     const { client, transport } = await connect();
     await expect(client.callTool({ name: 'toString', arguments: {} })).rejects.toThrow(/Tool not found: toString/);

@@ -42,4 +42,26 @@ describe('graceful shutdown and logs', () => {
       expect(out).not.toContain('wrong-guess');
     }, 30_000);
   }
+
+  it('a launcher killed without passing the signal on (npm start): the server notices and exits, freeing its port', async () => {
+    const port = await freePort();
+    // sh stays the server's parent (the "; true" keeps it from exec-ing), as npm does.
+    const launcher = spawn('sh', ['-c', `node --import tsx src/server/main.ts; true`], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const up = async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && !(await up()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await up()).toBe(true);
+    launcher.kill('SIGKILL');
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      gone = !(await up());
+    }
+    expect(gone).toBe(true);
+  }, 30_000);
 });

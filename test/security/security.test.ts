@@ -55,6 +55,12 @@ describe('access control (ENV_AUTH_TOKEN)', () => {
     expect(await ws(`${base}/ws`, { authorization: 'Bearer nope' })).toBe(401);
     expect(await ws(`${base}/ws`, { authorization: 'Bearer tok' })).toBe(101);
     expect(await ws(`${base}/mcp?access_token=tok`)).toBe(101);
+    // Anywhere else a query token is ignored, upgrade header or not.
+    const reset = await server.app.inject({ method: 'POST', url: '/reset?access_token=tok', headers: { upgrade: 'websocket', connection: 'upgrade' } });
+    expect(reset.statusCode).toBe(401);
+    const state = await server.app.inject({ method: 'GET', url: '/state?access_token=tok', headers: { upgrade: 'websocket', connection: 'upgrade' } });
+    expect(state.statusCode).toBe(401);
+    expect((await fetch(`${server.url}/tasks?access_token=tok`)).status).toBe(401);
   });
 
   it('compares tokens in constant time regardless of length', () => {
