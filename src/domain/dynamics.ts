@@ -76,7 +76,19 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
 };
 
 /** Every metric of every service at `minute` (overview and detail together). */
-function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>> } {
+type MetricMaps = { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>>; key: string };
+
+/** Simulated states (readings, alerts, their text) kept per compiled task; the oldest go first. */
+export const STATE_MEMO_SIZE = 64;
+
+function remember<T>(task: Task, key: string, value: T): T {
+  const states = task.memo.states;
+  if (states.size >= STATE_MEMO_SIZE) states.delete(states.keys().next().value!);
+  states.set(key, value);
+  return value;
+}
+
+function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): MetricMaps {
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const depth = spreadDepth(task, minute);
@@ -86,6 +98,20 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): { 
     const c = d.consequences[f.fix];
     if (c && minute >= f.minute && minute < f.minute + c.minutes) for (const s of c.services) damage.set(s, (damage.get(s) ?? 0) + c.error_rate);
   }
+  // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
+  const blipNow = d.transient ? transientShare(task, minute) : 0;
+  const latentOpen = g.faults.map((_, i) => {
+    const own = stoppedAt(task, fixes, i);
+    return own === undefined || minute < own ? 1 : 0;
+  });
+  const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${blipNow}|${latentOpen.join('')}`;
+  const cached = task.memo.states.get(key) as MetricMaps | undefined;
+  if (cached) return cached;
+  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, blipNow, latentOpen), key });
+}
+
+function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, blipNow: number, latentOpen: number[]): Omit<MetricMaps, 'key'> {
+  const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
   for (const [name, spec] of task.serviceByName) {
@@ -102,13 +128,12 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): { 
       }
     }
     let o = blend(spec.overview, profile.impacted, k);
-    const blip = d.transient?.service === name ? transientShare(task, minute) * d.transient.error_rate : 0;
+    const blip = d.transient?.service === name ? blipNow * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
     overview.set(name, o);
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
-    const ownFix = dyn.latent ? stoppedAt(task, fixes, dyn.fault!) : undefined;
-    const base = dyn.latent && (ownFix === undefined || minute < ownFix) ? { ...spec.detail, ...dyn.latent } : spec.detail;
+    const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
     const detail = blend(base, profile.detail_impacted, k);
     // A usage share always agrees with the counts it is made of.
     const active = detail.connections_active ?? detail.threads_connected;
@@ -137,12 +162,15 @@ export interface AlertState {
 }
 
 export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
-  const { metrics, alerts } = stateAt(task, ep.fixes, minute, detailFor);
-  return { metrics, alerts: alerts.map((a) => renderAlert(a.status, a.rule, a.value)) };
+  const { metrics, alerts, alertsKey } = stateAt(task, ep.fixes, minute, detailFor);
+  const textKey = `t|${alertsKey}`;
+  let rendered = task.memo.states.get(textKey) as string[] | undefined;
+  if (!rendered) rendered = remember(task, textKey, alerts.map((a) => renderAlert(a.status, a.rule, a.value)));
+  return { metrics, alerts: rendered };
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */
-function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[] } {
+function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[]; alertsKey: string } {
   const d = task.scenario.generated!.dynamics;
   const now = metricsAt(task, fixes, minute);
   const metrics: Record<string, Record<string, number>> = {};
@@ -151,7 +179,11 @@ function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detai
   // An alert that fired at detection or at any change since, and no longer breaches, shows as RESOLVED.
   const checkpoints = new Set<number>([0]);
   for (const f of fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
-  let past: Map<string, Record<string, number>>[] | null = null;
+  const past = [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, fixes, m));
+  // The alerts follow from the readings now and at the checkpoints: the same readings, the same alerts.
+  const alertsKey = `a|${now.key}|${[...new Set(past.map((p) => p.key))].sort().join('|')}`;
+  const cached = task.memo.states.get(alertsKey) as AlertState[] | undefined;
+  if (cached) return { metrics, alerts: cached, alertsKey };
   const alerts: AlertState[] = [];
   for (const rule of d.alert_rules) {
     const value = now.full.get(rule.service)?.[rule.metric];
@@ -159,12 +191,12 @@ function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detai
       alerts.push({ rule, status: rule.severity, value });
       continue;
     }
-    past ??= [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, fixes, m).full);
-    if (past.some((m) => breaches(rule, m))) alerts.push({ rule, status: 'RESOLVED', value });
+    if (past.some((m) => breaches(rule, m.full))) alerts.push({ rule, status: 'RESOLVED', value });
   }
   const key = (a: AlertState) => `${a.rule.service}\u0000${a.rule.label}\u0000${a.rule.metric}`;
   alerts.sort((a, b) => SEVERITY_RANK[a.status]! - SEVERITY_RANK[b.status]! || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return { metrics, alerts };
+  remember(task, alertsKey, alerts);
+  return { metrics, alerts, alertsKey };
 }
 
 /** Error budget burned over `minutes` starting at `from` (percent points), while faults are unfixed. */
@@ -211,8 +243,11 @@ export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string
 }
 
 export function wallClock(task: Task, minute: number): string {
+  const key = `clock|${minute}`;
+  const cached = task.memo.states.get(key) as string | undefined;
+  if (cached) return cached;
   const start = Date.parse(task.scenario.generated!.dynamics.detected_at);
-  return new Date(start + minute * 60_000).toISOString().replace('.000Z', 'Z');
+  return remember(task, key, new Date(start + minute * 60_000).toISOString().replace('.000Z', 'Z'));
 }
 
 /** Services with an alert firing when the incident was detected (before anything was done). */

@@ -203,10 +203,11 @@ export interface Task {
   /** Generated incidents: the evidence id of each service's detailed metrics reading. */
   metricEvidence: ReadonlyMap<string, string>;
   /**
-   * Memoised pure derivations (bounded): observation parts by what has been investigated, and
-   * postmortem assessments by text. Same inputs, same outputs; never part of any state.
+   * Memoised pure derivations (bounded): observation parts by what has been investigated,
+   * postmortem assessments by text, and generated incidents' readings and alerts by the simulated
+   * state that decides them. Same inputs, same outputs; never part of any state.
    */
-  memo: { views: Map<string, unknown>; readings: Map<string, unknown> };
+  memo: { views: Map<string, unknown>; readings: Map<string, unknown>; states: Map<string, unknown> };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -251,7 +252,7 @@ export function compileScenario(scenario: Scenario): Task {
     mitigations: new Set(scenario.generated?.faults.flatMap((f) => f.mitigations) ?? []),
     evidence,
     metricEvidence,
-    memo: { views: new Map(), readings: new Map() },
+    memo: { views: new Map(), readings: new Map(), states: new Map() },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),
