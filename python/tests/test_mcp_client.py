@@ -35,6 +35,13 @@ async def with_session(url, play):
             return await play(session.call_tool, session.list_tools)
 
 
+async def tool(call, name, args):
+    """Calls a tool that must succeed, and returns its structured result."""
+    result = await call(name, args)
+    assert not is_error(result), result.content
+    return structured(result)
+
+
 def run(url, play):
     return asyncio.run(with_session(url, play))
 
@@ -50,18 +57,13 @@ def test_lists_the_tools(url):
 
 def test_plays_a_seed_task_to_its_final_score(url):
     async def play(call, list_tools):
-        async def tool(name, args):
-            result = await call(name, args)
-            assert not is_error(result), result.content
-            return structured(result)
-
-        await tool("start_incident", {"task_id": "task_easy"})
-        investigated = await tool("investigate", {"service": "postgres-db"})
+        await tool(call, "start_incident", {"task_id": "task_easy"})
+        investigated = await tool(call, "investigate", {"service": "postgres-db"})
         assert investigated["reward"] == pytest.approx(0.3)
-        await tool("escalate", {"team": "database-team", "details": "root cause: postgres-db is out of connections"})
-        fixed = await tool("apply_fix", {"fix_id": "increase_db_connections"})
+        await tool(call, "escalate", {"team": "database-team", "details": "root cause: postgres-db is out of connections"})
+        fixed = await tool(call, "apply_fix", {"fix_id": "increase_db_connections"})
         assert fixed["done"] is True
-        return await tool("view_incident", {})
+        return await tool(call, "view_incident", {})
 
     final = run(url, play)
     assert final["done"] is True and final["score"] > 0.9
@@ -69,18 +71,13 @@ def test_plays_a_seed_task_to_its_final_score(url):
 
 def test_plays_a_generated_incident_to_its_final_score(url):
     async def play(call, list_tools):
-        async def tool(name, args):
-            result = await call(name, args)
-            assert not is_error(result), result.content
-            return structured(result)
-
-        started = await tool("start_incident", {"task_id": "generated", "seed": 3, "difficulty": "hard", "split": "test"})
+        started = await tool(call, "start_incident", {"task_id": "generated", "seed": 3, "difficulty": "hard", "split": "test"})
         services = [s["name"] for s in started["observation"]["services"]]
-        step = await tool("investigate", {"service": services[0]})
+        step = await tool(call, "investigate", {"service": services[0]})
         assert step["observation"]["step"] == 1  # the same episode across calls
-        done = await tool("submit_postmortem", {"text": "Root cause not found; the investigation was cut short and nothing was changed."})
+        done = await tool(call, "submit_postmortem", {"text": "Root cause not found; the investigation was cut short and nothing was changed."})
         assert done["done"] is True
-        return await tool("view_incident", {})
+        return await tool(call, "view_incident", {})
 
     final = run(url, play)
     assert final["done"] is True and 0 < final["score"] < 0.5
