@@ -130,10 +130,9 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
 
   const sessionOrThrow = (sessionId: string, expectedTask?: string, client?: string): Session => {
     const session = store.get(sessionId);
-    if (!session) throw new EnvError('no_episode', 'no episode in this session: call reset first');
-    if (session.client !== undefined && client !== undefined && session.client !== client) {
-      throw new EnvError('forbidden', 'this session belongs to another client');
-    }
+    // Another client's session answers exactly as a missing one, so a guess learns nothing.
+    const theirs = session?.client !== undefined && client !== undefined && session.client !== client;
+    if (!session || theirs) throw new EnvError('no_episode', 'no episode in this session: call reset first');
     if (expectedTask !== undefined && expectedTask !== session.task_id) {
       throw new EnvError('task_mismatch', `this session is playing ${session.task_id}, not ${expectedTask}; reset it to change task`, {
         session_task_id: session.task_id,

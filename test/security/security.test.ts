@@ -123,8 +123,16 @@ describe('sessions belong to their creator', () => {
       { method: 'POST' as const, url: `/reset?session_id=${id}` },
     ]) {
       const theirs = await app.inject({ ...req, remoteAddress: '10.0.0.2' });
-      expect(theirs.statusCode).toBe(403);
       expect(theirs.body).not.toContain('task_hard');
+      if (req.method === 'POST' && req.url.startsWith('/reset')) {
+        // A reset cannot take the id over; the id is client-chosen, so this refusal is unavoidable.
+        expect(theirs.statusCode).toBe(403);
+        continue;
+      }
+      // Stepping or reading another client's session answers exactly as a session that does not exist.
+      const none = await app.inject({ ...req, url: req.url.replace(id!, 'no-such-session-0000000'), remoteAddress: '10.0.0.2' });
+      expect(theirs.statusCode).toBe(409);
+      expect(theirs.json()).toEqual(none.json());
     }
     expect((await app.inject({ url: `/state?session_id=${id}`, remoteAddress: '10.0.0.1' })).json().step).toBe(0);
   });

@@ -37,7 +37,7 @@ describe('X-Forwarded-For is believed only from trusted proxies', () => {
       headers: { 'x-forwarded-for': '203.0.113.5, 198.51.100.7', 'content-type': 'application/json' },
       payload: { action_type: 'investigate', target: 'postgres-db' },
     });
-    expect(forged.statusCode).toBe(403);
+    expect(forged.statusCode).toBe(409); // as if the session did not exist
     const state = await app.inject({ method: 'GET', url: `/state?session_id=${id}`, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5' } });
     expect(state.statusCode).toBe(200);
     expect(state.json().step_count).toBe(0);
@@ -58,7 +58,7 @@ describe('X-Forwarded-For is believed only from trusted proxies', () => {
     const created = await app.inject({ method: 'POST', url: '/session?task_id=task_easy', remoteAddress: '127.0.0.5' });
     const id = created.json().session_id as string;
     const spoofed = await app.inject({ method: 'GET', url: `/state?session_id=${id}`, remoteAddress: '127.0.0.9', headers: { 'x-forwarded-for': '127.0.0.5' } });
-    expect(spoofed.statusCode).toBe(403);
+    expect(spoofed.statusCode).toBe(409);
   });
 });
 
