@@ -173,6 +173,15 @@ export function buildApp(config: ServerConfig): App {
   // The WebSocket plugin goes first: its hooks must see every upgrade, even one refused by auth.
   app.register(websocket, {
     options: { maxPayload: config.wsMaxPayload },
+    // A client that sends a malformed frame (bad UTF-8, reserved bits, no mask, an unknown opcode)
+    // made a mistake, not the server: one short line at info, no stack, so it cannot flood the log.
+    errorHandler(error: Error & { code?: string }, socket, req) {
+      if (typeof error.code === 'string' && error.code.startsWith('WS_ERR_')) {
+        metrics.errors.inc({ transport: 'ws', code: error.code });
+        req.log.info({ code: error.code, reason: error.message }, 'WebSocket closed: malformed frame from the client');
+      } else req.log.error({ err: error }, 'WebSocket handler failed');
+      socket.terminate();
+    },
     // On shutdown, every WebSocket gets a proper close frame.
     preClose(done) {
       for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down');
