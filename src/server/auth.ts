@@ -31,6 +31,10 @@ export function tokenOf(req: FastifyRequest): string | null {
 export const authPlugin = fp(async (app: FastifyInstance, { token }: { token: string }) => {
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/health' || req.url.startsWith('/health?')) return;
+    // A CORS preflight never carries credentials; it only asks what the real request may send.
+    if (req.method === 'OPTIONS') return;
+    // The console's own files hold no data: the page loads, then sends the token on every API call.
+    if ((req.method === 'GET' || req.method === 'HEAD') && /^\/web(\/|$|\?)/.test(req.url)) return;
     const given = tokenOf(req);
     if (given !== null && safeEqual(given, token)) return;
     reply

@@ -34,6 +34,25 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     return { page, sessions };
   };
 
+  it('behind ENV_AUTH_TOKEN: opened as /web/#token=…, the console plays; without the token it says what to do', async () => {
+    const guarded = await listening({ authToken: 'drill-token' });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${guarded.url}/web/#mode=play&task=task_easy&token=drill-token`);
+      await page.getByTestId('start').click();
+      await page.getByTestId('alerts').waitFor();
+      expect(page.url()).not.toContain('drill-token');
+      expect(page.url()).toContain('mode=play');
+      await page.close();
+      const anonymous = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await anonymous.goto(`${guarded.url}/web/#mode=play&task=task_easy`);
+      await anonymous.getByText(/needs an access token/).first().waitFor({ timeout: 10_000 });
+      await anonymous.close();
+    } finally {
+      await guarded.app.close();
+    }
+  });
+
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
     await page.getByTestId('start').click();

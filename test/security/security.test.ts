@@ -30,6 +30,20 @@ describe('access control (ENV_AUTH_TOKEN)', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('the console can work behind a token: its files and CORS preflights pass, its API calls carry the token', async () => {
+    const app = make({ authToken: 's3cret-token', corsOrigins: ['https://drills.example'] });
+    const page = await app.inject({ url: '/web/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/html/);
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/session', headers: { origin: 'https://drills.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.statusCode).toBeLessThan(300);
+    expect(String(preflight.headers['access-control-allow-origin'])).toBe('https://drills.example');
+    // Data never passes without the token, console or not.
+    expect((await app.inject({ method: 'POST', url: '/session?task_id=task_easy' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/web/../tasks' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/session?task_id=task_easy', headers: { authorization: 'Bearer s3cret-token' } })).statusCode).toBe(200);
+  });
+
   it('without a token configured, nothing needs one', async () => {
     expect((await make().inject({ url: '/tasks' })).statusCode).toBe(200);
   });

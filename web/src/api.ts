@@ -15,13 +15,38 @@ export interface TaskList {
   difficulties: { id: string }[];
 }
 
+/**
+ * A server started with ENV_AUTH_TOKEN needs the token on every API call. The console takes it from
+ * the address's fragment (`/web/#token=…`, which browsers never send to a server) and keeps it for
+ * the tab's lifetime only.
+ */
+function accessToken(): string | null {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const fromHash = hash.get('token');
+  if (fromHash) {
+    sessionStorage.setItem('incident-env-token', fromHash);
+    // The rest of the fragment is the console's own state: only the token leaves the address bar.
+    hash.delete('token');
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash.size ? `#${hash.toString()}` : ''}`);
+  }
+  return sessionStorage.getItem('incident-env-token');
+}
+
+function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const token = accessToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  return fetch(path, { ...init, headers });
+}
+
 async function json<T>(res: Response): Promise<T> {
   const body = (await res.json()) as T & { message?: string };
+  if (res.status === 401) throw new Error('This server needs an access token: open the console as /web/#token=<your ENV_AUTH_TOKEN>.');
   if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
   return body;
 }
 
-export const fetchTasks = async () => json<TaskList>(await fetch('/tasks'));
+export const fetchTasks = async () => json<TaskList>(await api('/tasks'));
 
 export function queryOf(p: IncidentParams): string {
   const q = new URLSearchParams({ task_id: p.task_id });
@@ -40,14 +65,14 @@ export interface Session {
 }
 
 export async function startSession(p: IncidentParams): Promise<Session> {
-  const r = await json<{ session_id: string; observation: Observation }>(await fetch(`/session?${queryOf(p)}`, { method: 'POST' }));
+  const r = await json<{ session_id: string; observation: Observation }>(await api(`/session?${queryOf(p)}`, { method: 'POST' }));
   return { id: r.session_id, observation: r.observation };
 }
 
 export async function step(session: string, action: Action): Promise<StepResult> {
-  return json<StepResult>(await fetch(`/step?session_id=${encodeURIComponent(session)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) }));
+  return json<StepResult>(await api(`/step?session_id=${encodeURIComponent(session)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) }));
 }
 
 export async function state(session: string): Promise<State> {
-  return json<State>(await fetch(`/state?session_id=${encodeURIComponent(session)}`));
+  return json<State>(await api(`/state?session_id=${encodeURIComponent(session)}`));
 }
