@@ -53,6 +53,9 @@ export function toHttpError(error: EnvError): HttpError {
   return new HttpError(ENV_ERROR_STATUS[error.kind], code, error.message, error.extra);
 }
 
+/** Client addresses whose sessionless "current task" is remembered (the oldest is forgotten first). */
+const MAX_DEFAULT_CLIENTS = 10_000;
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface HttpRoutesOptions {
@@ -62,9 +65,16 @@ export interface HttpRoutesOptions {
 }
 
 export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChars }: HttpRoutesOptions): Promise<void> {
-  // Sessionless requests use one default session per task id (the seed's behaviour); a request
-  // that names no task goes to the task most recently reset without a session id.
-  let currentDefaultTask = DEFAULT_TASK_ID;
+  // Sessionless requests use one default session per task id (the seed's behaviour) for each client
+  // address; a request that names no task goes to the task that client most recently reset without
+  // a session id. Another client's sessionless requests never see them.
+  const currentDefaultTask = new Map<string, string>();
+  const setDefaultTask = (client: string, taskId: string) => {
+    currentDefaultTask.delete(client);
+    if (currentDefaultTask.size >= MAX_DEFAULT_CLIENTS) currentDefaultTask.delete(currentDefaultTask.keys().next().value!);
+    currentDefaultTask.set(client, taskId);
+  };
+  const defaultTaskOf = (client: string) => currentDefaultTask.get(client) ?? DEFAULT_TASK_ID;
 
   const run = <T>(fn: () => T): T => {
     try {
@@ -92,8 +102,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     return parsed.data;
   };
 
-  /** The store key: explicit sessions and per-task default sessions never collide. */
-  const keyFor = (sessionId: string | undefined, taskId: string) => (sessionId ? `id:${sessionId}` : `default:${taskId}`);
+  /** The store key: explicit sessions and each client's per-task default sessions never collide. */
+  const keyFor = (sessionId: string | undefined, taskId: string, client: string) => (sessionId ? `id:${sessionId}` : `default:${client}|${taskId}`);
 
   // API clients get the seed's banner; a browser is sent to the console.
   app.get('/', async (req, reply) => {
@@ -127,7 +137,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const sessionId = randomBytes(16).toString('base64url');
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = stripUndefined({ task_id, seed, episode_id, difficulty, family, split });
-    const { observation } = run(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID), request, req.ip));
+    const { observation } = run(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID, req.ip), request, req.ip));
     return { session_id: sessionId, observation };
   });
 
@@ -148,8 +158,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = { ...stripUndefined({ task_id, seed, episode_id, difficulty, family, split }), ...stripUndefined(options) };
     const taskId = request.task_id ?? DEFAULT_TASK_ID;
-    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
-    if (!sessionId) currentDefaultTask = session.task_id;
+    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId, req.ip), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
+    if (!sessionId) setDefaultTask(req.ip, session.task_id);
     if (sessionId) reply.header('x-session-id', sessionId);
     return openenv ? { observation, reward: null, done: false } : observation;
   });
@@ -179,8 +189,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
       });
     }
     if (!action.success) throw validationError(action.error, openenv ? ['body', 'action'] : ['body'], 'action');
-    const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
-    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
+    const taskId = query.task_id ?? (sessionId ? undefined : defaultTaskOf(req.ip));
+    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID, req.ip);
     const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }));
     if (sessionId) reply.header('x-session-id', sessionId);
     reply.type('application/json; charset=utf-8');
@@ -190,8 +200,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   app.get('/state', async (req: FastifyRequest) => {
     const query = parseQuery(req);
     const sessionId = sessionIdOf(req, query);
-    const taskId = query.task_id ?? (sessionId ? undefined : currentDefaultTask);
-    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID);
+    const taskId = query.task_id ?? (sessionId ? undefined : defaultTaskOf(req.ip));
+    const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID, req.ip);
     const state = run(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     return sessionId ? { ...state, session_id: sessionId } : state;
   });

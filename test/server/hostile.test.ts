@@ -162,3 +162,22 @@ describe('cross-site requests', () => {
     expect((await open.inject({ method: 'POST', url: '/reset?task_id=task_easy', headers: evil })).statusCode).toBe(200);
   });
 });
+
+describe('sessionless requests (the seed dialect without a session id)', () => {
+  it("are each client's own: another address neither sees nor steps them", async () => {
+    const { app } = testApp();
+    closers.push(() => app.close());
+    const a = { remoteAddress: '10.1.0.1' };
+    const b = { remoteAddress: '10.1.0.2' };
+    expect((await app.inject({ method: 'POST', url: '/reset?task_id=task_hard', ...a })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/step', payload: { action_type: 'investigate', target: 'config-service' }, ...a })).statusCode).toBe(200);
+    // B has reset nothing: its sessionless state is not A's task_hard episode.
+    const theirs = await app.inject({ url: '/state', ...b });
+    expect(theirs.statusCode).toBe(409);
+    expect(theirs.body).not.toContain('task_hard');
+    expect((await app.inject({ method: 'POST', url: '/reset?task_id=task_easy', ...b })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/state', ...b })).json()).toMatchObject({ task_id: 'task_easy', step_count: 0 });
+    // A's episode is untouched by B.
+    expect((await app.inject({ url: '/state', ...a })).json()).toMatchObject({ task_id: 'task_hard', step_count: 1 });
+  });
+});
