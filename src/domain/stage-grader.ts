@@ -124,7 +124,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
     why.localize = [
       wrongFirst && firstNaming ? `the first root-cause statement, in the ${firstNaming.source}, ${firstNaming.reading.flaw ?? `named ${list(firstNaming.reading.roots)}`}; a wrong or hedged first statement cannot be taken back` : '',
       ...lost,
-    ].filter(Boolean).join('; ') || `named ${list(faults.map((f) => f.root_cause))} after investigating it`;
+    ].filter(Boolean).join('; ') || `named ${list(faults.map((f) => f.root_cause))} after investigating ${faults.length > 1 ? 'them' : 'it'}`;
   }
 
   // Diagnose: the first text claiming a mechanism must claim a real one; credit is the best unflawed statement.
