@@ -45,11 +45,4 @@ export interface AgentSpec {
   create(ctx: AgentContext): Policy;
 }
 
-/** Splits "investigate:redis-cache" into its kind and target. */
-export function parseAvailable(entry: string): { kind: string; target: string } {
-  const at = entry.indexOf(':');
-  return at < 0 ? { kind: entry, target: '' } : { kind: entry.slice(0, at), target: entry.slice(at + 1) };
-}
-
-export const targetsOf = (obs: Observation, kind: string) =>
-  obs.available_actions.map(parseAvailable).filter((a) => a.kind === kind).map((a) => a.target);
+export { parseAvailable, targetsOf } from '../domain/available.js';

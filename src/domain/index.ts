@@ -7,6 +7,7 @@ export * from './postmortem.js';
 export * from './catalog.js';
 export * from './stage-grader.js';
 export * from './dynamics.js';
+export * from './available.js';
 export { generateScenario, GENERATOR_VERSION } from './generator/generate.js';
 export { KNOBS, LADDER } from './generator/ladder.js';
 export { REMEDY_KINDS, fixId } from './generator/kinds.js';

@@ -5,7 +5,7 @@
  */
 import { readText, type Reading } from './reading.js';
 import { seedScenario, type ConceptGroups, type Task } from './scenario.js';
-import { CITATION_RULES, INCIDENT_REPORT_PARTS, SEED_POSTMORTEM_PARTS, TEXT_RULES, round } from './scoring.js';
+import { CITATION_RULES, INCIDENT_REPORT_PARTS, SEED_POSTMORTEM_PARTS, TEXT_RULES, mean as meanOf, round } from './scoring.js';
 import { conceptCoverage, containsPhrase, normalize } from './text.js';
 
 export { round };
@@ -75,7 +75,8 @@ function timestampsIn(text: string): number {
   return count;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
+/** Averaged over faults; a no-fault control has none to explain, so its parts are complete. */
+const mean = (xs: number[]) => meanOf(xs, 1);
 
 /** What each postmortem part asks for, named when a part is missing. */
 export const REPORT_PART_HINTS: Record<IncidentReportPart, string> = {

@@ -67,6 +67,9 @@ export const SEED_GRADING = {
 } as const;
 
 /** Generated incidents: the weight of each stage in the score. */
+/** Arithmetic mean; `empty` is what an empty list means where it is used (0 unless said). */
+export const mean = (xs: readonly number[], empty = 0) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : empty);
+
 export const STAGE_WEIGHTS = { localize: 0.25, diagnose: 0.15, escalate: 0.15, mitigate: 0.25, postmortem: 0.1, efficiency: 0.1 } as const;
 export type Stage = keyof typeof STAGE_WEIGHTS;
 

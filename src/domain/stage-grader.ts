@@ -11,7 +11,7 @@ import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentRepo
 import { readText, type Reading } from './reading.js';
 import type { Task } from './scenario.js';
 import type { RubricItemResult } from './schemas.js';
-import { STAGE_RULES, STAGE_WEIGHTS, clampScore, round, type Stage } from './scoring.js';
+import { STAGE_RULES, STAGE_WEIGHTS, clampScore, mean, round, type Stage } from './scoring.js';
 import { conceptCoverage } from './text.js';
 
 export { STAGE_WEIGHTS, type Stage };
@@ -49,7 +49,6 @@ export function retrievedEvidence(task: Task, ep: Episode, beforeStep: number): 
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
 
 interface Statement {

@@ -6,6 +6,7 @@
 import { firingAtDetection } from '../domain/dynamics.js';
 import { hopsFrom } from '../domain/generator/generate.js';
 import { DIFFICULTIES, generatedTask, observe, reset, type Difficulty, type Split, type Task } from '../domain/index.js';
+import { mean } from '../domain/scoring.js';
 
 export interface LadderRow {
   difficulty: Difficulty;
@@ -41,7 +42,6 @@ export interface LadderRow {
   charsAllInvestigated: number;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 function herrings(task: Task): number {
   const roots = task.roots;

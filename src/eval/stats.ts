@@ -3,6 +3,7 @@
  * interval (seeded, so a report is reproducible), success rate and the unbiased pass@k estimator.
  */
 import { createRng } from '../domain/generator/rng.js';
+import { mean } from '../domain/scoring.js';
 
 export interface GroupStats {
   n: number;
@@ -18,7 +19,7 @@ export interface GroupStats {
 export const BOOTSTRAP_RESAMPLES = 2000;
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
-export const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+export { mean };
 
 export function standardError(xs: readonly number[]): number {
   if (xs.length < 2) return 0;

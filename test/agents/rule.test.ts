@@ -21,10 +21,21 @@ describe('rule agent (reads only observations)', () => {
     });
   }
 
-  it('never receives the ground truth', () => {
-    const policy = ruleAgent.create({ seed: 0 });
+  it('never reads the ground truth or the episode state, only observations', async () => {
     expect(ruleAgent.needsTruth).toBeFalsy();
-    expect(policy).not.toHaveProperty('task');
+    const task = generatedTask({ seed: 12, difficulty: 'hard', split: 'test', family: null });
+    const touched: string[] = [];
+    // A context whose every field but the seed reports being read.
+    const ctx = new Proxy({ seed: 12 } as Record<string, unknown>, {
+      get(target, key) {
+        if (key !== 'seed' && typeof key === 'string') touched.push(key);
+        return key === 'task' ? task : Reflect.get(target, key);
+      },
+    });
+    const spy = { ...ruleAgent, create: () => ruleAgent.create(ctx as never) };
+    const run = await runInProcess(task, spy, 12);
+    expect(run.final.done).toBe(true);
+    expect(touched).toEqual([]);
   });
 
   it('reads alerts of the seed format', () => {

@@ -30,5 +30,4 @@ export function rootsOf(s: State | null): string[] {
   return s.ground_truth?.root_cause ? [s.ground_truth.root_cause] : [];
 }
 
-export const targetsOf = (obs: Observation, kind: string) =>
-  obs.available_actions.filter((a) => a.startsWith(`${kind}:`)).map((a) => a.slice(kind.length + 1));
+export { targetsOf } from '../../src/domain/available.js';
