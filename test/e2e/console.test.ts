@@ -53,6 +53,17 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     }
   });
 
+  it('every control has an accessible name, and the graded text field says it is graded', async () => {
+    const { page } = await open('mode=play&task=task_easy');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    for (const [label, testid] of [[/^investigate/, 'service'], [/^escalate/, 'team'], [/^apply fix/, 'fix'], [/root-cause statement/, 'details'], [/^postmortem/, 'postmortem']] as const) {
+      expect(await page.getByLabel(label).getAttribute('data-testid')).toBe(testid);
+    }
+    expect(await page.getByTestId('details').getAttribute('aria-describedby')).toBe('ctl-details-hint');
+    await page.close();
+  });
+
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
     await page.getByTestId('start').click();

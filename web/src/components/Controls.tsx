@@ -33,33 +33,35 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
   return (
     <div class="controls">
       <div class="row">
-        <label>investigate <kbd>i</kbd></label>
-        <select ref={refs.i} value={service} onChange={(e) => setService(e.currentTarget.value)} data-testid="service">
+        <label for="ctl-service">investigate <kbd>i</kbd></label>
+        <select id="ctl-service" ref={refs.i} value={service} onChange={(e) => setService(e.currentTarget.value)} data-testid="service">
           {services.map((s) => <option key={s} value={s}>{s}{obs.investigated.includes(s) ? ' ✓' : ''}</option>)}
         </select>
         <button disabled={disabled} data-testid="investigate" onClick={() => onAct({ action_type: 'investigate', target: service })}>Investigate</button>
       </div>
       <div class="row">
-        <label>escalate <kbd>e</kbd></label>
-        <select ref={refs.e} value={team} onChange={(e) => setTeam(e.currentTarget.value)} data-testid="team">
+        <label for="ctl-team">escalate <kbd>e</kbd></label>
+        <select id="ctl-team" ref={refs.e} value={team} onChange={(e) => setTeam(e.currentTarget.value)} data-testid="team">
           {teams.map((t) => <option key={t} value={t}>{t}</option>)}
         </select>
         <button disabled={disabled} data-testid="escalate" onClick={() => onAct({ action_type: 'escalate', target: team, ...(details ? { details } : {}) })}>Page team</button>
       </div>
       <div class="row">
-        <label>apply fix <kbd>f</kbd></label>
-        <select ref={refs.f} value={fix} onChange={(e) => setFix(e.currentTarget.value)} data-testid="fix">
+        <label for="ctl-fix">apply fix <kbd>f</kbd></label>
+        <select id="ctl-fix" ref={refs.f} value={fix} onChange={(e) => setFix(e.currentTarget.value)} data-testid="fix">
           {fixes.map((f) => <option key={f} value={f} title={describe(f)}>{f}</option>)}
         </select>
         <button disabled={disabled} data-testid="apply" onClick={() => onAct({ action_type: 'apply_fix', target: fix, ...(details ? { details } : {}) })}>Apply</button>
       </div>
       <div class="row">
-        <label>why (optional)</label>
-        <input value={details} placeholder="Root cause: <service> — what you saw" onInput={(e) => setDetails(e.currentTarget.value)} data-testid="details" />
+        {/* The grader reads this text as a root-cause statement: a page or fix without one loses diagnosis credit. */}
+        <label for="ctl-details">root-cause statement (sent with a page or fix, and graded)</label>
+        <input id="ctl-details" value={details} aria-describedby="ctl-details-hint" placeholder="Root cause: <service> — what you saw" onInput={(e) => setDetails(e.currentTarget.value)} data-testid="details" />
+        <small id="ctl-details-hint" class="hint">Name the service you believe is the root cause and the evidence; your first statement is final.</small>
       </div>
       <div class="row col">
-        <label>postmortem <kbd>p</kbd></label>
-        <textarea ref={refs.p} rows={4} value={postmortem} placeholder="Root cause, mechanism, impact, timeline, remediation, prevention; cite evidence ids like ev-1a2b" onInput={(e) => setPostmortem(e.currentTarget.value)} data-testid="postmortem" />
+        <label for="ctl-postmortem">postmortem <kbd>p</kbd></label>
+        <textarea id="ctl-postmortem" ref={refs.p} rows={4} value={postmortem} placeholder="Root cause, mechanism, impact, timeline, remediation, prevention; cite evidence ids like ev-1a2b" onInput={(e) => setPostmortem(e.currentTarget.value)} data-testid="postmortem" />
         <div class="row">
           <button disabled={disabled || !postmortem.trim()} data-testid="submit-postmortem" onClick={() => onAct({ action_type: 'postmortem', target: '', details: postmortem })}>Submit postmortem</button>
           <button disabled={disabled} class="ghost" data-testid="noop" onClick={() => onAct({ action_type: 'no_op', target: '' })}>Wait (no_op) <kbd>n</kbd></button>
