@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -51,6 +51,37 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     } finally {
       await guarded.app.close();
     }
+  });
+
+  it('nothing is lost: a reload resumes the incident, a lost server session is rebuilt, and the play exports', async () => {
+    const { page, sessions } = await open('mode=play&task=task_easy');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('service').selectOption('postgres-db');
+    await page.getByTestId('investigate').click();
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    // Reload: the same episode comes back, rebuilt from the saved actions.
+    await page.reload();
+    await page.getByTestId('notice').waitFor();
+    expect(await page.getByTestId('notice').textContent()).toMatch(/1 action\(s\) replayed/);
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    expect(await page.getByTestId('step').textContent()).toBe('1');
+    // The server loses every session it holds (as after a restart): the next action still works.
+    for (const id of sessions) server.envs.close(`id:${id}`);
+    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
+    await page.getByTestId('team').selectOption('database-team');
+    await page.getByTestId('escalate').click();
+    await expect.poll(() => page.getByTestId('step').textContent()).toBe('2');
+    // Exports: a trajectory the replay mode opens, and a Markdown timeline.
+    const [trajectory] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trajectory').click()]);
+    const line = JSON.parse(readFileSync((await trajectory.path())!, 'utf8').trim()) as { spec: { task_id: string }; agent: string; steps: { action: { action_type: string } }[] };
+    expect(line).toMatchObject({ spec: { task_id: 'task_easy' }, agent: 'human' });
+    expect(line.steps.map((st) => st.action.action_type)).toEqual(['investigate', 'escalate']);
+    const [timeline] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-timeline').click()]);
+    const md = readFileSync((await timeline.path())!, 'utf8');
+    expect(md).toContain('# Incident timeline: task_easy');
+    expect(md).toMatch(/\| 2 \| {2}\| escalate database-team \|/);
+    await page.close();
   });
 
   it('every control has an accessible name, and the graded text field says it is graded', async () => {

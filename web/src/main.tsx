@@ -12,6 +12,7 @@ import { Graph } from './components/Graph.js';
 import { Alerts, Evidence, Explanation, History } from './components/Panels.js';
 import { rootsOf, type Frame } from './model.js';
 import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
+import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdown } from './saved.js';
 import './style.css';
 
 type Mode = 'play' | 'watch' | 'replay';
@@ -51,6 +52,17 @@ function writeHash(p: IncidentParams, mode: Mode, agent: string, speed: number) 
   history.replaceState(null, '', `#${h.toString()}`);
 }
 
+const sameIncident = (a: IncidentParams, b: IncidentParams) =>
+  a.task_id === b.task_id && (a.task_id !== 'generated' || (a.seed === b.seed && a.difficulty === b.difficulty && a.split === b.split && (a.family || '') === (b.family || '')));
+
+/** What went wrong, in words a person can act on. */
+function friendly(e: Error): string {
+  if (e instanceof TypeError || /failed to fetch|networkerror|load failed/i.test(e.message)) {
+    return 'The server did not answer (is it running?). Your actions are kept in this browser: reload once it is back and the incident resumes where you left it.';
+  }
+  return e.message;
+}
+
 function newPolicy(agent: string, seed: number): Policy {
   return agent === 'random' ? randomAgent.create({ seed }) : createRulePolicy();
 }
@@ -69,10 +81,14 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
   const watchToken = useRef(0);
 
   useEffect(() => {
-    fetchTasks().then(setTasks, (e: Error) => setError(e.message));
+    fetchTasks().then(setTasks, (e: Error) => setError(friendly(e)));
+    // A reload (or a server restart) loses nothing: the saved actions rebuild the same episode.
+    const saved = loadPlay();
+    if (initial.mode === 'play' && saved && saved.steps.length && sameIncident(saved.params, initial.params)) void resume();
   }, []);
   useEffect(() => writeHash(params, mode, agent, speed), [params, mode, agent, speed]);
 
@@ -85,16 +101,36 @@ function App() {
     setCursor(0);
   };
 
+  /** Replays the saved actions in a new session: the same episode, whatever happened to the old one. */
+  async function resume(): Promise<{ id: string; frames: Frame[] } | null> {
+    const saved = loadPlay();
+    if (!saved) return null;
+    try {
+      const r = await rebuild({ spec: { ...saved.params, family: saved.params.family || null }, agent: 'human', steps: saved.steps, score: 0 });
+      setSession(r.session);
+      setFrames(r.frames);
+      setCursor(r.frames.length - 1);
+      setFinal(r.frames[r.frames.length - 1]?.done ? r.final : null);
+      setNotice(`Resumed your incident: ${saved.steps.length} action(s) replayed in a new session.`);
+      return { id: r.session, frames: r.frames };
+    } catch (e) {
+      setError(`could not resume your saved incident: ${friendly(e as Error)}`);
+      return null;
+    }
+  }
+
   async function start(): Promise<{ id: string; frames: Frame[] } | null> {
     reset();
+    if (mode === 'play') forgetPlay();
     try {
       const s = await startSession(params);
       const first: Frame[] = [{ observation: s.observation, action: null, reward: null, reason: '', done: false, score: null }];
       setSession(s.id);
       setFrames(first);
+      if (mode === 'play') savePlay(params, first);
       return { id: s.id, frames: first };
     } catch (e) {
-      setError((e as Error).message);
+      setError(friendly(e as Error));
       return null;
     }
   }
@@ -112,10 +148,22 @@ function App() {
     if (!session || busy) return;
     setBusy(true);
     setError(null);
+    setNotice(null);
     try {
-      await act(session, action, frames);
+      savePlay(params, await act(session, action, frames));
     } catch (e) {
-      setError((e as Error).message);
+      const message = (e as Error).message;
+      if (/call reset first|no episode/i.test(message)) {
+        // The server lost the session (a restart): rebuild it from the saved actions, then act again.
+        const resumed = await resume();
+        if (resumed) {
+          try {
+            savePlay(params, await act(resumed.id, action, resumed.frames));
+          } catch (again) {
+            setError(friendly(again as Error));
+          }
+        }
+      } else setError(friendly(e as Error));
     } finally {
       setBusy(false);
     }
@@ -254,6 +302,7 @@ function App() {
       </section>
 
       {error ? <p class="error" role="alert">{error}</p> : null}
+      {notice ? <p class="notice" role="status" data-testid="notice">{notice}</p> : null}
 
       {current ? (
         <main class="grid">
@@ -265,6 +314,12 @@ function App() {
                 <span class="budget">error budget <meter min={0} max={100} low={30} high={60} optimum={100} value={Number(current.observation.error_budget_remaining_pct)} /> {String(current.observation.error_budget_remaining_pct)}%</span>
               ) : null}
               <span>score <b data-testid="score">{score == null ? '—' : score.toFixed(2)}</b></span>
+              {mode === 'play' && frames.length > 1 ? (
+                <span class="exports">
+                  <button class="ghost" data-testid="export-trajectory" onClick={() => download('trajectory.jsonl', `${JSON.stringify(asTrajectory(params, frames, final))}\n`, 'application/jsonl')}>Export trajectory</button>
+                  <button class="ghost" data-testid="export-timeline" onClick={() => download('incident-timeline.md', timelineMarkdown(params, frames, final), 'text/markdown')}>Export timeline</button>
+                </span>
+              ) : null}
             </div>
             <p class="message">{current.observation.message}</p>
             <Graph obs={current.observation} roots={roots} />

@@ -29,7 +29,7 @@ export function parseTrajectories(text: string): RecordedEpisode[] {
   return out;
 }
 
-export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; final: State; mismatches: number }> {
+export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; final: State; mismatches: number; session: string }> {
   const session = await startSession({
     task_id: t.spec.task_id,
     seed: t.spec.seed,
@@ -44,5 +44,5 @@ export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; fi
     if (r.reward.value !== s.reward) mismatches++;
     frames.push({ observation: r.observation, action: s.action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score });
   }
-  return { frames, final: await fetchState(session.id), mismatches };
+  return { frames, final: await fetchState(session.id), mismatches, session: session.id };
 }
