@@ -84,6 +84,45 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.close();
   });
 
+  it('keyboard and pacing: focus returns to the button used, results are announced, watch pauses and steps, replay follows the arrow keys', async () => {
+    const { page } = await open('mode=play&task=task_easy');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('service').selectOption('postgres-db');
+    await page.getByTestId('investigate').click();
+    await expect.poll(() => page.getByTestId('step').textContent()).toBe('1');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")')).toBe('investigate');
+    expect(await page.getByTestId('message').getAttribute('aria-live')).toBe('polite');
+    expect(await page.getByTestId('message').textContent()).toMatch(/Investigated postgres-db/);
+    await page.close();
+
+    const watching = (await open('mode=watch&task=task_hard&agent=rule&speed=50')).page;
+    await watching.getByTestId('watch').click();
+    await watching.getByTestId('pause').click();
+    // A step already on its way may still land: read the count once it has.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = Number(await watching.getByTestId('step').textContent());
+    await new Promise((r) => setTimeout(r, 400));
+    expect(Number(await watching.getByTestId('step').textContent())).toBe(held);
+    await watching.getByTestId('single-step').click();
+    await expect.poll(async () => Number(await watching.getByTestId('step').textContent())).toBe(held + 1);
+    await watching.close();
+
+    const { trajectories } = await runEval({ agent: ruleAgent, tasks: ['task_hard'], difficulties: ['medium'], split: 'train', episodes: 1, concurrency: 1 });
+    const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'trajectories.jsonl');
+    writeFileSync(file, trajectories.map((t) => JSON.stringify(t)).join('\n'));
+    const replaying = (await open('mode=replay')).page;
+    await replaying.getByTestId('file').setInputFiles(file);
+    await replaying.getByTestId('cursor').waitFor();
+    await replaying.locator('body').click({ position: { x: 5, y: 5 } });
+    await replaying.keyboard.press('ArrowRight');
+    await replaying.keyboard.press('ArrowRight');
+    await expect.poll(() => replaying.getByTestId('cursor').textContent()).toMatch(/^step 2 \//);
+    await replaying.keyboard.press('ArrowLeft');
+    await expect.poll(() => replaying.getByTestId('cursor').textContent()).toMatch(/^step 1 \//);
+    await replaying.close();
+  });
+
   it('every control has an accessible name, and the graded text field says it is graded', async () => {
     const { page } = await open('mode=play&task=task_easy');
     await page.getByTestId('start').click();

@@ -179,6 +179,11 @@ function App() {
     let obs = acc[0]!.observation;
     for (let i = 0; i < 60; i++) {
       await new Promise((r) => setTimeout(r, speedRef.current));
+      while (pausedRef.current && !stepOnce.current) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (token !== watchToken.current) return;
+      }
+      stepOnce.current = false;
       if (token !== watchToken.current) return;
       try {
         acc = await act(id, await policy.act(obs), acc);
@@ -193,6 +198,23 @@ function App() {
   }
   const speedRef = useRef(speed);
   speedRef.current = speed;
+  // Watch mode can pause, and step one action at a time while paused.
+  const [paused, setPaused] = useState(false);
+  const pausedRef = useRef(false);
+  pausedRef.current = paused;
+  const stepOnce = useRef(false);
+
+  // Replay: the arrow keys step backwards and forwards.
+  useEffect(() => {
+    if (mode !== 'replay') return;
+    const onKey = (ev: KeyboardEvent) => {
+      if ((ev.target as HTMLElement).tagName === 'INPUT' || (ev.target as HTMLElement).tagName === 'SELECT') return;
+      if (ev.key === 'ArrowLeft') setCursor((c) => Math.max(0, c - 1));
+      if (ev.key === 'ArrowRight') setCursor((c) => Math.min(frames.length - 1, c + 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [mode, frames.length]);
 
   async function loadFile(file: File) {
     reset();
@@ -274,7 +296,13 @@ function App() {
                   </select>
                 </label>
                 <label>speed <input type="range" min={50} max={2000} step={50} value={2050 - speed} onInput={(e) => setSpeed(2050 - Number(e.currentTarget.value))} /></label>
-                <button class="primary" data-testid="watch" onClick={() => void watch()}>Watch</button>
+                <button class="primary" data-testid="watch" onClick={() => { setPaused(false); void watch(); }}>Watch</button>
+                {frames.length && !final ? (
+                  <>
+                    <button data-testid="pause" aria-pressed={paused} onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
+                    <button data-testid="single-step" disabled={!paused} onClick={() => { stepOnce.current = true; }}>Step</button>
+                  </>
+                ) : null}
               </>
             ) : (
               <button class="primary" data-testid="start" onClick={() => void start()}>Start incident</button>
@@ -321,7 +349,7 @@ function App() {
                 </span>
               ) : null}
             </div>
-            <p class="message">{current.observation.message}</p>
+            <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
             <Graph obs={current.observation} roots={roots} />
           </section>
           <section class="panel">

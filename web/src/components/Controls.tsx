@@ -13,6 +13,16 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
   const [details, setDetails] = useState('');
   const [postmortem, setPostmortem] = useState('');
   const refs = { i: useRef<HTMLSelectElement>(null), e: useRef<HTMLSelectElement>(null), f: useRef<HTMLSelectElement>(null), p: useRef<HTMLTextAreaElement>(null) };
+  // The button last used: focus goes back to it once the step is done (disabling it dropped focus to the page).
+  const lastUsed = useRef<string | null>(null);
+  useEffect(() => {
+    if (disabled || !lastUsed.current) return;
+    document.querySelector<HTMLButtonElement>(`.controls [data-testid="${lastUsed.current}"]`)?.focus();
+  }, [disabled]);
+  const act = (id: string, action: Action) => {
+    lastUsed.current = id;
+    onAct(action);
+  };
 
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
@@ -37,21 +47,21 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
         <select id="ctl-service" ref={refs.i} value={service} onChange={(e) => setService(e.currentTarget.value)} data-testid="service">
           {services.map((s) => <option key={s} value={s}>{s}{obs.investigated.includes(s) ? ' ✓' : ''}</option>)}
         </select>
-        <button disabled={disabled} data-testid="investigate" onClick={() => onAct({ action_type: 'investigate', target: service })}>Investigate</button>
+        <button disabled={disabled} data-testid="investigate" onClick={() => act('investigate', { action_type: 'investigate', target: service })}>Investigate</button>
       </div>
       <div class="row">
         <label for="ctl-team">escalate <kbd>e</kbd></label>
         <select id="ctl-team" ref={refs.e} value={team} onChange={(e) => setTeam(e.currentTarget.value)} data-testid="team">
           {teams.map((t) => <option key={t} value={t}>{t}</option>)}
         </select>
-        <button disabled={disabled} data-testid="escalate" onClick={() => onAct({ action_type: 'escalate', target: team, ...(details ? { details } : {}) })}>Page team</button>
+        <button disabled={disabled} data-testid="escalate" onClick={() => act('escalate', { action_type: 'escalate', target: team, ...(details ? { details } : {}) })}>Page team</button>
       </div>
       <div class="row">
         <label for="ctl-fix">apply fix <kbd>f</kbd></label>
         <select id="ctl-fix" ref={refs.f} value={fix} onChange={(e) => setFix(e.currentTarget.value)} data-testid="fix">
           {fixes.map((f) => <option key={f} value={f} title={describe(f)}>{f}</option>)}
         </select>
-        <button disabled={disabled} data-testid="apply" onClick={() => onAct({ action_type: 'apply_fix', target: fix, ...(details ? { details } : {}) })}>Apply</button>
+        <button disabled={disabled} data-testid="apply" onClick={() => act('apply', { action_type: 'apply_fix', target: fix, ...(details ? { details } : {}) })}>Apply</button>
       </div>
       <div class="row">
         {/* The grader reads this text as a root-cause statement: a page or fix without one loses diagnosis credit. */}
@@ -63,8 +73,8 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
         <label for="ctl-postmortem">postmortem <kbd>p</kbd></label>
         <textarea id="ctl-postmortem" ref={refs.p} rows={4} value={postmortem} placeholder="Root cause, mechanism, impact, timeline, remediation, prevention; cite evidence ids like ev-1a2b" onInput={(e) => setPostmortem(e.currentTarget.value)} data-testid="postmortem" />
         <div class="row">
-          <button disabled={disabled || !postmortem.trim()} data-testid="submit-postmortem" onClick={() => onAct({ action_type: 'postmortem', target: '', details: postmortem })}>Submit postmortem</button>
-          <button disabled={disabled} class="ghost" data-testid="noop" onClick={() => onAct({ action_type: 'no_op', target: '' })}>Wait (no_op) <kbd>n</kbd></button>
+          <button disabled={disabled || !postmortem.trim()} data-testid="submit-postmortem" onClick={() => act('submit-postmortem', { action_type: 'postmortem', target: '', details: postmortem })}>Submit postmortem</button>
+          <button disabled={disabled} class="ghost" data-testid="noop" onClick={() => act('noop', { action_type: 'no_op', target: '' })}>Wait (no_op) <kbd>n</kbd></button>
         </div>
       </div>
     </div>
