@@ -34,6 +34,15 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     return { page, sessions };
   };
 
+  /** task_easy started and postgres-db investigated, its telling log line on screen. */
+  const startAndInvestigatePostgres = async (page: Page) => {
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('service').selectOption('postgres-db');
+    await page.getByTestId('investigate').click();
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+  };
+
   it('behind ENV_AUTH_TOKEN: opened as /web/#token=…, the console plays; without the token it says what to do', async () => {
     const guarded = await listening({ authToken: 'drill-token' });
     try {
@@ -55,11 +64,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
 
   it('nothing is lost: a reload resumes the incident, a lost server session is rebuilt, and the play exports', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
-    await page.getByTestId('start').click();
-    await page.getByTestId('alerts').waitFor();
-    await page.getByTestId('service').selectOption('postgres-db');
-    await page.getByTestId('investigate').click();
-    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await startAndInvestigatePostgres(page);
     // Reload: the same episode comes back, rebuilt from the saved actions.
     await page.reload();
     await page.getByTestId('notice').waitFor();
@@ -86,11 +91,8 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
 
   it('keyboard and pacing: focus returns to the button used, results are announced, watch pauses and steps, replay follows the arrow keys', async () => {
     const { page } = await open('mode=play&task=task_easy');
-    await page.getByTestId('start').click();
-    await page.getByTestId('alerts').waitFor();
-    await page.getByTestId('service').selectOption('postgres-db');
-    await page.getByTestId('investigate').click();
-    await expect.poll(() => page.getByTestId('step').textContent()).toBe('1');
+    await startAndInvestigatePostgres(page);
+    expect(await page.getByTestId('step').textContent()).toBe('1');
     await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")')).toBe('investigate');
     expect(await page.getByTestId('message').getAttribute('aria-live')).toBe('polite');
     expect(await page.getByTestId('message').textContent()).toMatch(/Investigated postgres-db/);
@@ -136,11 +138,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
 
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
-    await page.getByTestId('start').click();
-    await page.getByTestId('alerts').waitFor();
-    await page.getByTestId('service').selectOption('postgres-db');
-    await page.getByTestId('investigate').click();
-    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await startAndInvestigatePostgres(page);
     await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
     await page.getByTestId('team').selectOption('database-team');
     await page.getByTestId('escalate').click();
