@@ -2,7 +2,7 @@
  * Statistics for evaluation results: mean, standard error, a percentile-bootstrap 95% confidence
  * interval (seeded, so a report is reproducible), success rate and the unbiased pass@k estimator.
  */
-import { createRng } from '../domain/generator/rng.js';
+import { createRng, type Rng } from '../domain/generator/rng.js';
 import { mean } from '../domain/scoring.js';
 
 export interface GroupStats {
@@ -27,6 +27,19 @@ export function standardError(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
 }
 
+/** The mean of one resample (with replacement) of `xs`. */
+function resampledMean(rng: Rng, xs: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[rng.int(0, xs.length - 1)]!;
+  return sum / xs.length;
+}
+
+/** The 2.5th and 97.5th percentiles of `resamples` draws. */
+function percentile95(draw: () => number, resamples: number): [number, number] {
+  const values = Array.from({ length: resamples }, draw).sort((a, b) => a - b);
+  return [round(values[Math.floor(0.025 * (resamples - 1))]!), round(values[Math.ceil(0.975 * (resamples - 1))]!)];
+}
+
 /** 95% percentile-bootstrap interval of the mean, from a PRNG seeded by `key`. */
 export function bootstrapCi(xs: readonly number[], key = 'bootstrap', resamples = BOOTSTRAP_RESAMPLES): [number, number] {
   if (xs.length < 2) {
@@ -34,29 +47,14 @@ export function bootstrapCi(xs: readonly number[], key = 'bootstrap', resamples 
     return [m, m];
   }
   const rng = createRng(`${key}|${xs.length}`);
-  const means: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < xs.length; i++) sum += xs[rng.int(0, xs.length - 1)]!;
-    means.push(sum / xs.length);
-  }
-  means.sort((a, b) => a - b);
-  return [round(means[Math.floor(0.025 * (resamples - 1))]!), round(means[Math.ceil(0.975 * (resamples - 1))]!)];
+  return percentile95(() => resampledMean(rng, xs), resamples);
 }
 
 /** 95% bootstrap interval of a difference of means (b - a), resampling each side independently. */
 export function bootstrapDiffCi(a: readonly number[], b: readonly number[], key = 'diff', resamples = BOOTSTRAP_RESAMPLES): [number, number] {
   if (a.length === 0 || b.length === 0) return [0, 0];
   const rng = createRng(`${key}|${a.length}|${b.length}`);
-  const resampledMean = (xs: readonly number[]) => {
-    let sum = 0;
-    for (let i = 0; i < xs.length; i++) sum += xs[rng.int(0, xs.length - 1)]!;
-    return sum / xs.length;
-  };
-  const diffs: number[] = [];
-  for (let r = 0; r < resamples; r++) diffs.push(resampledMean(b) - resampledMean(a));
-  diffs.sort((x, y) => x - y);
-  return [round(diffs[Math.floor(0.025 * (resamples - 1))]!), round(diffs[Math.ceil(0.975 * (resamples - 1))]!)];
+  return percentile95(() => resampledMean(rng, b) - resampledMean(rng, a), resamples);
 }
 
 export function groupStats(scores: readonly number[], successes: readonly boolean[], key: string): GroupStats {
