@@ -55,7 +55,7 @@ function generatedReport(task: Task, obs: Observation): string {
     trigger: g.faults.map((f) => `The trigger was ${f.trigger}`).join(' '),
     impact: `The incident affected ${g.faults.flatMap((f) => f.affected.slice(0, 3)).join(', ')} with errors and latency for users.`,
     timeline: `Detected at ${g.dynamics.detected_at.slice(11, 16)}; the fix was in by ${clock.slice(11, 16)} and the metrics recovered after that.`,
-    remediation: g.faults.map((f) => `We applied ${f.fix}.`).join(' '),
+    remediation: g.faults.map((f) => (f.needs_first?.length ? `We shed load at the edge with ${f.needs_first[0]}, then applied ${f.fix}.` : `We applied ${f.fix}.`)).join(' '),
     prevention: 'Add alerting on this failure mode, a runbook, and a guard in review so that it cannot recur.',
     evidence: cite,
   });
@@ -70,6 +70,8 @@ function generatedPlan(task: Task): Action[] {
   return g.faults.flatMap((f): Action[] => [
     { action_type: 'investigate', target: f.root_cause },
     { action_type: 'escalate', target: f.team, details: `Root cause: ${f.root_cause}.` },
+    // A root flooded by retries takes its remedy only once load is shed at the edge.
+    ...(f.needs_first?.length ? [{ action_type: 'apply_fix', target: f.needs_first[0]! } as Action] : []),
     { action_type: 'apply_fix', target: f.fix },
   ]);
 }

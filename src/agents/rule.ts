@@ -245,6 +245,24 @@ export function createRulePolicy(): Policy {
     return [...shared].sort((a, b) => b[1] - a[1] || errors(b[0]) - errors(a[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
   }
 
+  /** A root whose own logs show restarts failing while retried traffic pours in. */
+  function flooded(obs: Observation, name: string): boolean {
+    const lines = (obs.logs[name] ?? []).map((l) => body(l).toLowerCase());
+    return lines.some((l) => /restart/.test(l) && /\bfail/.test(l)) && lines.some((l) => /\bretr(y|ied|ies)\b/.test(l));
+  }
+
+  /** The shed-load change on an edge that (transitively) calls `name`, when the menu has one. */
+  function shedAbove(obs: Observation, name: string): string | null {
+    const above = new Set<string>();
+    const queue = [name];
+    while (queue.length) {
+      const cur = queue.shift()!;
+      for (const s of obs.services) if (s.depends_on.includes(cur) && !above.has(s.name)) (above.add(s.name), queue.push(s.name));
+    }
+    const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:shed_load@')).map((a) => a.slice('apply_fix:'.length));
+    return fixes.filter((f) => above.has(f.slice('shed_load@'.length))).sort()[0] ?? null;
+  }
+
   function look(service: string): Action {
     m.investigated.push(service);
     return { action_type: 'investigate', target: service };
@@ -291,6 +309,12 @@ export function createRulePolicy(): Policy {
       const why = `Root cause: ${f.root}. ${rule.mechanism}.`;
       if (owner) m.plan.push({ action_type: 'escalate', target: owner, details: why });
       if (fix) {
+        // Restarts already failing under retried traffic: shed load at the edge first, or the fix falls over too.
+        const shed = flooded(obs, f.root) ? shedAbove(obs, f.root) : null;
+        if (shed && !m.applied.includes(shed)) {
+          m.applied.push(shed);
+          m.plan.push({ action_type: 'apply_fix', target: shed, details: `Shedding load so ${f.root} can come back: its restarts fail under client retries.` });
+        }
         m.applied.push(fix);
         m.plan.push({ action_type: 'apply_fix', target: fix, details: why });
       }

@@ -16,10 +16,26 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** A control's blip burns this share of a full fault's budget rate while it lasts. */
 const TRANSIENT_BURN_SHARE = 0.5;
 
-/** The minute fault `fault` was stopped (its remedy or a mitigation in place), if it was. */
-export function stoppedAt(task: Task, fixes: readonly FixAttempt[], fault: number): number | undefined {
+/** Whether attempt `x` is fault `fault`'s remedy or one of its mitigations. */
+export function addresses(task: Task, fault: number, x: FixAttempt): boolean {
   const f = task.scenario.generated!.faults[fault]!;
-  return fixes.find((x) => x.fix === f.fix || f.mitigations.includes(x.fix))?.minute;
+  return x.fix === f.fix || f.mitigations.includes(x.fix);
+}
+
+/** A remedy holds only once what it needs first (load shed at the edge) went in before it. */
+export function holds(task: Task, fixes: readonly FixAttempt[], fault: number, x: FixAttempt): boolean {
+  const needs = task.scenario.generated!.faults[fault]!.needs_first;
+  return !needs?.length || fixes.some((y) => needs.includes(y.fix) && y.step < x.step);
+}
+
+/** Attempts at fault `fault`'s remedy that did not hold because nothing was shed first. */
+export function prematureAttempts(task: Task, fixes: readonly FixAttempt[], fault: number): FixAttempt[] {
+  return fixes.filter((x) => addresses(task, fault, x) && !holds(task, fixes, fault, x));
+}
+
+/** The minute fault `fault` was stopped (its remedy or a mitigation in place and holding), if it was. */
+export function stoppedAt(task: Task, fixes: readonly FixAttempt[], fault: number): number | undefined {
+  return fixes.find((x) => addresses(task, fault, x) && holds(task, fixes, fault, x))?.minute;
 }
 
 /**
@@ -226,12 +242,14 @@ export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string
   if (!late) return written;
   const shown: { at: number; line: LateLine }[] = [];
   for (const line of late) {
-    const unmasked = stoppedAt(task, fixes, g.faults[line.fault]!.masked_by!);
-    if (unmasked === undefined) continue;
-    const at = unmasked + line.offset;
-    if (at <= minute && faultImpact(task, fixes, line.fault, at) > 0) shown.push({ at, line });
+    // A remedy tried under the retry flood: the root logs the restart falling over again.
+    const from = line.after === 'premature' ? prematureAttempts(task, fixes, line.fault)[0]?.minute : stoppedAt(task, fixes, g.faults[line.fault]!.masked_by!);
+    if (from === undefined) continue;
+    const at = from + line.offset;
+    if (at <= minute && (line.after === 'premature' || faultImpact(task, fixes, line.fault, at) > 0)) shown.push({ at, line });
   }
   if (!shown.length) return written;
+  shown.sort((a, c) => a.at - c.at);
   const key = `logs|${service}|${shown.map((s) => `${s.line.id}@${s.at}`).join(',')}`;
   const cached = task.memo.views.get(key) as string[] | undefined;
   if (cached) return cached;

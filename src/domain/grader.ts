@@ -157,7 +157,7 @@ function gradeGenerated(task: Task, episode: Episode): GradeReport {
   const grader_state: GraderState = { graded: true };
   for (const [k, v] of Object.entries(r.stages)) grader_state[k] = round(v);
   grader_state.wrong_escalations = episode.escalations.filter((e) => !task.rightTeams.has(e.team)).length;
-  grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix)).length;
+  grader_state.wrong_fixes = episode.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix) && !task.prerequisites.has(f.fix)).length;
   grader_state.postmortem_quality = r.report?.quality ?? 0;
   return { score: r.score, raw: r.raw, items: r.items, penalties: r.penalties, grader_state, settled: true, success: r.success, postmortem: r.report, stages: r.stages };
 }

@@ -64,11 +64,18 @@ export interface FaultTruth {
   mitigations: string[];
   /** A masked fault: it shows only once this fault (by index) is stopped and load returns. */
   masked_by?: number;
+  /**
+   * Changes one of which must be in before the remedy (or a mitigation) holds: client retries
+   * flood the root, so a restarted instance falls over before it is ready unless load is shed first.
+   */
+  needs_first?: string[];
 }
 
 /** A log line written after detection, once a masked fault shows: `offset` minutes after it was unmasked. */
 export interface LateLine {
   fault: number;
+  /** What starts the clock: the fault being unmasked (default), or its remedy tried before load was shed. */
+  after?: 'premature';
   offset: number;
   second: number;
   id: string;
@@ -198,6 +205,8 @@ export interface Task {
   rightFixes: ReadonlySet<string>;
   /** Generated incidents: fixes that stop a fault's symptoms without removing its cause. */
   mitigations: ReadonlySet<string>;
+  /** Changes a remedy needs in first (load shed at the edge): neither a remedy nor a wrong change. */
+  prerequisites: ReadonlySet<string>;
   /** Generated incidents: evidence id -> where it was found. */
   evidence: ReadonlyMap<string, { service: string }>;
   /** Generated incidents: the evidence id of each service's detailed metrics reading. */
@@ -250,6 +259,7 @@ export function compileScenario(scenario: Scenario): Task {
     rightTeams: new Set(faults.map((f) => f.team)),
     rightFixes: new Set(faults.map((f) => f.fix)),
     mitigations: new Set(scenario.generated?.faults.flatMap((f) => f.mitigations) ?? []),
+    prerequisites: new Set(scenario.generated?.faults.flatMap((f) => f.needs_first ?? []) ?? []),
     evidence,
     metricEvidence,
     memo: { views: new Map(), readings: new Map(), states: new Map() },

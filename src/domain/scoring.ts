@@ -86,6 +86,8 @@ export const STAGE_RULES = {
   collateralDamage: 0.1,
   /** Share of the mitigate stage kept when the error budget ran out before every fault was stopped. */
   breachShare: 0.5,
+  /** Mitigate stage cost of a remedy tried before what it needs first (it did not hold, and its logs had warned). */
+  prematureChange: 0.2,
   /** Share of the mitigate stage a mitigation earns (it stops the symptoms, not the cause). */
   mitigationShare: 0.5,
   /** No-fault controls: each page or change costs this much of its stage. */

@@ -5,7 +5,7 @@
  * nothing is graded, so nothing mid-episode can tell a root, an owner, a remedy or the kind of
  * episode (one fault, two, or none).
  */
-import { budgetBurn, firingAtDetection } from './dynamics.js';
+import { budgetBurn, firingAtDetection, holds, prematureAttempts, stoppedAt } from './dynamics.js';
 import { investigationOf, type Episode } from './episode.js';
 import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
 import { readText, type Reading } from './reading.js';
@@ -167,27 +167,31 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
       ].join('; ');
 
   // Mitigate
-  const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix));
+  const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix) && !task.prerequisites.has(f.fix));
   const harmful = wrongFixes.filter((f) => g.dynamics.consequences[f.fix]);
+  // A remedy tried while retries still flooded its root did not hold: it counts only when retried after shedding.
+  const premature = faults.flatMap((_, i) => prematureAttempts(task, ep.fixes, i).map((x) => ({ fault: i, x })));
+  const held = (i: number) => ep.fixes.filter((x) => holds(task, ep.fixes, i, x));
   let mitigate: number;
   if (control) mitigate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.fixes.length) : 0;
   else {
     // The remedy earns full credit; a mitigation that only stops the symptoms earns part of it.
-    const credit = (f: (typeof faults)[number]) =>
-      Math.max(evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => x.fix === f.fix)), STAGE_RULES.mitigationShare * evidenceCredit(ep, f.root_cause, ep.fixes.filter((x) => f.mitigations.includes(x.fix))));
-    mitigate = clamp01(mean(faults.map(credit)) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length);
+    const credit = (f: (typeof faults)[number], i: number) =>
+      Math.max(evidenceCredit(ep, f.root_cause, held(i).filter((x) => x.fix === f.fix)), STAGE_RULES.mitigationShare * evidenceCredit(ep, f.root_cause, held(i).filter((x) => f.mitigations.includes(x.fix))));
+    mitigate = clamp01(mean(faults.map(credit)) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length - STAGE_RULES.prematureChange * premature.length);
   }
   why.mitigate = control
     ? `nothing was broken: ${ep.fixes.length} change(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
     : [
-        ...faults.map((f) => {
-          const fix = ep.fixes.find((x) => x.fix === f.fix);
+        ...faults.map((f, i) => {
+          const fix = held(i).find((x) => x.fix === f.fix);
           const seen = seenAt(f.root_cause);
-          const eased = ep.fixes.find((x) => f.mitigations.includes(x.fix));
+          const eased = held(i).find((x) => f.mitigations.includes(x.fix));
           if (!fix && eased) return `applied ${eased.fix} at step ${eased.step}, which stops the symptoms without removing the cause (${STAGE_RULES.mitigationShare * 100}% credit); the remedy was ${f.fix}`;
-          if (!fix) return `the remedy ${f.fix} was never applied`;
+          if (!fix) return premature.some((p) => p.fault === i) ? `the remedy ${f.fix} never held: it was never applied after load was shed (${list(f.needs_first ?? [])})` : `the remedy ${f.fix} was never applied`;
           return seen !== undefined && seen < fix.step ? `applied ${f.fix} at step ${fix.step}, after investigating ${f.root_cause}` : `applied ${f.fix} at step ${fix.step} before investigating ${f.root_cause} (rule: evidence first, ${STAGE_RULES.blindCredit * 100}% credit)`;
         }),
+        ...premature.map(({ fault, x }) => `applied ${x.fix} at step ${x.step} while client retries still flooded ${faults[fault]!.root_cause}: it did not hold, as its logs had warned (restarts failing under retried load); shed load first (${list(faults[fault]!.needs_first ?? [])}) (rule: −${STAGE_RULES.prematureChange})`),
         ...wrongFixes.map((f) => `applied ${f.fix} at step ${f.step}, which is not a remedy (rule: −${STAGE_RULES.wrongChange}${g.dynamics.consequences[f.fix] ? `, and −${STAGE_RULES.collateralDamage} for the damage it did: ${g.dynamics.consequences[f.fix]!.label}` : ''})`),
       ].join('; ');
 
@@ -206,8 +210,8 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   }
 
   // Efficiency
-  const stopped = (f: (typeof faults)[number]) => ep.fixes.find((x) => x.fix === f.fix || f.mitigations.includes(x.fix));
-  const mitigatedAt = control ? undefined : faults.every((f) => stopped(f)) ? Math.max(...faults.map((f) => stopped(f)!.minute)) : undefined;
+  const stops = faults.map((_, i) => stoppedAt(task, ep.fixes, i));
+  const mitigatedAt = control || stops.some((m) => m === undefined) ? undefined : Math.max(...(stops as number[]));
   let efficiency: number;
   if (control) efficiency = firstPm ? Math.min(1, STAGE_RULES.controlMinutes / Math.max(STAGE_RULES.controlMinutes, firstPm.minute)) * mitigate : 0;
   else efficiency = mitigatedAt === undefined ? 0 : Math.min(1, g.dynamics.reference_minutes / Math.max(1, mitigatedAt)) * mitigate;
@@ -237,6 +241,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const raw = round(items.reduce((sum, i) => sum + i.earned, 0));
   const penalties = [
     ...wrongPages.map((e) => ({ step: e.step, points: -round(STAGE_WEIGHTS.escalate * STAGE_RULES.overPage), reason: `paged ${e.team}, which owns no fault` })),
+    ...premature.map(({ x }) => ({ step: x.step, points: -round(STAGE_WEIGHTS.mitigate * STAGE_RULES.prematureChange), reason: `applied ${x.fix} before shedding load; it did not hold` })),
     ...wrongFixes.map((f) => ({ step: f.step, points: -round(STAGE_WEIGHTS.mitigate * (STAGE_RULES.wrongChange + (g.dynamics.consequences[f.fix] ? STAGE_RULES.collateralDamage : 0))), reason: `applied ${f.fix}, which is not a remedy` })),
   ].sort((a, b) => a.step - b.step);
 

@@ -34,6 +34,8 @@ export interface LadderRow {
   maskedShare: number;
   /** Faults showing at detection that no other service's log names (by name or address): found only by checking dependencies. */
   unnamedRootShare: number;
+  /** Faults whose remedy holds only once load is shed at the edge (client retries flood the root). */
+  shedFirstShare: number;
   servicesMean: number;
   /** Characters of the JSON observation at reset, mean and max. */
   charsAtReset: number;
@@ -70,6 +72,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
     const double: number[] = [];
     const masked: number[] = [];
     const unnamed: number[] = [];
+    const shedFirst: number[] = [];
     const size: number[] = [];
     const chars0: number[] = [];
     const charsAll: number[] = [];
@@ -106,6 +109,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
         telling.push(loud);
         inconclusive.push(loud <= 1 ? 1 : 0);
         plausible.push(1 + new Set(g.dynamics.decoys).size / g.faults.length);
+        shedFirst.push(f.needs_first?.length ? 1 : 0);
         if (f.masked_by === undefined) {
           const address = g.dynamics.services[f.root_cause]!.address;
           const named = [...task.serviceByName.values()].some((s) => s.name !== f.root_cause && s.logs.some((l) => l.includes(f.root_cause) || l.includes(address)));
@@ -128,6 +132,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       doubleShare: mean(double),
       maskedShare: mean(masked),
       unnamedRootShare: mean(unnamed),
+      shedFirstShare: mean(shedFirst),
       servicesMean: mean(size),
       charsAtReset: Math.round(mean(chars0)),
       charsAtResetMax: Math.max(...chars0),
@@ -139,7 +144,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function ladderTable(rows: LadderRow[]): string {
-  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | masked second faults | root named by no log | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${pct(r.maskedShare)} | ${pct(r.unnamedRootShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | masked second faults | root named by no log | remedy needs load shed first | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${pct(r.maskedShare)} | ${pct(r.unnamedRootShare)} | ${pct(r.shedFirstShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
   return [head, ...body].join('\n');
 }

@@ -250,7 +250,8 @@ describe('real time pressure in expert incidents', () => {
         ep = act(t, ep, { action_type: 'investigate', target: f.root_cause }).episode;
         for (const s of [...t.serviceByName.keys()].filter((x) => x !== f.root_cause).slice(0, wander)) ep = act(t, ep, { action_type: 'investigate', target: s }).episode;
         ep = act(t, ep, { action_type: 'escalate', target: f.team }).episode;
-        ep = act(t, ep, { action_type: 'apply_fix', target: f.fix }).episode;
+        // A root flooded by retries takes its remedy once load is shed at the edge.
+        for (const fix of [...(f.needs_first ?? []).slice(0, 1), f.fix]) ep = act(t, ep, { action_type: 'apply_fix', target: fix }).episode;
         return state(t, act(t, ep, { action_type: 'postmortem', target: '', details: `Root cause: ${f.root_cause}. ${f.mechanism} We applied ${f.fix}.` }).episode);
       };
       const quick = play(0);

@@ -4,7 +4,7 @@
  * closes right after the first fix misses it; one who confirms recovery finds it.
  */
 import { describe, expect, it } from 'vitest';
-import { generatedTask, observe, reset, state, step, type Action, type Episode, type Task } from '../../src/domain/index.js';
+import { generatedTask, observe, reset, state, step, type Action, type Episode, type FaultTruth, type Task } from '../../src/domain/index.js';
 import { firingAtDetection } from '../../src/domain/dynamics.js';
 
 const maskedTasks: Task[] = [];
@@ -23,6 +23,8 @@ function play(task: Task, actions: Action[]): Episode {
   return ep;
 }
 
+/** A fault's remedy, after the load shedding it needs first when its root is flooded by retries. */
+const fixing = (f: FaultTruth): Action[] => [...(f.needs_first ?? []).slice(0, 1), f.fix].map((target) => ({ action_type: 'apply_fix', target }));
 const loud = (lines: readonly string[]) => lines.filter((l) => / (WARN|ERROR|FATAL) /.test(l));
 const sloFiring = (alerts: readonly string[], services: ReadonlySet<string>) =>
   alerts.filter((a) => !a.startsWith('[RESOLVED]') && /error rate|latency/.test(a) && services.has(a.slice(a.indexOf(']') + 2, a.indexOf(':', a.indexOf(']')))));
@@ -62,7 +64,7 @@ describe('masked faults', () => {
       const [a, b] = g.faults;
       const reached = new Set(Object.entries(g.dynamics.services).filter(([, d]) => d.fault === 1 || d.also.includes(1)).map(([s]) => s));
       const waits = Array.from({ length: 5 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
-      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, { action_type: 'apply_fix', target: a!.fix }, ...waits]);
+      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits]);
       const obs = observe(task, ep);
       expect(loud(obs.logs[b!.root_cause]!).length).toBeGreaterThan(0);
       // The first root's own log now names the dependency it fails on (by name or address).
@@ -80,7 +82,7 @@ describe('masked faults', () => {
       const [a, b] = g.faults;
       const reached = new Set(Object.entries(g.dynamics.services).filter(([, d]) => d.fault !== null).map(([s]) => s));
       const waits = Array.from({ length: 6 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
-      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, { action_type: 'apply_fix', target: b!.fix }, ...waits.slice(0, 3), { action_type: 'apply_fix', target: a!.fix }, ...waits]);
+      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(b!), ...waits.slice(0, 3), ...fixing(a!), ...waits]);
       const obs = observe(task, ep);
       expect(loud(obs.logs[b!.root_cause]!)).toEqual([]);
       expect(sloFiring(obs.alerts, reached)).toEqual([]);

@@ -12,11 +12,11 @@ import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Topology } from './types.js';
-import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, harmlessError, opaqueFailure, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
+import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, floodedAgain, floodedLines, harmlessError, opaqueFailure, retryingWithoutBackoff, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '2.2.0';
+export const GENERATOR_VERSION = '3.0.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -32,6 +32,11 @@ const AFFECTED_EXTRA_HOPS = 3;
 const ONSET_HOUR = 9;
 const DAY_ZERO = Date.UTC(2026, 2, 14);
 export const ESCALATE_MINUTES = 3;
+/** Where a retry flood can build: services called by request, whose remedy replaces their instances. */
+const FLOOD_TIERS = new Set(['api', 'auth']);
+const FLOOD_REMEDIES = new Set(['rollback', 'restart', 'reschedule', 'scale_out']);
+/** What a report of a flooded root's remediation says about shedding load. */
+const SHED_CONCEPT = ['shed', 'shedding', 'load shedding', 'rate limit', 'rate limited', 'rate limiting', 'throttled', '429'];
 export const investigationMinutes = (dependencies: number) => 2 + Math.ceil(dependencies / 2);
 
 function timestamp(minuteOfDay: number, second: number): string {
@@ -233,8 +238,8 @@ interface ServiceDraft {
   fault: number | null;
   /** What it shows while a masked fault (by index) is the worse one. */
   profiles: Record<number, { impacted: Record<string, number>; detailImpacted: Record<string, number> }>;
-  /** Lines it writes once a masked fault shows (`at`: minutes after unmasking). */
-  late: (LogLine & { fault: number })[];
+  /** Lines it writes once a masked fault shows (`at`: minutes after unmasking), or once a remedy is tried too early. */
+  late: (LogLine & { fault: number; after?: 'premature' })[];
   /** The root of a masked fault: readings until its own remedy. */
   latent: Record<string, number> | null;
 }
@@ -244,6 +249,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   // Faults whose callers log only their own failing requests (drawn only where the difficulty has them).
   const opaque = knobs.opaque > 0 ? builds.map((_, fi) => !hidden(fi) && rng.chance(knobs.opaque)) : builds.map(() => false);
   const isOpaque = (fault: number | null) => fault !== null && opaque[fault] === true;
+  // Faults whose callers' retries flood the root: its remedy holds only once load is shed at an edge above it.
+  const edgesAbove = (root: string) => [...hopsFrom(topo, root).keys()].filter((n) => topo.byName.get(n)!.tier === 'edge').sort();
+  const flooded = builds.map((b, fi) => knobs.flooded > 0 && !hidden(fi) && FLOOD_TIERS.has(topo.byName.get(b.root)!.tier) && FLOOD_REMEDIES.has(b.remedy.kind) && b.remedy.target === b.root && edgesAbove(b.root).length > 0 && rng.chance(knobs.flooded));
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
@@ -282,6 +290,15 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
     }
     root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+    let flood: { rps: number; before: number; retryPct: number; restarts: number } | null = null;
+    if (flooded[fi]) {
+      // Crash-looping under retried traffic: loud, not quiet, and most instances down.
+      const before = root.overview.requests_per_sec!;
+      flood = { before, rps: Math.round((before * rng.int(30, 50)) / 10), retryPct: rng.int(55, 80), restarts: rng.int(5, 11) };
+      root.impacted = { ...root.impacted, error_rate: rng.int(300, 550) / 1000, requests_per_sec: flood.rps };
+      const ready = root.node.tier === 'auth' ? 'replicas_ready' : 'pods_ready';
+      root.detailImpacted = { ...root.detailImpacted, [ready]: rng.int(1, Math.max(1, Math.floor(root.node.replicas / 3))), restarts_last_hour: flood.restarts };
+    }
     // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
     for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
     // An expiry happened at the onset: by detection the certificate has been invalid that long.
@@ -303,13 +320,20 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
       root.latent = b.latent ?? {};
     } else root.logs.push(...rootLogs);
+    if (flood) {
+      // The orchestrator's restarts and the traffic summary are not sampled away.
+      root.logs.push(...floodedLines(rng, root.node, params.split, flood).map((l, i) => ({ at: 1 + i + rng.int(0, 2), ...l })));
+      root.late.push({ at: 1, ...floodedAgain(rng, root.node, params.split, b.remedy.kind, flood), fault: fi, after: 'premature' });
+    }
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
     decoys.push(...b.decoys);
 
     const affected: string[] = [];
     for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
       if (hop === 0) continue;
-      if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && !roots.some((r) => r.name === name)) affected.push(name);
+      // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
+      const masker = hidden(fi) ? builds[maskedBy[fi]!]!.root : null;
+      if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
       const d = drafts.get(name)!;
       // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
       const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
@@ -375,6 +399,9 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
       if (!affected.includes(s.service)) affected.unshift(s.service);
     }
+    // One caller re-sends at once, which is what floods the root (callers that name no dependency say nothing).
+    const retriers = flood && !opaque[fi] ? topo.callers(b.root).filter((c) => c.tier !== 'edge' && drafts.get(c.name)!.fault === fi) : [];
+    if (retriers.length) drafts.get(rng.pick(retriers).name)!.logs.push({ at: 1 + rng.int(0, 2), ...seen(retryingWithoutBackoff(rng, root.node, params.split), root.node) });
     faults.push({
       family: b.family,
       variant: b.variant,
@@ -388,6 +415,13 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       decisive: [],
       mitigations: (b.mitigations ?? []).map(fixId),
       ...(hidden(fi) ? { masked_by: maskedBy[fi] } : {}),
+      ...(flood
+        ? {
+            needs_first: edgesAbove(b.root).map((e) => fixId({ kind: 'shed_load', target: e })),
+            mechanism: `${b.mechanism} Callers retried at once without backoff, so each restarted instance took ${Math.round((10 * flood.rps) / flood.before) / 10}x its normal load before it was ready and fell over again.`,
+            concepts: { ...b.concepts, remediation: [...b.concepts.remediation, SHED_CONCEPT] },
+          }
+        : {}),
     });
   });
 
@@ -581,7 +615,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
         .map(({ l }, i) => {
           const id = evidenceId(`${key}|${d.node.name}|late|${i}`);
           if (l.key) keyLineIds.set(d.node.name, [...(keyLineIds.get(d.node.name) ?? []), id]);
-          return { fault: l.fault, offset: Math.max(1, l.at), second: rng.int(0, 59), id, level: l.level, msg: l.msg };
+          return { fault: l.fault, ...(l.after ? { after: l.after } : {}), offset: Math.max(1, l.at), second: rng.int(0, 59), id, level: l.level, msg: l.msg };
         }),
     );
   }
@@ -593,7 +627,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
-  const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations]));
+  const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations, ...(f.needs_first ?? [])]));
   for (const n of topo.nodes) {
     for (const kind of kindsForTier(n.tier)) {
       const id = fixId({ kind, target: n.name });
@@ -642,7 +676,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     return firing.length ? Math.min(...firing) : 0;
   };
   // A masked fault is found from its first root's dependencies, after that root is fixed: no walk.
-  const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root, fi)) + investigateCost(b.root) + ESCALATE_MINUTES + fixMinutes[fixId(b.remedy)]!, 0);
+  const shedFirst = (fi: number) => (flooded[fi] ? REMEDY_KINDS.shed_load.minutes : 0);
+  const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root, fi)) + investigateCost(b.root) + ESCALATE_MINUTES + shedFirst(fi) + fixMinutes[fixId(b.remedy)]!, 0);
 
   // Monitoring is configured by kind of service, never by role: every service of a kind gets the same
   // rules, so no alert is missing because its service is the root.

@@ -107,6 +107,12 @@ export const REMEDY_KINDS = {
     tiers: ['thirdparty'],
     minutes: 5,
   },
+  shed_load: {
+    description: 'Shed part of the incoming traffic at the edge for 30 minutes (rejected requests get 429 and Retry-After)',
+    tiers: ['edge'],
+    minutes: 2,
+    harm: { on: 'self', error_rate: 0.12, minutes: 30, label: 'requests shed' },
+  },
 } as const satisfies Record<string, RemedyKindSpec>;
 
 export type RemedyKind = keyof typeof REMEDY_KINDS;

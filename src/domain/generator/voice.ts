@@ -303,3 +303,38 @@ export function byAddress(line: Line, peer: Node, address: string): Line {
   const name = peer.name.replace(/[-]/g, '\\-');
   return { ...line, msg: line.msg.replace(new RegExp(`(?<![a-z0-9-])${name}(?![a-z0-9-]|\\.internal)`, 'g'), address) };
 }
+
+/**
+ * A root flooded by its callers' retries: the orchestrator's restarts already failed, because a
+ * fresh instance takes the whole retried load before it is ready. Two lines the root writes
+ * itself (they survive log sampling: one is the orchestrator's, one a traffic summary).
+ */
+export function floodedLines(rng: Rng, node: Node, split: Split, load: { rps: number; before: number; retryPct: number; restarts: number }): Line[] {
+  const pod = `${node.name}-${rng.int(0x1000, 0xffff).toString(16)}`;
+  const ready = rng.int(25, 60);
+  const killed = rng.int(6, 20);
+  return split === 'train'
+    ? [
+        { level: 'WARN', msg: `liveness probe failed: ${pod} restarted (restart ${load.restarts} in the last hour); ready after ${ready}s, failed again ${killed}s later with ${load.rps} req/s arriving` },
+        { level: 'INFO', msg: `inbound ${load.rps} req/s (${load.before} req/s before the errors began); ${load.retryPct}% carry a retry header` },
+      ]
+    : [
+        { level: 'WARN', msg: `Back-off restarting failed container in pod ${pod} (restart #${load.restarts}): came up in ${ready}s and failed readiness ${killed}s later under ${load.rps} rps` },
+        { level: 'INFO', msg: `traffic ${Math.round((10 * load.rps) / load.before) / 10}x normal (${load.rps} rps vs ${load.before}); retried requests ${load.retryPct}% of the total` },
+      ];
+}
+
+/** What a flooded root writes when a remedy is rolled out before load is shed: the new instances fall over too. */
+export function floodedAgain(rng: Rng, node: Node, split: Split, kind: string, load: { rps: number; retryPct: number }): Line {
+  const n = Math.max(2, node.replicas);
+  return split === 'train'
+    ? { level: 'ERROR', msg: `${kind} rolled out: ${n}/${n} new instances started; warm-up under ${load.rps} req/s of mostly retried traffic failed, 0/${n} ready after ${rng.int(30, 55)}s` }
+    : { level: 'ERROR', msg: `new pods from the ${kind.replace('_', ' ')} failed readiness during warm-up (incoming ${load.rps} rps, ${load.retryPct}% retries): 0 of ${n} ready` };
+}
+
+/** A caller re-sending failed requests at once, with no backoff: what makes the flood. */
+export function retryingWithoutBackoff(rng: Rng, callee: Node, split: Split): Line {
+  return split === 'train'
+    ? { level: 'WARN', msg: `retrying request to ${callee.name}: attempt ${rng.int(3, 4)}/4 (backoff disabled)` }
+    : { level: 'WARN', msg: `upstream ${callee.name} failed; re-sent ${rng.int(3, 4)} times without jitter or delay` };
+}
