@@ -90,9 +90,12 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
   const over = (m: string) => ANOMALIES.some((a) => a.metric === m && metrics[m] !== undefined && (a.above ? metrics[m]! > a.bound : metrics[m]! < a.bound));
   if (over('db_pool_wait_ms')) return ruleById('connection-leak');
   if (over('connections_used_pct') && tier === 'db' && !metrics.idle_in_transaction) return ruleById('db-connections');
-  if (over('memory_used_pct') && tier === 'cache') return ruleById('cache-memory');
+  // A cache full to the brim, whatever its product calls the gauge (any `*_used_pct` at 99% or more).
+  const full = Object.entries(metrics).some(([k, v]) => k.endsWith('_used_pct') && k !== 'disk_used_pct' && v >= 99);
+  if ((over('memory_used_pct') || full) && tier === 'cache') return ruleById('cache-memory');
   if (over('disk_used_pct')) return ruleById('disk');
   if (over('replication_lag_s')) return ruleById('replica-lag');
+  if (over('longest_query_s') && (metrics.rows_scanned_per_s ?? 0) > 1_000_000) return ruleById('dropped-index');
   if (over('longest_query_s') || over('lock_waits')) return ruleById('runaway-query');
   if (over('cpu_throttled_pct')) return ruleById('cpu-throttling');
   if (over('tcp_retransmits_pct') || over('conntrack_used_pct')) return ruleById('node-network');
@@ -198,7 +201,9 @@ export function createRulePolicy(): Policy {
     }
     if (!findings.some((f) => f.root === name)) {
       const rule = ruleFromMetrics(obs.metrics[name] ?? {}, tier);
-      if (rule && (rule.where === 'self' || (rule.where === 'named' && !['db', 'cache'].includes(tier)))) findings.push({ root: name, rule, lines: [] });
+      // The 429s of load this responder shed itself are not a rate-limit fault.
+      const ownShedding = rule?.id === 'rate-limit' && m.applied.includes(`shed_load@${name}`);
+      if (rule && !ownShedding && (rule.where === 'self' || (rule.where === 'named' && !['db', 'cache'].includes(tier)))) findings.push({ root: name, rule, lines: [] });
     }
     return { findings, leads };
   }

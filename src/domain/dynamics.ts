@@ -110,9 +110,12 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
   const depth = spreadDepth(task, minute);
   const impacts = g.faults.map((_, i) => faultImpact(task, fixes, i, minute));
   const damage = new Map<string, number>();
+  const active: string[] = [];
   for (const f of fixes) {
     const c = d.consequences[f.fix];
-    if (c && minute >= f.minute && minute < f.minute + c.minutes) for (const s of c.services) damage.set(s, (damage.get(s) ?? 0) + c.error_rate);
+    if (!c || minute < f.minute || minute >= f.minute + c.minutes) continue;
+    active.push(f.fix);
+    for (const s of c.services) damage.set(s, (damage.get(s) ?? 0) + c.error_rate);
   }
   // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
   const blipNow = d.transient ? transientShare(task, minute) : 0;
@@ -120,13 +123,13 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
     const own = stoppedAt(task, fixes, i);
     return own === undefined || minute < own ? 1 : 0;
   });
-  const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${blipNow}|${latentOpen.join('')}`;
+  const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
-  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, blipNow, latentOpen), key });
+  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, active, blipNow, latentOpen), key });
 }
 
-function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, blipNow: number, latentOpen: number[]): Omit<MetricMaps, 'key'> {
+function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Omit<MetricMaps, 'key'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
@@ -151,9 +154,14 @@ function computeMetrics(task: Task, depth: number, impacts: number[], damage: Ma
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
     const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
     const detail = blend(base, profile.detail_impacted, k);
+    // A change's own counters (requests rejected while load is shed) add to the readings while it lasts.
+    for (const fix of changes) {
+      const c = d.consequences[fix]!;
+      if (c.detail && c.services.includes(name)) for (const [m, v] of Object.entries(c.detail)) detail[m] = (detail[m] ?? 0) + v;
+    }
     // A usage share always agrees with the counts it is made of.
-    const active = detail.connections_active ?? detail.threads_connected;
-    if (active !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * active) / detail.max_connections);
+    const inUse = detail.connections_active ?? detail.threads_connected;
+    if (inUse !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * inUse) / detail.max_connections);
     full.set(name, { ...o, ...detail });
   }
   return { full, overview };

@@ -92,30 +92,37 @@ export const REPORT_PART_HINTS: Record<IncidentReportPart, string> = {
 /** Does a (normalised) text say that nothing was broken? */
 export const saysNoFault = (normalized: string) => NO_FAULT.some((p) => containsPhrase(normalized, p));
 
-/** Everything a responder could have read during the incident: every log line, metric name and alert rule. */
-function observableText(task: Task): string {
-  const cached = task.memo.views.get('observable') as string | undefined;
+/**
+ * What a responder could have read about one fault: the log lines (late ones included), metric
+ * names and alert rules of its root and of every service it reaches. Another service's words (a
+ * DNS cache's `cache_hit_ratio`) are no evidence of this fault's trigger.
+ */
+function observableText(task: Task, fault: number): string {
+  const key = `observable|${fault}`;
+  const cached = task.memo.views.get(key) as string | undefined;
   if (cached !== undefined) return cached;
   const g = task.scenario.generated!;
+  const root = g.faults[fault]!.root_cause;
   const parts: string[] = [];
-  for (const s of task.serviceByName.values()) parts.push(...s.logs, ...Object.keys(s.overview), ...Object.keys(s.detail));
-  for (const d of Object.values(g.dynamics.services)) {
-    parts.push(...Object.keys(d.detail_impacted ?? {}), ...Object.keys(d.impacted ?? {}));
+  for (const [name, d] of Object.entries(g.dynamics.services)) {
+    if (name !== root && d.fault !== fault && !d.also.includes(fault)) continue;
+    const s = task.serviceByName.get(name)!;
+    parts.push(...s.logs, ...Object.keys(s.overview), ...Object.keys(s.detail), ...Object.keys(d.detail_impacted ?? {}), ...Object.keys(d.impacted ?? {}));
     for (const l of d.late ?? []) parts.push(l.msg);
+    for (const r of g.dynamics.alert_rules) if (r.service === name) parts.push(r.label, r.metric);
   }
-  for (const r of g.dynamics.alert_rules) parts.push(r.label, r.metric);
   const text = normalize(parts.join('\n'));
-  task.memo.views.set('observable', text);
+  task.memo.views.set(key, text);
   return text;
 }
 
 /**
- * The concept groups a report can be asked for: those the evidence showed in some wording. A fact
- * no observation carried (the hardware behind a degraded node, the size a cache value grew to) is
- * the ground truth's, not something a responder could have stated.
+ * The concept groups a report can be asked for: those the fault's evidence showed in some wording.
+ * A fact no observation carried (the hardware behind a degraded node, the size a cache value grew
+ * to, a line that log sampling dropped) is the ground truth's, not something a responder could have stated.
  */
-function evidenced(task: Task, groups: ConceptGroups): ConceptGroups {
-  const seen = observableText(task);
+function evidenced(task: Task, fault: number, groups: ConceptGroups): ConceptGroups {
+  const seen = observableText(task, fault);
   return groups.filter((group) => group.some((p) => containsPhrase(seen, p)));
 }
 
@@ -136,7 +143,7 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
     root_cause: control ? (r.roots.length === 0 && saysNoFault(n.root_cause) ? 1 : 0) : r.roots.some((c) => !task.roots.has(c)) ? 0 : r.roots.filter((c) => task.roots.has(c)).length / roots.length,
     // Content counts wherever the report states it: the JSON fields are a convenience, not a form to fill.
     mechanism: mean(g.faults.map((f) => conceptCoverage(n.all, f.concepts.mechanism))),
-    trigger: mean(g.faults.map((f) => conceptCoverage(n.all, evidenced(task, f.concepts.trigger)))),
+    trigger: mean(g.faults.map((f, i) => conceptCoverage(n.all, evidenced(task, i, f.concepts.trigger)))),
     impact: control ? (NO_IMPACT.some((p) => containsPhrase(impactText, p)) || /\bno\b[^.]{0,30}\bimpact\b/.test(impactText) ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(impactText, s)).length / affected.length : 1,
     timeline: Math.min(1, timestampsIn(r.sections.timeline) / 2),
     remediation: control ? (saysNoFault(normalizedRaw) || containsPhrase(normalizedRaw, 'nothing was changed') ? 1 : 0) : mean(g.faults.map((f) => (containsPhrase(n.all, f.fix) ? 1 : conceptCoverage(n.all, f.concepts.remediation)))),
@@ -146,7 +153,7 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   const gaps = (text: string, groups: ConceptGroups) => groups.filter((gr) => conceptCoverage(text, [gr]) === 0).map((gr) => gr.slice(0, 3).join(' / '));
   if (!control) {
     missing.mechanism = g.faults.flatMap((f) => gaps(n.all, f.concepts.mechanism));
-    missing.trigger = g.faults.flatMap((f) => gaps(n.all, evidenced(task, f.concepts.trigger)));
+    missing.trigger = g.faults.flatMap((f, i) => gaps(n.all, evidenced(task, i, f.concepts.trigger)));
     missing.impact = affected.filter((x) => !containsPhrase(impactText, x));
     missing.remediation = g.faults.flatMap((f) => (containsPhrase(n.all, f.fix) ? [] : gaps(n.all, f.concepts.remediation)));
   }

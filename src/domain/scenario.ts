@@ -139,7 +139,7 @@ export interface Dynamics {
   /** Minutes the oracle needs to mitigate everything: the efficiency reference. */
   reference_minutes: number;
   /** Damage a wrong change does: added error rate on some services for some minutes. */
-  consequences: Record<string, { services: string[]; error_rate: number; minutes: number; label: string }>;
+  consequences: Record<string, { services: string[]; error_rate: number; minutes: number; label: string; detail?: Record<string, number> }>;
   fix_minutes: Record<string, number>;
   /** Fixes a responder could reasonably pick from partial evidence (the plausible-remedies measure). */
   decoys: string[];

@@ -16,7 +16,7 @@ import { metaRoutes } from './meta-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
 import { createClientQuota } from './quota.js';
-import { createMemoryStore } from './sessions.js';
+import { createMemoryStore, type SessionStore } from './sessions.js';
 import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
 
@@ -62,7 +62,11 @@ function sameHost(origin: string, host: string | undefined): boolean {
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-export function buildApp(config: ServerConfig): App {
+/**
+ * `store`: a session store shared by many replicas (Redis); by default sessions live in this
+ * process's memory. The app closes the store when it closes.
+ */
+export function buildApp(config: ServerConfig, shared?: SessionStore): App {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimit,
@@ -82,18 +86,22 @@ export function buildApp(config: ServerConfig): App {
     },
   });
   const quota = createClientQuota(config.maxSessionsPerClient);
-  const store = createMemoryStore({
-    maxSessions: config.maxSessions,
-    ttlMs: config.sessionTtlMs,
-    onRemove: (s) => {
-      if (s.client !== undefined) quota.release(s.client);
-      envs.forget(s.id);
-    },
-  });
+  const store =
+    shared ??
+    createMemoryStore({
+      maxSessions: config.maxSessions,
+      ttlMs: config.sessionTtlMs,
+      quota,
+      onRemove: (s) => envs.forget(s.id),
+    });
   const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.mcpSessionTtlMs, quota);
-  const metrics = createMetrics({ httpSessions: () => Math.max(0, store.size - sessions.active), protocolSessions: () => sessions.countByKind() });
+  const metrics = createMetrics({ httpSessions: async () => Math.max(0, (await store.size()) - sessions.active), protocolSessions: () => sessions.countByKind() });
   const envs = createEnvironments(store, {
-    quota,
+    quotaLimit: config.maxSessionsPerClient,
+    onStore: (op, seconds, ok) => {
+      metrics.storeDuration.observe({ op, outcome: ok ? 'ok' : 'error' }, seconds);
+      if (!ok) metrics.storeErrors.inc({ op });
+    },
     generatedCacheSize: config.generatedCacheSize,
     onReset: (s) => metrics.resets.inc({ task: s.task_id }),
     onStep: (s, result) => {
@@ -120,6 +128,8 @@ export function buildApp(config: ServerConfig): App {
     const mapped = error instanceof HttpError ? error : mapFrameworkError(error);
     if (mapped) {
       metrics.errors.inc({ transport: 'http', code: mapped.code });
+      // A store outage is temporary: say when to come back.
+      if (typeof mapped.extra.retry_after === 'number') reply.header('retry-after', String(mapped.extra.retry_after));
       return reply.status(mapped.statusCode).send(mapped.body());
     }
     req.log.error({ err: error }, 'unhandled error');
@@ -165,7 +175,7 @@ export function buildApp(config: ServerConfig): App {
     for (const id of sessions.expired()) {
       if (streamable.has(id)) void streamable.drop(id);
       sessions.close(id);
-      envs.close(envKey(id));
+      void envs.close(envKey(id)).catch(() => false);
     }
   }, Math.min(60_000, Math.max(1000, config.mcpSessionTtlMs / 4)));
   reaper.unref();
@@ -206,7 +216,7 @@ export function buildApp(config: ServerConfig): App {
   app.register(metaRoutes);
   app.register(webRoutes);
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes, mcpGet: mcpGet(streamable) });
-  app.register(mcpHttpRoutes, { envs, sessions, streamable });
+  app.register(mcpHttpRoutes, { envs, sessions, streamable, shared: store.kind !== 'memory' });
   app.get('/metrics', async (_req, reply) => {
     // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.
     if (config.gcBeforeMetrics) (globalThis as { gc?: () => void }).gc?.();
@@ -215,7 +225,7 @@ export function buildApp(config: ServerConfig): App {
   app.addHook('onClose', async () => {
     clearInterval(reaper);
     await streamable.closeAll();
-    store.close();
+    await store.close();
   });
   return { app, envs, sessions, metrics };
 }

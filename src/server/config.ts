@@ -42,6 +42,12 @@ export interface ServerConfig {
    * front (the client is the address the outermost trusted proxy saw); or the proxies' addresses.
    */
   trustProxy: false | number | string[];
+  /** A Redis every replica shares for sessions (`redis://host:6379`); in-process memory when null. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key, so deployments can share one Redis. */
+  redisPrefix: string;
+  /** Deadline of one Redis command: past it the request gets 503 with Retry-After. */
+  redisTimeoutMs: number;
 }
 
 /** TRUST_PROXY: a hop count (`1`; `true` means one proxy) or a comma-separated list of proxy addresses or CIDRs. */
@@ -52,6 +58,11 @@ export function trustProxyFrom(raw: string | undefined): false | number | string
   const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
   for (const a of list) if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a)) throw new Error(`TRUST_PROXY must be a hop count or a list of proxy addresses or CIDRs, got "${a}"`);
   return list;
+}
+
+function redisUrlFrom(raw: string): string {
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`);
+  return raw;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -89,6 +100,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     generatedCacheSize: intFrom(env, 'GENERATED_CACHE_SIZE', 128, 1),
     gcBeforeMetrics: env.GC_BEFORE_METRICS === '1',
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL ? redisUrlFrom(env.REDIS_URL) : null,
+    redisPrefix: env.REDIS_PREFIX ?? 'ire:',
+    redisTimeoutMs: intFrom(env, 'REDIS_TIMEOUT_MS', 1000, 10, 60_000),
   };
 }
 

@@ -25,10 +25,9 @@ import {
   type StepResult,
   type Task,
 } from '../domain/index.js';
-import type { ClientQuota } from './quota.js';
-import type { Session, SessionStore } from './sessions.js';
+import { StoreUnavailable, type Session, type SessionStore } from './sessions.js';
 
-export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota';
+export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota' | 'conflict' | 'unavailable';
 
 export class EnvError extends Error {
   constructor(
@@ -48,15 +47,24 @@ export interface ResetRequest {
   [option: string]: unknown;
 }
 
+/**
+ * Every call reads and writes the session store, which may be shared by many replicas: a step
+ * that lost a race with another write to its session fails with `conflict` and changes nothing;
+ * an unreachable store fails with `unavailable`.
+ */
 export interface Environments {
   /** `client` (an address) owns a new session, and is the only one that may use it afterwards. */
-  reset(sessionId: string, request: ResetRequest, client?: string): { session: Session; observation: Observation };
-  step(sessionId: string, action: Action, expectedTask?: string, client?: string, options?: StepOptions): { session: Session; result: StepResult; grade: GradeReport };
-  state(sessionId: string, expectedTask?: string, client?: string): State;
-  observe(sessionId: string): { observation: Observation; done: boolean };
-  /** Whether a session exists (without touching its idle timer semantics beyond a read). */
-  has(sessionId: string): boolean;
-  close(sessionId: string): boolean;
+  reset(sessionId: string, request: ResetRequest, client?: string): Promise<{ session: Session; observation: Observation }>;
+  /**
+   * `idempotencyKey`: a step retried with the key of the session's last step returns that step's
+   * result again and changes nothing (`replayed`).
+   */
+  step(sessionId: string, action: Action, expectedTask?: string, client?: string, options?: StepOptions, idempotencyKey?: string): Promise<{ session: Session; result: StepResult; replayed: boolean }>;
+  state(sessionId: string, expectedTask?: string, client?: string): Promise<State>;
+  observe(sessionId: string): Promise<{ observation: Observation; done: boolean }>;
+  /** Whether a session exists. */
+  has(sessionId: string): Promise<boolean>;
+  close(sessionId: string): Promise<boolean>;
   /** Drops what is kept beside a session that left the store (its compiled generated task). */
   forget(sessionId: string): void;
   readonly store: SessionStore;
@@ -103,24 +111,40 @@ function createTaskCache(limit: number) {
 
 export interface EnvironmentsOptions {
   generatedCacheSize?: number;
-  /** Sessions a client address may own at once. */
-  quota?: ClientQuota;
+  /** Sessions a client address may own at once (reported in the quota error; the store enforces it). */
+  quotaLimit?: number;
+  /** Every store operation's latency and outcome (for /metrics). */
+  onStore?: (op: string, seconds: number, ok: boolean) => void;
   onReset?: (session: Session) => void;
   onStep?: (session: Session, result: StepResult) => void;
 }
 
 export function createEnvironments(store: SessionStore, options: EnvironmentsOptions = {}): Environments {
   const generated = createTaskCache(options.generatedCacheSize ?? 128);
-  const { quota } = options;
   // Each live generated session keeps its compiled task beside it (the session record itself
-  // stays plain JSON; the task is re-derived from its parameters when missing).
+  // stays plain JSON; the task is re-derived from its parameters when missing). A shared store
+  // expires sessions where this process cannot see it, so there the bounded cache alone serves.
   const liveTasks = new Map<string, Task>();
+  const pin = store.kind === 'memory';
+  /** Store errors become the environment's own: unavailable is retryable, nothing was changed. */
+  const stored = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    try {
+      const value = await op();
+      options.onStore?.(name, Number(process.hrtime.bigint() - started) / 1e9, true);
+      return value;
+    } catch (error) {
+      options.onStore?.(name, Number(process.hrtime.bigint() - started) / 1e9, false);
+      if (error instanceof StoreUnavailable) throw new EnvError('unavailable', `${error.message}; nothing was changed, retry shortly`, { retry_after: 1 });
+      throw error;
+    }
+  };
   const taskOf = (session: Session): Task => {
     if (session.task_id === GENERATED_TASK_ID && session.episode.params) {
       let task = liveTasks.get(session.id);
       if (!task) {
         task = generated(session.episode.params);
-        liveTasks.set(session.id, task);
+        if (pin) liveTasks.set(session.id, task);
       }
       return task;
     }
@@ -128,8 +152,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
     return findTask(session.task_id)!;
   };
 
-  const sessionOrThrow = (sessionId: string, expectedTask?: string, client?: string): Session => {
-    const session = store.get(sessionId);
+  const sessionOrThrow = async (sessionId: string, expectedTask?: string, client?: string): Promise<Session> => {
+    const session = await stored('get', () => store.get(sessionId));
     // Another client's session answers exactly as a missing one, so a guess learns nothing.
     const theirs = session?.client !== undefined && client !== undefined && session.client !== client;
     if (!session || theirs) throw new EnvError('no_episode', 'no episode in this session: call reset first');
@@ -143,8 +167,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
 
   return {
     store,
-    reset(sessionId, request, client) {
-      const existing = store.get(sessionId);
+    async reset(sessionId, request, client) {
+      const existing = await stored('get', () => store.get(sessionId));
       if (existing?.client !== undefined && client !== undefined && existing.client !== client) {
         throw new EnvError('forbidden', 'this session belongs to another client');
       }
@@ -156,21 +180,21 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       const seed = typeof request.seed === 'number' ? request.seed : typeof request.seed === 'string' && /^\d+$/.test(request.seed) ? Number(request.seed) : null;
       const episode = resetEpisode(task, { seed, episode_id: request.episode_id ?? null });
       const session: Session = { id: sessionId, task_id: task.scenario.id, episode, ...(client !== undefined ? { client } : {}) };
-      const acquired = !existing && client !== undefined && quota !== undefined;
-      if (acquired && !quota.acquire(client)) {
-        throw new EnvError('quota', `this client already holds ${quota.limit} sessions (MAX_SESSIONS_PER_CLIENT); reuse or let one expire`);
+      const put = await stored('put', () => store.put(session));
+      if (!put.ok) {
+        if (put.reason === 'quota') throw new EnvError('quota', `this client already holds ${options.quotaLimit ?? 'its quota of'} sessions (MAX_SESSIONS_PER_CLIENT); reuse or let one expire`);
+        if (put.reason === 'full') throw new EnvError('capacity', 'server at capacity: every session slot (MAX_SESSIONS) is live; close one or wait for idle sessions to expire');
+        throw new EnvError('conflict', 'the session changed while this reset ran; nothing was applied, retry');
       }
-      if (!store.put(session)) {
-        if (acquired) quota.release(client);
-        throw new EnvError('capacity', `server at capacity: ${store.size} live sessions; close one or wait for idle sessions to expire`);
-      }
-      if (task.scenario.generated) liveTasks.set(sessionId, task);
+      if (task.scenario.generated && pin) liveTasks.set(sessionId, task);
       else liveTasks.delete(sessionId);
-      options.onReset?.(session);
-      return { session, observation: observe(task, episode) };
+      const saved = { ...session, version: put.version };
+      options.onReset?.(saved);
+      return { session: saved, observation: observe(task, episode) };
     },
-    step(sessionId, action, expectedTask, client, stepOptions) {
-      const session = sessionOrThrow(sessionId, expectedTask, client);
+    async step(sessionId, action, expectedTask, client, stepOptions, idempotencyKey) {
+      const session = await sessionOrThrow(sessionId, expectedTask, client);
+      if (idempotencyKey !== undefined && session.last?.key === idempotencyKey) return { session, result: session.last.result, replayed: true };
       const task = taskOf(session);
       const outcome = stepEpisode(task, session.episode, action, stepOptions);
       if (!outcome.ok) {
@@ -180,25 +204,32 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
           allowed,
         });
       }
-      const next: Session = { ...session, episode: outcome.episode };
-      store.put(next);
+      // Compare-and-set: if another request wrote this session since it was read, this step is not applied.
+      const { last: _previous, ...rest } = session;
+      const written: Session = { ...rest, episode: outcome.episode, ...(idempotencyKey !== undefined ? { last: { key: idempotencyKey, result: outcome.result } } : {}) };
+      const put = await stored('put', () => store.put(written, session.version));
+      if (!put.ok) {
+        if (put.reason === 'conflict') throw new EnvError('conflict', 'another request changed this session while this step ran; this step was not applied: read /state and retry');
+        throw new EnvError('capacity', 'the session expired while this step ran; reset to start again');
+      }
+      const next: Session = { ...written, version: put.version };
       if (!session.episode.done) options.onStep?.(next, outcome.result);
-      return { session: next, result: outcome.result, grade: outcome.grade };
+      return { session: next, result: outcome.result, replayed: false };
     },
-    state(sessionId, expectedTask, client) {
-      const session = sessionOrThrow(sessionId, expectedTask, client);
+    async state(sessionId, expectedTask, client) {
+      const session = await sessionOrThrow(sessionId, expectedTask, client);
       return episodeState(taskOf(session), session.episode);
     },
-    observe(sessionId) {
-      const session = sessionOrThrow(sessionId);
+    async observe(sessionId) {
+      const session = await sessionOrThrow(sessionId);
       return { observation: observe(taskOf(session), session.episode), done: session.episode.done };
     },
-    has(sessionId) {
-      return store.get(sessionId) !== undefined;
+    async has(sessionId) {
+      return (await stored('get', () => store.get(sessionId))) !== undefined;
     },
-    close(sessionId) {
+    async close(sessionId) {
       liveTasks.delete(sessionId);
-      return store.delete(sessionId);
+      return stored('delete', () => store.delete(sessionId));
     },
     forget(sessionId) {
       liveTasks.delete(sessionId);

@@ -43,6 +43,8 @@ const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
   capacity: 503,
   forbidden: 403,
   quota: 429,
+  conflict: 409,
+  unavailable: 503,
 };
 
 /** A mistake in what the client sent is VALIDATION_ERROR on every transport (as on /ws and MCP). */
@@ -79,6 +81,14 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   const run = <T>(fn: () => T): T => {
     try {
       return fn();
+    } catch (error) {
+      if (error instanceof EnvError) throw toHttpError(error);
+      throw error;
+    }
+  };
+  const runAsync = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
     } catch (error) {
       if (error instanceof EnvError) throw toHttpError(error);
       throw error;
@@ -137,7 +147,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const sessionId = randomBytes(16).toString('base64url');
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = stripUndefined({ task_id, seed, episode_id, difficulty, family, split });
-    const { observation } = run(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID, req.ip), request, req.ip));
+    const { observation } = await runAsync(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID, req.ip), request, req.ip));
     return { session_id: sessionId, observation };
   });
 
@@ -158,7 +168,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = { ...stripUndefined({ task_id, seed, episode_id, difficulty, family, split }), ...stripUndefined(options) };
     const taskId = request.task_id ?? DEFAULT_TASK_ID;
-    const { observation, session } = run(() => envs.reset(keyFor(sessionId, taskId, req.ip), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
+    const { observation, session } = await runAsync(() => envs.reset(keyFor(sessionId, taskId, req.ip), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
     if (!sessionId) setDefaultTask(req.ip, session.task_id);
     if (sessionId) reply.header('x-session-id', sessionId);
     return openenv ? { observation, reward: null, done: false } : observation;
@@ -191,7 +201,12 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     if (!action.success) throw validationError(action.error, openenv ? ['body', 'action'] : ['body'], 'action');
     const taskId = query.task_id ?? (sessionId ? undefined : defaultTaskOf(req.ip));
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID, req.ip);
-    const { result } = run(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }));
+    // A retried request (same Idempotency-Key, or OpenEnv's request_id) gets the reply it missed, applied once.
+    const header = req.headers['idempotency-key'];
+    const idempotencyKey = openenv ? (body.request_id as string | undefined) : undefined;
+    const retryKey = typeof header === 'string' && header.length > 0 ? header.slice(0, 255) : idempotencyKey;
+    const { result, replayed } = await runAsync(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }, retryKey));
+    if (replayed) reply.header('idempotent-replayed', 'true');
     if (sessionId) reply.header('x-session-id', sessionId);
     reply.type('application/json; charset=utf-8');
     return openenv ? openEnvResultJson(result.observation, result.reward.value, result.done) : stepResultJson(result);
@@ -202,7 +217,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const sessionId = sessionIdOf(req, query);
     const taskId = query.task_id ?? (sessionId ? undefined : defaultTaskOf(req.ip));
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID, req.ip);
-    const state = run(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
+    const state = await runAsync(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     return sessionId ? { ...state, session_id: sessionId } : state;
   });
 }

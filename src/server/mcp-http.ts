@@ -15,6 +15,8 @@ import type { ProtocolSessions } from './protocol-sessions.js';
 
 export interface McpHttpOptions {
   envs: Environments;
+  /** Sessions live in a store every replica shares (see RpcContext.shared). */
+  shared: boolean;
   sessions: ProtocolSessions;
   streamable: StreamableMcp;
 }
@@ -39,7 +41,7 @@ export const mcpGet = (streamable: StreamableMcp) => async (req: FastifyRequest,
   return reply.code(405).header('allow', 'GET, POST, DELETE').send({ detail: message, code: 'METHOD_NOT_ALLOWED', message });
 };
 
-export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, streamable }: McpHttpOptions): Promise<void> {
+export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, streamable, shared }: McpHttpOptions): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((error: Error & { code?: string }, _req, reply) => {
@@ -63,7 +65,7 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, stre
       return sid ? streamable.handle(sid, req.raw, reply.raw, message) : streamable.initialize(req.raw, reply.raw, message, req.ip);
     }
     if (isNotification(message)) return reply.code(202).send();
-    return handleRpc({ envs, sessions, client: req.ip }, message);
+    return handleRpc({ envs, sessions, client: req.ip, shared }, message);
   });
 
   app.delete('/mcp', async (req, reply) => {

@@ -44,7 +44,7 @@ export function createStreamableMcp({ envs, sessions, version }: StreamableOptio
   /** Frees what a session holds; safe to call more than once. */
   const release = (id: string) => {
     live.delete(id);
-    if (sessions.close(id)) envs.close(envKey(id));
+    if (sessions.close(id)) void envs.close(envKey(id)).catch(() => false);
   };
 
   function serverFor(sessionId: string): Server {
@@ -52,7 +52,7 @@ export function createStreamableMcp({ envs, sessions, version }: StreamableOptio
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }) as never);
     server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
       sessions.touch(sessionId);
-      const outcome = callTool(envs, envKey(sessionId), request.params.name, request.params.arguments ?? {});
+      const outcome = await callTool(envs, envKey(sessionId), request.params.name, request.params.arguments ?? {});
       if (outcome.kind === 'not_found') throw new McpError(ErrorCode.InvalidParams, outcome.message);
       // The plain MCP shape: text content, structured content and isError (no FastMCP dump fields).
       const { content, structuredContent, isError } = outcome.result;

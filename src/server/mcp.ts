@@ -158,7 +158,7 @@ export type ToolOutcome =
   | { kind: 'ok'; result: CallToolResult; reward: number | null; done: boolean; observation: Observation };
 
 /** Runs one tool in the episode stored under `key`, starting a default incident if there is none. */
-export function callTool(envs: Environments, key: string, name: string, rawArgs: unknown): ToolOutcome {
+export async function callTool(envs: Environments, key: string, name: string, rawArgs: unknown): Promise<ToolOutcome> {
   if (!Object.hasOwn(TOOLS, name)) return { kind: 'not_found', message: `Tool not found: ${name}; available: ${TOOL_NAMES.join(', ')}` };
   const tool = TOOLS[name as ToolName];
   const parsed = tool.args.safeParse(rawArgs ?? {});
@@ -168,27 +168,28 @@ export function callTool(envs: Environments, key: string, name: string, rawArgs:
   }
   const args = parsed.data as Record<string, string | undefined> & { seed?: number };
   // A call in a session with no incident yet starts the default one; a rejected call leaves none behind.
-  const implicit = name !== 'start_incident' && !envs.has(key);
+  let implicit = false;
   try {
-    if (name === 'start_incident' || !envs.has(key)) {
-      const started = envs.reset(key, name === 'start_incident' ? args : {});
+    implicit = name !== 'start_incident' && !(await envs.has(key));
+    if (name === 'start_incident' || implicit) {
+      const started = await envs.reset(key, name === 'start_incident' ? args : {});
       if (name === 'start_incident') {
         const data = { observation: started.observation, reward: null, done: false };
         return { kind: 'ok', result: callResult(data), reward: null, done: false, observation: started.observation };
       }
     }
     if (name === 'view_incident') {
-      const s = envs.state(key);
-      const { observation } = envs.observe(key);
+      const s = await envs.state(key);
+      const { observation } = await envs.observe(key);
       const data = { observation, done: s.done, score: s.score, rubric: s.rubric };
       return { kind: 'ok', result: callResult(data), reward: null, done: s.done, observation };
     }
     const action = toAction(name as ToolName, args)!;
-    const { result } = envs.step(key, action);
+    const { result } = await envs.step(key, action);
     const data = { observation: result.observation, reward: result.reward.value, reason: result.reward.reason, done: result.done, score: result.info.score };
     return { kind: 'ok', result: callResult(data), reward: result.reward.value, done: result.done, observation: result.observation };
   } catch (error) {
-    if (implicit) envs.close(key);
+    if (implicit) await envs.close(key).catch(() => false);
     if (error instanceof EnvError) return { kind: 'invalid_args', message: error.message, result: callResult(error.message, true) };
     throw error;
   }
@@ -201,10 +202,15 @@ export interface RpcContext {
   bound?: string;
   /** The caller's address, for the per-client quota. */
   client?: string;
+  /**
+   * HTTP MCP sessions live in a shared store (many replicas): any replica serves them, the store
+   * counts their capacity and quota, and its TTL expires them.
+   */
+  shared?: boolean;
 }
 
 /** Handles one parsed JSON-RPC message. */
-export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
+export async function handleRpc(ctx: RpcContext, message: unknown): Promise<JsonRpcResponse> {
   const parsed = JsonRpcRequestSchema.safeParse(message);
   if (!parsed.success) {
     const id = message && typeof message === 'object' && 'id' in message ? ((message as { id: unknown }).id as Id) : null;
@@ -215,11 +221,14 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
   const id = parsed.data.id ?? null;
   const { envs, sessions } = ctx;
 
-  const sessionParam = (): { id: string } | { error: JsonRpcResponse } | null => {
+  /** A session this replica holds, or (shared store) one any replica created. */
+  const known = async (sid: unknown): Promise<boolean> =>
+    typeof sid === 'string' && (sessions.kindOf(sid) !== undefined || (ctx.shared === true && sid.length <= 64 && (await envs.has(envKey(sid)))));
+  const sessionParam = async (): Promise<{ id: string } | { error: JsonRpcResponse } | null> => {
     const sid = params.session_id;
     if (sid === undefined) return ctx.bound ? { id: ctx.bound } : null;
-    if (typeof sid !== 'string' || !sessions.kindOf(sid)) return { error: rpcError(id, JSONRPC.INVALID_PARAMS, `Unknown session_id: ${String(sid)}`) };
-    return { id: sid };
+    if (!(await known(sid))) return { error: rpcError(id, JSONRPC.INVALID_PARAMS, `Unknown session_id: ${String(sid)}`) };
+    return { id: sid as string };
   };
 
   try {
@@ -237,20 +246,32 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
         return rpcResult(id, { tools: listTools() });
       case 'tools/call': {
         if (typeof params.name !== 'string') return rpcError(id, JSONRPC.INVALID_PARAMS, "Missing 'name' in params");
-        const session = sessionParam();
+        const session = await sessionParam();
         if (session && 'error' in session) return session.error;
         // Without a session the call runs in a throwaway episode, as the protocol specifies.
         const key = session ? envKey(session.id) : `tmp:${randomUUID()}`;
         try {
           if (session) sessions.touch(session.id);
-          const outcome = callTool(envs, key, params.name, params.arguments);
+          const outcome = await callTool(envs, key, params.name, params.arguments);
           if (outcome.kind === 'not_found') return rpcError(id, JSONRPC.INVALID_PARAMS, outcome.message);
           return rpcResult(id, outcome.result);
         } finally {
-          if (!session) envs.close(key);
+          if (!session) await envs.close(key).catch(() => false);
         }
       }
       case 'openenv/session/create': {
+        if (ctx.shared && !ctx.bound) {
+          // The store holds the session: its capacity, the client's quota and its TTL apply across replicas.
+          const sid = randomUUID();
+          const { session_id: _ignored, ...options } = params;
+          try {
+            await envs.reset(envKey(sid), options, ctx.client);
+          } catch (error) {
+            if (error instanceof EnvError) return rpcError(id, error.kind === 'invalid_options' || error.kind === 'unknown_task' ? JSONRPC.INVALID_PARAMS : JSONRPC.SERVER_ERROR, error.message, { reason: error.kind });
+            throw error;
+          }
+          return rpcResult(id, { session_id: sid });
+        }
         const opened = sessions.open('mcp-http', ctx.client);
         if (!opened.ok) {
           return rpcError(id, JSONRPC.SERVER_ERROR, opened.message, opened.reason === 'capacity' ? { active_sessions: sessions.active, max_sessions: sessions.max } : { reason: 'quota' });
@@ -258,7 +279,7 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
         const sid = opened.id;
         try {
           const { session_id: _ignored, ...options } = params;
-          envs.reset(envKey(sid), options);
+          await envs.reset(envKey(sid), options);
         } catch (error) {
           sessions.close(sid);
           if (error instanceof EnvError) return rpcError(id, JSONRPC.INVALID_PARAMS, error.message);
@@ -269,18 +290,20 @@ export function handleRpc(ctx: RpcContext, message: unknown): JsonRpcResponse {
       case 'openenv/session/close': {
         const sid = params.session_id;
         if (sid === undefined || sid === null) return rpcError(id, JSONRPC.INVALID_PARAMS, "Invalid params - 'session_id' is required");
-        if (typeof sid !== 'string' || !sessions.kindOf(sid)) return rpcError(id, JSONRPC.INVALID_PARAMS, `Unknown session_id: ${String(sid)}`);
-        if (sid === ctx.bound || sessions.kindOf(sid) !== 'mcp-http') {
+        if (typeof sid !== 'string' || !(await known(sid))) return rpcError(id, JSONRPC.INVALID_PARAMS, `Unknown session_id: ${String(sid)}`);
+        const kind = sessions.kindOf(sid);
+        if (sid === ctx.bound || (kind !== undefined && kind !== 'mcp-http')) {
           return rpcError(id, JSONRPC.INVALID_REQUEST, 'Cannot close active WebSocket-managed session via MCP method');
         }
         sessions.close(sid);
-        envs.close(envKey(sid));
+        await envs.close(envKey(sid));
         return rpcResult(id, { session_id: sid, closed: true });
       }
       default:
         return rpcError(id, JSONRPC.METHOD_NOT_FOUND, `Method not found: ${method}`);
     }
   } catch (error) {
+    if (error instanceof EnvError && error.kind === 'unavailable') return rpcError(id, JSONRPC.SERVER_ERROR, error.message, { reason: 'unavailable', retry_after: 1 });
     return rpcError(id, JSONRPC.INTERNAL_ERROR, error instanceof Error ? error.message : 'internal error');
   }
 }

@@ -2,7 +2,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricSources {
-  httpSessions(): number;
+  /** May read a shared store; a failed read leaves the gauge as it was. */
+  httpSessions(): Promise<number>;
   protocolSessions(): Record<string, number>;
 }
 
@@ -17,8 +18,12 @@ export function createMetrics(sources: MetricSources) {
     help: 'Live sessions by kind (http: HTTP-API sessions; ws, mcp-ws, mcp-http: OpenEnv protocol sessions)',
     labelNames: ['kind'],
     registers,
-    collect() {
-      this.set({ kind: 'http' }, sources.httpSessions());
+    async collect() {
+      try {
+        this.set({ kind: 'http' }, await sources.httpSessions());
+      } catch {
+        // The store is unreachable: /metrics still answers, and incident_store_errors_total says why.
+      }
       const byKind = sources.protocolSessions();
       for (const kind of ['ws', 'mcp-ws', 'mcp-http']) this.set({ kind }, byKind[kind] ?? 0);
     },
@@ -30,6 +35,8 @@ export function createMetrics(sources: MetricSources) {
     episodes: new Counter({ name: 'incident_episodes_finished_total', help: 'Episodes finished, by task and outcome', labelNames: ['task', 'outcome'], registers }),
     errors: new Counter({ name: 'incident_errors_total', help: 'Rejected requests and messages, by transport and error code', labelNames: ['transport', 'code'], registers }),
     httpDuration: new Histogram({ name: 'incident_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers }),
+    storeDuration: new Histogram({ name: 'incident_store_duration_seconds', help: 'Session store operation latency (memory or Redis), by operation and outcome', labelNames: ['op', 'outcome'], buckets: LATENCY_BUCKETS, registers }),
+    storeErrors: new Counter({ name: 'incident_store_errors_total', help: 'Session store operations that failed (store unreachable or too slow), by operation', labelNames: ['op'], registers }),
     wsDuration: new Histogram({ name: 'incident_ws_message_duration_seconds', help: 'WebSocket message handling latency', labelNames: ['endpoint', 'type'], buckets: LATENCY_BUCKETS, registers }),
   };
 }

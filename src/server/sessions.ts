@@ -1,8 +1,12 @@
 /**
- * Session storage. Sessions are plain JSON-serialisable records behind a small synchronous
- * interface; the in-memory store enforces a cap on live sessions and an idle TTL.
+ * Session storage. Sessions are plain JSON-serialisable records behind a small asynchronous
+ * interface with two implementations: in memory (the default) and Redis (`redis-store.ts`, for
+ * many replicas). Both enforce the same rules: a cap on live sessions, a per-client quota on new
+ * sessions, an idle TTL, and compare-and-set on a version so two writers of one session cannot
+ * both apply.
  */
-import type { Episode } from '../domain/index.js';
+import type { Episode, StepResult } from '../domain/index.js';
+import type { ClientQuota } from './quota.js';
 
 export interface Session {
   id: string;
@@ -10,22 +14,41 @@ export interface Session {
   episode: Episode;
   /** The client address that created it, for per-client quotas (absent for shared default sessions). */
   client?: string;
+  /** Bumped by every write; a write that names the version it read fails if another came first. */
+  version?: number;
+  /**
+   * The last step's idempotency key and result: a retried request with the same key gets the same
+   * reply and is not applied twice (a reply lost with a replica or a proxy is safe to retry).
+   */
+  last?: { key: string; result: StepResult };
 }
 
+export type PutResult = { ok: true; version: number } | { ok: false; reason: 'full' | 'quota' | 'conflict' };
+
 export interface SessionStore {
-  get(id: string): Session | undefined;
-  /** Stores the session; false when it is new and the store is full. */
-  put(session: Session): boolean;
-  delete(id: string): boolean;
-  readonly size: number;
+  /** `memory` lives and dies with this process; `redis` is shared by every replica. */
+  readonly kind: 'memory' | 'redis';
+  get(id: string): Promise<Session | undefined>;
+  /**
+   * Stores the session. With `expect`, only if the stored version is still `expect` (else
+   * `conflict`); a new session may be refused when the store is full or its client holds its quota.
+   */
+  put(session: Session, expect?: number): Promise<PutResult>;
+  delete(id: string): Promise<boolean>;
+  size(): Promise<number>;
   /** Drops idle sessions; returns how many. */
-  sweep(): number;
-  close(): void;
+  sweep(): Promise<number>;
+  close(): Promise<void>;
 }
+
+/** The store could not be reached in time (Redis down or slow): retry later, nothing was changed. */
+export class StoreUnavailable extends Error {}
 
 export interface MemoryStoreOptions {
   maxSessions: number;
   ttlMs: number;
+  /** Sessions one client may own at once (counted on new sessions that name a client). */
+  quota?: ClientQuota;
   now?: () => number;
   /** Sweep idle sessions on a timer (off in tests that drive `now`). */
   autoSweep?: boolean;
@@ -37,58 +60,73 @@ export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
   const now = opts.now ?? Date.now;
   const entries = new Map<string, { session: Session; lastActive: number }>();
   const expired = (lastActive: number) => now() - lastActive > opts.ttlMs;
+  const remove = (id: string, session: Session) => {
+    entries.delete(id);
+    if (session.client !== undefined) opts.quota?.release(session.client);
+    opts.onRemove?.(session);
+  };
+  const live = (id: string) => {
+    const entry = entries.get(id);
+    if (entry && expired(entry.lastActive)) {
+      remove(id, entry.session);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = () => {
+    let dropped = 0;
+    for (const [id, entry] of entries) {
+      if (expired(entry.lastActive)) {
+        remove(id, entry.session);
+        dropped++;
+      }
+    }
+    return dropped;
+  };
 
-  const timer =
-    opts.autoSweep === false ? undefined : setInterval(() => store.sweep(), Math.min(60_000, Math.max(1000, opts.ttlMs / 4)));
+  const timer = opts.autoSweep === false ? undefined : setInterval(sweep, Math.min(60_000, Math.max(1000, opts.ttlMs / 4)));
   timer?.unref();
 
-  const store: SessionStore = {
-    get(id) {
-      const entry = entries.get(id);
+  return {
+    kind: 'memory',
+    async get(id) {
+      const entry = live(id);
       if (!entry) return undefined;
-      if (expired(entry.lastActive)) {
-        entries.delete(id);
-        opts.onRemove?.(entry.session);
-        return undefined;
-      }
       entry.lastActive = now();
       return entry.session;
     },
-    put(session) {
-      const existing = entries.get(session.id);
-      if (!existing && entries.size >= opts.maxSessions) {
-        store.sweep();
-        if (entries.size >= opts.maxSessions) return false;
+    async put(session, expect) {
+      const existing = live(session.id);
+      const current = existing?.session.version ?? 0;
+      if (expect !== undefined && (!existing || current !== expect)) return { ok: false, reason: 'conflict' };
+      if (!existing) {
+        if (entries.size >= opts.maxSessions && (sweep(), entries.size >= opts.maxSessions)) return { ok: false, reason: 'full' };
+        if (session.client !== undefined && opts.quota && !opts.quota.acquire(session.client)) return { ok: false, reason: 'quota' };
+      } else if (existing.session.client !== session.client) {
+        // Another owner's record replaces this one: its quota slot goes back.
+        if (existing.session.client !== undefined) opts.quota?.release(existing.session.client);
+        if (session.client !== undefined && opts.quota && !opts.quota.acquire(session.client)) return { ok: false, reason: 'quota' };
+        opts.onRemove?.(existing.session);
       }
-      entries.set(session.id, { session, lastActive: now() });
-      if (existing && existing.session.client !== session.client) opts.onRemove?.(existing.session);
-      return true;
+      const version = current + 1;
+      entries.set(session.id, { session: { ...session, version }, lastActive: now() });
+      return { ok: true, version };
     },
-    delete(id) {
+    async delete(id) {
       const entry = entries.get(id);
       if (!entry) return false;
-      entries.delete(id);
-      opts.onRemove?.(entry.session);
+      remove(id, entry.session);
       return true;
     },
-    get size() {
+    async size() {
       return entries.size;
     },
-    sweep() {
-      let dropped = 0;
-      for (const [id, entry] of entries) {
-        if (expired(entry.lastActive)) {
-          entries.delete(id);
-          opts.onRemove?.(entry.session);
-          dropped++;
-        }
-      }
-      return dropped;
+    async sweep() {
+      return sweep();
     },
-    close() {
+    async close() {
       if (timer) clearInterval(timer);
       entries.clear();
     },
   };
-  return store;
 }

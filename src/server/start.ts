@@ -6,9 +6,21 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { createRedisStore } from './redis-store.js';
 
 export async function startServer(config: ServerConfig, shutdownDeadlineMs = 10_000, graceMs = 3_000): Promise<FastifyInstance> {
-  const { app } = buildApp(config);
+  // With REDIS_URL every replica shares sessions; without it they live in this process.
+  const store = config.redisUrl
+    ? await createRedisStore({
+        url: config.redisUrl,
+        maxSessions: config.maxSessions,
+        ttlMs: config.sessionTtlMs,
+        quotaLimit: config.maxSessionsPerClient,
+        prefix: config.redisPrefix,
+        timeoutMs: config.redisTimeoutMs,
+      })
+    : undefined;
+  const { app } = buildApp(config, store);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -77,6 +77,26 @@ export interface WsRoutesOptions {
 
 /** Grace for a close frame to get through before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+/** Frames a connection may have waiting for their reply (they are answered in order, one at a time). */
+const MAX_PENDING_FRAMES = 256;
+
+/**
+ * Runs each frame's handler after the previous one finished, so replies keep the order of the
+ * requests even when a handler waits on the session store; a client that pipelines more than
+ * MAX_PENDING_FRAMES unanswered frames is closed (1008).
+ */
+function inOrder(socket: WebSocket, handler: (raw: Buffer, isBinary: boolean) => Promise<void>): (raw: Buffer, isBinary: boolean) => void {
+  let tail: Promise<void> = Promise.resolve();
+  let pending = 0;
+  return (raw, isBinary) => {
+    if (pending >= MAX_PENDING_FRAMES) {
+      if (socket.readyState === socket.OPEN) socket.close(1008, `more than ${MAX_PENDING_FRAMES} messages waiting for replies; wait for replies before sending more`);
+      return;
+    }
+    pending++;
+    tail = tail.then(() => handler(raw, isBinary)).finally(() => pending--);
+  };
+}
 
 /**
  * Keeps a connection honest: a ping every interval (no pong by the next one means the peer is
@@ -155,12 +175,12 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       if (released) return;
       released = true;
       sessions.close(id);
-      envs.close(key);
+      void envs.close(key).catch(() => false);
     };
     socket.on('close', release);
     socket.on('error', release);
 
-    const handle = (type: MessageType, message: Record<string, unknown>): unknown => {
+    const handle = async (type: MessageType, message: Record<string, unknown>): Promise<unknown> => {
       const envelope = ENVELOPES[type].safeParse(message);
       if (!envelope.success) throw invalid(issuesToDetail(envelope.error, []));
       const data = (envelope.data as { data?: Record<string, unknown> }).data ?? {};
@@ -169,25 +189,25 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
           const options = ResetOptionsSchema.safeParse(data);
           if (!options.success) throw invalid(issuesToDetail(options.error, []));
           sessions.touch(id);
-          const { observation } = envs.reset(key, options.data);
+          const { observation } = await envs.reset(key, options.data);
           return { type: 'observation', data: { observation, reward: null, done: false } };
         }
         case 'step': {
           sessions.touch(id);
-          const data2 = step(data);
+          const data2 = await step(data);
           return data2 instanceof RawJson ? new RawJson(`{"type":"observation","data":${data2.text}}`) : { type: 'observation', data: data2 };
         }
         case 'state':
-          return { type: 'state', data: envs.has(key) ? envs.state(key) : { episode_id: null, step_count: 0 } };
+          return { type: 'state', data: (await envs.has(key)) ? await envs.state(key) : { episode_id: null, step_count: 0 } };
         case 'mcp':
           sessions.touch(id);
-          return { type: 'mcp', data: handleRpc({ envs, sessions, bound: id, client: req.ip }, data) };
+          return { type: 'mcp', data: await handleRpc({ envs, sessions, bound: id, client: req.ip }, data) };
         case 'close':
           return undefined;
       }
     };
 
-    const step = (data: Record<string, unknown>) => {
+    const step = async (data: Record<string, unknown>) => {
       if (data.type === 'list_tools') {
         const parsed = ListToolsAction.safeParse(data);
         if (!parsed.success) throw invalid(issuesToDetail(parsed.error, []));
@@ -198,7 +218,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
         const parsed = CallToolAction.safeParse(data);
         if (!parsed.success) throw invalid(issuesToDetail(parsed.error, []));
         const { tool_name, arguments: args } = parsed.data;
-        const outcome = callTool(envs, key, tool_name, args);
+        const outcome = await callTool(envs, key, tool_name, args);
         if (outcome.kind === 'ok') {
           return { observation: { tool_name, result: outcome.result, error: null }, reward: outcome.reward, done: outcome.done };
         }
@@ -208,12 +228,12 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       const action = ActionSchema.safeParse(data);
       if (!action.success) throw invalid(issuesToDetail(action.error, []));
       if ((action.data.details?.length ?? 0) > postmortemMaxChars) throw invalid([{ type: 'too_big', loc: ['details'], msg: `at most ${postmortemMaxChars} characters (POSTMORTEM_MAX_CHARS)` }]);
-      if (!envs.has(key)) throw new WsError('EXECUTION_ERROR', 'no episode in this session: send {"type":"reset"} first');
-      const { result } = envs.step(key, action.data);
+      if (!(await envs.has(key))) throw new WsError('EXECUTION_ERROR', 'no episode in this session: send {"type":"reset"} first');
+      const { result } = await envs.step(key, action.data);
       return new RawJson(openEnvResultJson(result.observation, result.reward.value, result.done));
     };
 
-    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+    socket.on('message', inOrder(socket, async (raw: Buffer, isBinary: boolean) => {
       if (overloaded(socket) || socket.readyState !== socket.OPEN) return;
       liveness.activity();
       const started = process.hrtime.bigint();
@@ -234,7 +254,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
           throw new WsError('UNKNOWN_TYPE', `Unknown message type: ${typeof given === 'string' ? given.slice(0, 100) : ''}; expected one of reset, step, state, mcp, close`);
         }
         type = given;
-        const reply = handle(type as MessageType, message as Record<string, unknown>);
+        const reply = await handle(type as MessageType, message as Record<string, unknown>);
         if (type === 'close') {
           release();
           socket.close(1000);
@@ -253,7 +273,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       } finally {
         metrics.wsDuration.observe({ endpoint: '/ws', type }, Number(process.hrtime.bigint() - started) / 1e9);
       }
-    });
+    }));
   };
   app.route({ method: 'GET', url: '/ws', handler: upgradeRequired('/ws is the OpenEnv WebSocket session endpoint: connect with a WebSocket client'), wsHandler: sessionSocket });
 
@@ -269,11 +289,11 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
     const id = opened.id;
     const liveness = keepAlive(socket, pingIntervalMs, idleTimeoutMs);
     const release = () => {
-      if (sessions.close(id)) envs.close(envKey(id));
+      if (sessions.close(id)) void envs.close(envKey(id)).catch(() => false);
     };
     socket.on('close', release);
     socket.on('error', release);
-    socket.on('message', (raw: Buffer) => {
+    socket.on('message', inOrder(socket, async (raw: Buffer) => {
       if (overloaded(socket) || socket.readyState !== socket.OPEN) return;
       liveness.activity();
       const started = process.hrtime.bigint();
@@ -286,11 +306,11 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
         return;
       }
       sessions.touch(id);
-      const reply = handleRpc({ envs, sessions, bound: id, client: req.ip }, message);
-      if ('error' in reply) metrics.errors.inc({ transport: 'mcp-ws', code: String(reply.error.code) });
+      const reply = await handleRpc({ envs, sessions, bound: id, client: req.ip }, message);
+      if ('error' in reply) metrics.errors.inc({ transport: 'mcp-ws', code: String((reply.error as { code: unknown }).code) });
       send(socket, reply);
       metrics.wsDuration.observe({ endpoint: '/mcp', type: 'rpc' }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
+    }));
   };
   app.route({ method: 'GET', url: '/mcp', handler: mcpGet, wsHandler: mcpSocket });
 }

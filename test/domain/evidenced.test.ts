@@ -1,7 +1,8 @@
 /**
- * A postmortem is asked only for what the evidence showed: a trigger fact no observation carried
- * (the failing NIC behind a degraded node, the size cache values grew to) is not required, while
- * one the logs did show still is.
+ * A postmortem is asked only for what the evidence showed: a trigger fact no observation of that
+ * fault carried (the failing NIC behind a degraded node, the size cache values grew to, a line log
+ * sampling dropped; another service's words do not count) is not required, while one its own
+ * evidence did show still is.
  */
 import { describe, expect, it } from 'vitest';
 import { assessIncidentReport, generatedTask } from '../../src/domain/index.js';
@@ -19,16 +20,19 @@ describe('postmortems are graded on what the evidence showed', () => {
         // Expert samples the root's logs, so a trigger line is sometimes missing from every observation.
         const task = generatedTask({ seed, difficulty: 'expert', split: 'test', family });
         const g = task.scenario.generated!;
-        const seen = normalize(
-          [
-            ...[...task.serviceByName.values()].flatMap((s) => [...s.logs, ...Object.keys(s.overview), ...Object.keys(s.detail)]),
-            ...Object.values(g.dynamics.services).flatMap((d) => [...Object.keys(d.detail_impacted ?? {}), ...Object.keys(d.impacted ?? {}), ...(d.late ?? []).map((l) => l.msg)]),
-            ...g.dynamics.alert_rules.flatMap((r) => [r.label, r.metric]),
-          ].join('\n'),
-        );
         const a = assessIncidentReport(task, report(g.faults[0]!.root_cause, 'It failed.'), new Set());
         const missing = a.missing.trigger ?? [];
-        for (const f of g.faults) {
+        for (const [i, f] of g.faults.entries()) {
+          // What this fault showed: its root's and its reached services' lines, metric names and alert rules.
+          const mine = Object.entries(g.dynamics.services).filter(([name, d]) => name === f.root_cause || d.fault === i || d.also.includes(i));
+          const seen = normalize(
+            mine
+              .flatMap(([name, d]) => {
+                const s = task.serviceByName.get(name)!;
+                return [...s.logs, ...Object.keys(s.overview), ...Object.keys(s.detail), ...Object.keys(d.detail_impacted ?? {}), ...Object.keys(d.impacted ?? {}), ...(d.late ?? []).map((l) => l.msg), ...g.dynamics.alert_rules.filter((r) => r.service === name).flatMap((r) => [r.label, r.metric])];
+              })
+              .join('\n'),
+          );
           for (const group of f.concepts.trigger) {
             const label = group.slice(0, 3).join(' / ');
             if (group.some((p) => containsPhrase(seen, p))) {

@@ -72,7 +72,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.getByText('FATAL sorry, too many clients already').first().waitFor();
     expect(await page.getByTestId('step').textContent()).toBe('1');
     // The server loses every session it holds (as after a restart): the next action still works.
-    for (const id of sessions) server.envs.close(`id:${id}`);
+    for (const id of sessions) await server.envs.close(`id:${id}`);
     await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
     await page.getByTestId('team').selectOption('database-team');
     await page.getByTestId('escalate').click();

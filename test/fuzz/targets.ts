@@ -146,9 +146,10 @@ function polluted(): string | null {
 }
 
 /** The state a rejected request must leave untouched. */
-function snapshot(app: App): string {
+async function snapshot(app: App): Promise<string> {
   const parts: string[] = [];
-  for (const key of ['id:fz', 'default:task_easy', 'default:task_hard']) parts.push(app.envs.has(key) ? JSON.stringify(app.envs.state(key)) : '-');
+  // The sessions prepare() made: one with an id, and the sessionless ones of the injecting address.
+  for (const key of ['id:fz', 'default:127.0.0.1|task_easy', 'default:127.0.0.1|task_hard']) parts.push((await app.envs.has(key)) ? JSON.stringify(await app.envs.state(key)) : '-');
   return parts.join('\n');
 }
 
@@ -164,7 +165,7 @@ export async function fuzzHttp(app: App, name: string, runs: number, seed?: numb
   await fc.assert(
     fc.asyncProperty(HTTP_TARGETS[name]!, async (req) => {
       stats.cases++;
-      const before = snapshot(app);
+      const before = await snapshot(app);
       const res = await app.app.inject(req);
       const fail = (why: string) => {
         stats.violations.push(`${why}: ${req.method} ${String(req.url).slice(0, 120)} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
@@ -178,7 +179,7 @@ export async function fuzzHttp(app: App, name: string, runs: number, seed?: numb
       if (p) return fail(p);
       if (res.statusCode >= 400) {
         stats.rejected++;
-        if (req.method === 'HEAD') return snapshot(app) === before || fail('a rejected request changed state');
+        if (req.method === 'HEAD') return (await snapshot(app)) === before || fail('a rejected request changed state');
         let parsed: { message?: unknown; jsonrpc?: unknown; error?: { message?: unknown } } | null = null;
         try {
           parsed = JSON.parse(res.body);
@@ -188,7 +189,7 @@ export async function fuzzHttp(app: App, name: string, runs: number, seed?: numb
         // MCP Streamable HTTP refuses with a JSON-RPC error object (its message names the problem).
         const message = parsed?.jsonrpc === '2.0' ? parsed.error?.message : parsed?.message;
         if (typeof message !== 'string' || message.length === 0) return fail('rejection without a message');
-        if (snapshot(app) !== before) return fail('a rejected request changed state');
+        if ((await snapshot(app)) !== before) return fail('a rejected request changed state');
       } else {
         stats.ok++;
         if (name === 'POST /mcp') {

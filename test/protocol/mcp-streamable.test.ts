@@ -92,9 +92,9 @@ describe('MCP Streamable HTTP (official SDK client)', () => {
     const key = `env:${transport.sessionId}`;
     const bad = await client.callTool({ name: 'investigate', arguments: { service: 'mainframe' } });
     expect(bad.isError).toBe(true);
-    expect(server.envs.has(key)).toBe(false);
+    expect(await server.envs.has(key)).toBe(false);
     await call(client, 'investigate', { service: 'postgres-db' });
-    expect(server.envs.has(key)).toBe(true);
+    expect(await server.envs.has(key)).toBe(true);
     await transport.terminateSession();
   });
 

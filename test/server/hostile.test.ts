@@ -105,7 +105,8 @@ describe('WebSocket backpressure', () => {
     setTimeout(() => (ws as unknown as { _socket: { resume(): void } })._socket.resume(), 1500);
     const result = await closed;
     expect(result.code).toBe(1008);
-    expect(result.reason).toMatch(/not reading replies/);
+    // Closed by the unsent-bytes limit or, first, by the limit on frames waiting for their replies.
+    expect(result.reason).toMatch(/not reading replies|waiting for replies/);
   }, 20_000);
 
   it('a client that reads its replies is never cut off', async () => {

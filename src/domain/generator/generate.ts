@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '3.0.0';
+export const GENERATOR_VERSION = '3.1.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -301,6 +301,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     }
     // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
     for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
+    // A flooded root fails a share of its flooded traffic: its counters say so.
+    if (flood) Object.assign(root.detailImpacted, failureCounters({ ...root, overview: { ...root.overview, requests_per_sec: flood.rps } }, root.impacted.error_rate!));
     // An expiry happened at the onset: by detection the certificate has been invalid that long.
     if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
     if (b.after) root.detail = { ...root.detail, ...b.after };
@@ -627,7 +629,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
-  const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations, ...(f.needs_first ?? [])]));
+  // Shedding load does its harm whether or not a flooded root needed it (users get 429s); only the grade differs.
+  const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations]));
   for (const n of topo.nodes) {
     for (const kind of kindsForTier(n.tier)) {
       const id = fixId({ kind, target: n.name });
@@ -636,7 +639,8 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       const harm = harmOf(kind, n.tier);
       if (harm && !rightFixes.has(id)) {
         const hit = harm.on === 'self' ? [n.name] : topo.callers(n.name).map((c) => c.name);
-        if (hit.length) consequences[id] = { services: hit, error_rate: harm.error_rate, minutes: harm.minutes, label: harm.label };
+        const shed = kind === 'shed_load' ? { detail: { requests_429_per_min: Math.round(harm.error_rate * drafts.get(n.name)!.overview.requests_per_sec! * 60) } } : {};
+        if (hit.length) consequences[id] = { services: hit, error_rate: harm.error_rate, minutes: harm.minutes, label: harm.label, ...shed };
       }
     }
   }

@@ -49,6 +49,11 @@ export const REMEDY_KINDS = {
     tiers: ['db'],
     minutes: 3,
   },
+  create_index: {
+    description: 'Recreate a dropped index (built concurrently, so the table stays writable)',
+    tiers: ['db'],
+    minutes: 8,
+  },
   route_reads_to_primary: {
     description: 'Send reads to the primary until replicas catch up',
     tiers: ['db'],

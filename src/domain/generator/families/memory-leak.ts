@@ -43,7 +43,7 @@ export const memoryLeak: Family = {
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `call to ${callee.name} failed: connection reset by peer`, `call ${callee.name} err="EOF" (instance went away mid-request)`) }),
       callerImpact: { error_rate: rng.int(10, 25) / 100, latency_ms: rng.int(1500, 4000) },
       mechanism: `${root.name} leaks memory (${cache ? 'a request cache that never evicts' : 'an event listener registered on every request and never removed'}); pods grow to their ${limit}Gi limit and are OOM-killed, failing in-flight requests.`,
-      trigger: cache ? `a request-context cache added to ${root.name} holds every request object.` : `release ${version} of ${root.name} registers a listener per request and never removes it.`,
+      trigger: cache ? `the request-context cache in ${root.name} never evicts, so every request object stays on the heap until the pod is OOM-killed.` : `release ${version} of ${root.name} registers a listener per request and never removes it.`,
       concepts: {
         mechanism: [['memory', 'heap', 'rss'], ['leak', 'leaking', 'grows', 'growing', 'never evict', 'never removed'], ['oom', 'oomkilled', 'out of memory', 'killed']],
         trigger: cache ? [['cache', 'request context', 'never evict']] : [['listener', 'event', 'never removed'], ['release', 'deploy', version]],

@@ -17,7 +17,9 @@ export const runawayQuery: Family = {
     const secs = rng.int(600, 3000);
     return {
       ...faultOf(this, ctx),
-      remedy: remedy('terminate_query', root),
+      // Killing the scans buys minutes; only the index stops them coming back.
+      remedy: remedy(scan ? 'create_index' : 'terminate_query', root),
+      mitigations: scan ? [remedy('terminate_query', root)] : [],
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), ...(caller.tier === 'api' || caller.tier === 'worker' ? [remedy('scale_out', caller)] : [])],
       rootOverview: { error_rate: rng.int(1, 4) / 100, latency_p99_ms: rng.int(3000, 9000), cpu_pct: scan ? rng.int(95, 100) : rng.int(20, 45) },
       rootDetail: scan ? { slow_queries_per_min: rng.int(300, 1500), longest_query_s: secs, rows_scanned_per_s: rng.int(5, 40) * 1_000_000 } : { lock_waits: rng.int(80, 400), longest_query_s: secs, slow_queries_per_min: rng.int(50, 300) },
@@ -41,7 +43,7 @@ export const runawayQuery: Family = {
       concepts: {
         mechanism: scan ? [['full table scan', 'seq scan', 'sequential scan', 'missing index', 'dropped index', 'no index'], ['cpu', 'slow', 'saturat']] : [['lock', 'locks', 'blocked', 'blocking'], ['transaction', 'idle in transaction', 'open transaction', 'long running']],
         trigger: scan ? [['migration', 'drop index', 'dropped', 'index']] : [['manual', 'admin', 'never committed', 'console']],
-        remediation: [['terminate', 'terminated', 'kill', 'killed', 'cancel']],
+        remediation: scan ? [['create index', 'created the index', 'recreate', 'recreated', 'restored the index', 'rebuilt the index', 'rebuild the index']] : [['terminate', 'terminated', 'kill', 'killed', 'cancel']],
       },
     };
   },
