@@ -3,10 +3,12 @@
  * raw node:http ceiling answering a body of the same size, measured the same way in the same run.
  */
 import autocannon from 'autocannon';
+import { startBenchRedis } from './redis.js';
 import { freePort, spawnPinned, startServerProcess } from './server-process.js';
 
 export interface HttpRun {
-  target: 'server' | 'ceiling';
+  /** The server with in-memory sessions, the same server on a Redis session store, or raw node:http. */
+  target: 'server' | 'redis' | 'ceiling';
   connections: number;
   requestsPerSecond: number;
   p50ms: number;
@@ -63,8 +65,9 @@ function cannon(url: string, connections: number, seconds: number, sessionIds: b
 }
 
 async function measure(target: HttpRun['target'], url: string, connections: number, seconds: number): Promise<HttpRun> {
-  await cannon(url, connections, 1, target === 'server'); // warm-up
-  const r = await cannon(url, connections, seconds, target === 'server');
+  const sessions = target !== 'ceiling';
+  await cannon(url, connections, 1, sessions); // warm-up
+  const r = await cannon(url, connections, seconds, sessions);
   return {
     target,
     connections,
@@ -85,6 +88,15 @@ export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
   const bodyBytes = Math.round(probe.throughput.average / Math.max(1, probe.requests.average)) - 160;
   for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds));
   await server.stop();
+
+  // The same server with its sessions in Redis (one store round-trip to read, one to write per step).
+  const redis = await startBenchRedis();
+  if (redis) {
+    const shared = await startServerProcess({ MAX_SESSIONS_PER_CLIENT: '100000', LOG_LEVEL: 'warn', REDIS_URL: redis.url });
+    for (const c of [1, 64]) runs.push(await measure('redis', shared.url, c, seconds));
+    await shared.stop();
+    redis.stop();
+  }
 
   const port = await freePort();
   const ceilingEntry = new URL('./raw-server.js', import.meta.url).pathname;

@@ -65,7 +65,7 @@ const md = [
   '',
   '| server | connections | req/s | p50 | p99 | reply bytes | errors |',
   '|---|---|---|---|---|---|---|',
-  ...http.map((r) => `| ${r.target === 'server' ? 'this server, POST /reset + /step' : 'raw node:http ceiling, same bodies'} | ${r.connections} | ${n(r.requestsPerSecond)} | ${r.p50ms} ms | ${r.p99ms} ms | ${r.bodyBytes} | ${r.errors + r.non2xx} |`),
+  ...http.map((r) => `| ${r.target === 'server' ? 'this server, POST /reset + /step' : r.target === 'redis' ? 'this server, sessions in Redis (REDIS_URL)' : 'raw node:http ceiling, same bodies'} | ${r.connections} | ${n(r.requestsPerSecond)} | ${r.p50ms} ms | ${r.p99ms} ms | ${r.bodyBytes} | ${r.errors + r.non2xx} |`),
   '',
   '**WebSocket /ws** (sequential step round-trips per connection)',
   '',

@@ -6,7 +6,7 @@
  * retryable error, which the client retries with the same Idempotency-Key), and Redis is stopped
  * and restarted (requests get 503 with Retry-After; the servers stay up and recover).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,21 +186,31 @@ describe.skipIf(needs.skip)('three replicas behind nginx on one Redis', () => {
     const seen = { retryAfter: 0, retried: 0 };
     const episodes: { seed: number; difficulty: Difficulty }[] = [];
     const ladder: Difficulty[] = ['easy', 'medium', 'hard', 'expert'];
-    for (let i = 0; i < 24; i++) episodes.push({ seed: 31_000 + i, difficulty: ladder[i % 4]! });
-    // Faults are injected while the agents are mid-episode, timed by the steps taken so far.
+    for (let i = 0; i < 48; i++) episodes.push({ seed: 31_000 + i, difficulty: ladder[i % 4]! });
+    // Faults are injected while the agents are mid-episode, timed by the steps taken so far; while the
+    // killed replica boots, the agents wait between steps (so they are still mid-episode when Redis goes).
     let stepsTaken = 0;
+    let stepsAtOutage = 0;
+    let gate: Promise<void> = Promise.resolve();
     const pause = async () => {
+      await gate;
       stepsTaken++;
     };
     const chaos = (async () => {
       await waitFor(async () => stepsTaken > 40, 60_000, 'agents to get going');
       // A replica dies mid-run and comes back.
       await killReplica(replicas[1]!);
-      await waitFor(async () => stepsTaken > 90, 60_000, 'steps on the two remaining replicas');
+      const killedAt = stepsTaken;
+      await waitFor(async () => stepsTaken > killedAt + 40, 60_000, 'steps on the two remaining replicas');
+      let open = () => {};
+      gate = new Promise((r) => (open = r));
       startReplica(replicas[1]!, redis.url);
       await waitFor(() => healthy(replicas[1]!.port), 60_000, 'the restarted replica');
+      open();
       // Redis goes away for a while; requests meanwhile get 503 with Retry-After.
-      await waitFor(async () => stepsTaken > 140, 60_000, 'more steps');
+      const restartedAt = stepsTaken;
+      await waitFor(async () => stepsTaken > restartedAt + 20, 60_000, 'steps on all three again');
+      stepsAtOutage = stepsTaken;
       await redis.stop();
       const down = await fetch(`http://127.0.0.1:${replicas[0]!.port}/state?session_id=topo-easy-31000`);
       expect(down.status).toBe(503);
@@ -211,6 +221,9 @@ describe.skipIf(needs.skip)('three replicas behind nginx on one Redis', () => {
     })();
     const played = await runLimited(episodes, 8, (e) => playHttp(e.seed, e.difficulty, seen, pause));
     await chaos;
+    // Every fault struck mid-run: steps were still being taken after Redis came back.
+    expect(stepsAtOutage).toBeGreaterThan(0);
+    expect(stepsTaken).toBeGreaterThan(stepsAtOutage + 10);
     for (const [i, e] of episodes.entries()) {
       const reference = await replay(e.seed, e.difficulty);
       expect(played[i]!.actions, `${e.difficulty} ${e.seed}`).toEqual(reference.actions);
@@ -221,7 +234,7 @@ describe.skipIf(needs.skip)('three replicas behind nginx on one Redis', () => {
     expect(seen.retryAfter).toBeGreaterThan(0);
     // No replica crashed: every one is still up (the killed one was restarted), none logged a fatal error.
     for (const r of replicas) {
-      expect(r.proc?.exitCode ?? null).toBeNull();
+      expect(r.proc?.exitCode ?? null, r.log).toBeNull();
       expect(await healthy(r.port)).toBe(true);
       expect(r.log).not.toMatch(/"level":(50|60)/);
     }
@@ -290,3 +303,23 @@ async function runLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 
 // Keep the nginx error log reachable when a run fails.
 export const nginxErrors = () => (dir ? readFileSync(join(dir, 'nginx-error.log'), 'utf8') : '');
+
+describe.skipIf(needs.skip)('the sample deployment files', () => {
+  it('deploy/nginx.conf is a configuration nginx accepts (replica hosts pointed at loopback)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'nginx-sample-'));
+    try {
+      const port = await freePort();
+      const conf = readFileSync('deploy/nginx.conf', 'utf8')
+        .replace(/replica-\d:7860/g, '127.0.0.1:7860')
+        .replace('listen 80;', `listen 127.0.0.1:${port};`)
+        .replace('worker_processes auto;', `worker_processes 1;\npid ${tmp}/nginx.pid;\nerror_log ${tmp}/error.log;`)
+        .replace('http {', `http {\n  client_body_temp_path ${tmp}/body;\n  proxy_temp_path ${tmp}/proxy;\n  fastcgi_temp_path ${tmp}/fastcgi;\n  uwsgi_temp_path ${tmp}/uwsgi;\n  scgi_temp_path ${tmp}/scgi;\n  access_log off;`);
+      writeFileSync(join(tmp, 'nginx.conf'), conf);
+      const check = spawnSync('nginx', ['-t', '-p', tmp, '-c', join(tmp, 'nginx.conf')], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+      expect(check.stderr).toMatch(/syntax is ok/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -152,7 +152,9 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
   };
 }
 
-export function generateScenario(params: GeneratedParams): GeneratedScenario {
+export function generateScenario(given: GeneratedParams): GeneratedScenario {
+  // One key order, however the parameters arrived: the same incident serialises to the same bytes.
+  const params: GeneratedParams = { seed: given.seed, difficulty: given.difficulty, family: given.family ?? null, split: given.split };
   const { seed, difficulty, split } = params;
   const knobs = KNOBS[difficulty];
   const rng = createRng(`incident|v${GENERATOR_VERSION}|${split}|${difficulty}|${params.family ?? '*'}|${seed}`);
