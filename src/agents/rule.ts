@@ -262,7 +262,11 @@ export function createRulePolicy(): Policy {
     const queue = [name];
     while (queue.length) {
       const cur = queue.shift()!;
-      for (const s of obs.services) if (s.depends_on.includes(cur) && !above.has(s.name)) (above.add(s.name), queue.push(s.name));
+      for (const s of obs.services) {
+        if (!s.depends_on.includes(cur) || above.has(s.name)) continue;
+        above.add(s.name);
+        queue.push(s.name);
+      }
     }
     const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:shed_load@')).map((a) => a.slice('apply_fix:'.length));
     return fixes.filter((f) => above.has(f.slice('shed_load@'.length))).sort()[0] ?? null;

@@ -18,7 +18,6 @@ import {
   state as episodeState,
   step as stepEpisode,
   type Action,
-  type GradeReport,
   type Observation,
   type State,
   type StepOptions,
