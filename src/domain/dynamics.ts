@@ -94,13 +94,9 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
 /** Every metric of every service at `minute` (overview and detail together). */
 type MetricMaps = { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>>; key: string };
 
-/** Simulated states (readings, alerts, their text) kept per compiled task; the oldest go first. */
-export const STATE_MEMO_SIZE = 64;
-
-function remember<T>(task: Task, key: string, value: T): T {
-  const states = task.memo.states;
-  if (states.size >= STATE_MEMO_SIZE) states.delete(states.keys().next().value!);
-  states.set(key, value);
+/** Keeps a simulated state (readings, alerts, their text) in the task's bounded memo. */
+function remember<T extends {}>(task: Task, key: string, value: T): T {
+  task.memo.states.set(key, value);
   return value;
 }
 
@@ -264,7 +260,7 @@ export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string
   const start = Date.parse(g.dynamics.detected_at);
   const stamp = (at: number, second: number) => new Date(start + at * 60_000 + second * 1000).toISOString().replace('.000Z', 'Z');
   const lines = [...written, ...shown.map(({ at, line }) => `[${line.id}] ${stamp(at, line.second)} ${line.level.padEnd(5)} ${line.msg}`)];
-  if (task.memo.views.size < 4096) task.memo.views.set(key, lines);
+  task.memo.views.set(key, lines);
   return lines;
 }
 

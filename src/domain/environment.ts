@@ -384,7 +384,7 @@ function seedView(task: Task, ep: Episode): SeedView {
     metrics[service] = { ...overview[service], ...spec.detail };
   }
   const view: SeedView = { logs, metrics, investigated: ep.investigated.map((i) => i.service), alerts: fixed ? seedScenario(task).resolved_alerts : seedScenario(task).alerts };
-  if (task.memo.views.size < 4096) task.memo.views.set(key, view);
+  task.memo.views.set(key, view);
   return view;
 }
 

@@ -122,10 +122,8 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) [flaw, flawKind] = [`is too short to be a postmortem (${words} words)`, 'short'];
 
   const reading: Reading = { form, sections: s, normalized, roots, mechanisms, words, functionShare, flaw, flawKind, cited: citedEvidence(text) };
-  if (cache.size >= READING_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(cacheKey, reading);
   return reading;
 }
 
-/** Readings kept per compiled task (texts are re-read when an episode is re-graded). */
-export const READING_CACHE_SIZE = 256;
+

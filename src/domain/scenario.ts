@@ -2,6 +2,7 @@
  * The scenario format: everything that defines one incident, as plain data. Seed tasks are
  * written in it by hand; `compileScenario` derives the lookups the environment needs.
  */
+import { LRUCache } from 'lru-cache';
 import type { DIFFICULTIES } from './schemas.js';
 
 export type Difficulty = (typeof DIFFICULTIES)[number];
@@ -216,8 +217,11 @@ export interface Task {
    * postmortem assessments by text, and generated incidents' readings and alerts by the simulated
    * state that decides them. Same inputs, same outputs; never part of any state.
    */
-  memo: { views: Map<string, unknown>; readings: Map<string, unknown>; states: Map<string, unknown> };
+  memo: { views: LRUCache<string, {}>; readings: LRUCache<string, {}>; states: LRUCache<string, {}> };
 }
+
+/** How many memoised derivations of each kind a compiled task keeps (least recently used go first). */
+export const MEMO_LIMITS = { views: 4096, readings: 256, states: 64 } as const;
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -262,7 +266,7 @@ export function compileScenario(scenario: Scenario): Task {
     prerequisites: new Set(scenario.generated?.faults.flatMap((f) => f.needs_first ?? []) ?? []),
     evidence,
     metricEvidence,
-    memo: { views: new Map(), readings: new Map(), states: new Map() },
+    memo: { views: new LRUCache({ max: MEMO_LIMITS.views }), readings: new LRUCache({ max: MEMO_LIMITS.readings }), states: new LRUCache({ max: MEMO_LIMITS.states }) },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),

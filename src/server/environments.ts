@@ -24,6 +24,7 @@ import {
   type StepResult,
   type Task,
 } from '../domain/index.js';
+import { LRUCache } from 'lru-cache';
 import { StoreUnavailable, type Session, type SessionStore } from './sessions.js';
 
 export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota' | 'conflict' | 'unavailable';
@@ -93,17 +94,14 @@ export function generatedParamsOrThrow(request: ResetRequest): GeneratedParams {
 
 /** Generated tasks are pure functions of their parameters; keep the recent ones compiled. */
 function createTaskCache(limit: number) {
-  const cache = new Map<string, Task>();
+  const cache = new LRUCache<string, Task>({ max: limit });
   return (params: GeneratedParams): Task => {
     const key = paramsKey(params);
     let task = cache.get(key);
-    if (task) {
-      cache.delete(key);
-    } else {
+    if (!task) {
       task = generatedTask(params);
-      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(key, task);
     }
-    cache.set(key, task);
     return task;
   };
 }

@@ -2,6 +2,7 @@
  * The HTTP API: the seed's routes and shapes, plus OpenEnv's request forms on the same paths,
  * recognised by their shape (see README "Two dialects on one path").
  */
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -70,12 +71,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   // Sessionless requests use one default session per task id (the seed's behaviour) for each client
   // address; a request that names no task goes to the task that client most recently reset without
   // a session id. Another client's sessionless requests never see them.
-  const currentDefaultTask = new Map<string, string>();
-  const setDefaultTask = (client: string, taskId: string) => {
-    currentDefaultTask.delete(client);
-    if (currentDefaultTask.size >= MAX_DEFAULT_CLIENTS) currentDefaultTask.delete(currentDefaultTask.keys().next().value!);
-    currentDefaultTask.set(client, taskId);
-  };
+  const currentDefaultTask = new LRUCache<string, string>({ max: MAX_DEFAULT_CLIENTS });
+  const setDefaultTask = (client: string, taskId: string) => currentDefaultTask.set(client, taskId);
   const defaultTaskOf = (client: string) => currentDefaultTask.get(client) ?? DEFAULT_TASK_ID;
 
   const run = <T>(fn: () => T): T => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generatedTask, observe, reset, step, type Action } from '../../src/domain/index.js';
-import { STATE_MEMO_SIZE } from '../../src/domain/dynamics.js';
+import { MEMO_LIMITS } from '../../src/domain/scenario.js';
 
 describe('memoised readings of generated incidents', () => {
   it('never change what is observed, and stay bounded', () => {
@@ -33,7 +33,7 @@ describe('memoised readings of generated incidents', () => {
           if (a.done) break;
         }
         expect(JSON.stringify(observe(warm, a))).toBe(JSON.stringify(observe(cold, b)));
-        expect(warm.memo.states.size).toBeLessThanOrEqual(STATE_MEMO_SIZE);
+        expect(warm.memo.states.size).toBeLessThanOrEqual(MEMO_LIMITS.states);
       }),
       { numRuns: 40, seed: 7 },
     );
