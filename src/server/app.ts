@@ -109,7 +109,7 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
       if (result.done) metrics.episodes.inc({ task: s.task_id, outcome: String(result.info.outcome ?? 'done') });
     },
   });
-  const streamable = createStreamableMcp({ envs, sessions, version: ENV_VERSION });
+  const streamable = createStreamableMcp({ envs, sessions, version: ENV_VERSION, shared: store.kind !== 'memory' });
 
   // An empty body with a JSON content type means "no body" (seed clients reset without one);
   // prototype-poisoning keys are rejected, and so is JSON nested too deep to parse.

@@ -10,6 +10,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleAgent } from '../../src/agents/rule.js';
 import { generatedTask, type Action, type Difficulty, type Observation } from '../../src/domain/index.js';
@@ -260,6 +263,47 @@ describe.skipIf(needs.skip)('three replicas behind nginx on one Redis', () => {
     expect(closed.result.closed).toBe(true);
     const after = await rpc('tools/call', { name: 'view_incident', arguments: {}, session_id: sid });
     expect(after.error.message).toMatch(/Unknown session_id/);
+  });
+
+  it('MCP Streamable HTTP (the official SDK client): a session initialised on one replica is served by every replica, and plays to the in-process result', async () => {
+    const client = new Client({ name: 'topology-test', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxy}/mcp`));
+    await client.connect(transport);
+    expect(transport.sessionId).toBeTruthy();
+    type Data = { observation: Observation; done: boolean; score?: number };
+    const tool = async (name: string, args: Record<string, unknown>) => {
+      const r = await client.callTool({ name, arguments: args });
+      expect(r.isError, JSON.stringify(r.content)).toBe(false);
+      return r.structuredContent as unknown as Data;
+    };
+    const seed = 31_500;
+    let data = await tool('start_incident', { task_id: 'generated', seed, difficulty: 'hard', split: 'test' });
+    const policy = ruleAgent.create({ seed, peekState: () => null as never });
+    const actions: Action[] = [];
+    for (let i = 0; !data.done && i < 60; i++) {
+      const a = await policy.act(data.observation);
+      actions.push(a);
+      const [name, args] =
+        a.action_type === 'investigate' ? ['investigate', { service: a.target }] : a.action_type === 'escalate' ? ['escalate', { team: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'apply_fix' ? ['apply_fix', { fix_id: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'postmortem' ? ['submit_postmortem', { text: a.details || a.target }] : ['no_op', {}];
+      data = await tool(name as string, args as Record<string, unknown>);
+    }
+    const reference = await replay(seed, 'hard');
+    expect(actions).toEqual(reference.actions);
+    expect(data.score).toBe(reference.state.score);
+    // Every replica answers this session, whichever one initialised it.
+    for (const r of replicas) {
+      const res = await fetch(`http://127.0.0.1:${r.port}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'view_incident', arguments: {} } }),
+      });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(((await res.json()) as any).result.content[0].text).done).toBe(true);
+    }
+    await transport.terminateSession();
+    const gone = await fetch(`${proxy}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId ?? 'x' }, body: JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/list', params: {} }) });
+    expect([404, 400]).toContain(gone.status);
+    await client.close();
   });
 
   it('two replicas stepping one session at once: exactly one applies, the other gets 409 and changes nothing', async () => {
