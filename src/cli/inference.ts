@@ -6,7 +6,7 @@
 import { connect } from '../client/index.js';
 import { llmAgent, llmConfigFromEnv } from '../agents/llm.js';
 import { ruleAgent } from '../agents/rule.js';
-import type { Action } from '../domain/index.js';
+import { runEpisode } from '../agents/run.js';
 import { SUCCESS_THRESHOLD, actionString, endLine, startLine, stepLine } from '../eval/contract.js';
 
 const envUrl = process.env.ENV_URL || 'http://localhost:7860';
@@ -27,21 +27,14 @@ async function runTask(task: string): Promise<void> {
   try {
     client = await connect({ url: envUrl, transport: 'http', sessionId: `inference-${task}-${process.pid}`, timeoutMs: 30_000 });
     const policy = agent.create({ seed: 0 });
-    let reply = await client.reset({ task_id: task });
-    for (let guard = 0; !reply.done && guard < 60; guard++) {
-      let action: Action = await policy.act(reply.observation);
-      let error: string | null = null;
-      try {
-        reply = await client.step(action);
-      } catch (e) {
-        error = (e as Error).message;
-        action = { action_type: 'no_op', target: '' };
-        reply = await client.step(action);
-      }
-      steps++;
-      rewards.push(reply.reward ?? 0);
-      print(stepLine(steps, actionString(action), reply.reward ?? 0, reply.done, error));
-    }
+    const first = await client.reset({ task_id: task });
+    await runEpisode(client, policy, first.observation, {
+      onStep: (s) => {
+        steps++;
+        rewards.push(s.reward);
+        print(stepLine(steps, actionString(s.action), s.reward, s.done, s.error ?? null));
+      },
+    });
     score = (await client.state()).score;
   } catch (error) {
     console.error(`[${task}] ${(error as Error).message}`);

@@ -1,44 +1,33 @@
 /** `incident-env play`: step through an incident in the terminal. */
 import { createInterface } from 'node:readline';
+import { runEpisode, type EpisodeEnv } from '../agents/run.js';
+import type { Policy } from '../agents/types.js';
 import { connect } from '../client/index.js';
-import { observe, reset, state as stateOf, step as stepEpisode, type Action, type Observation, type State } from '../domain/index.js';
+import { targetsOf, type Action, type Observation, type State } from '../domain/index.js';
 import { resetOptions, taskFor, type EpisodeSpec } from '../eval/episodes.js';
+import { inProcessEnv } from '../eval/in-process.js';
 
+/** An environment to play, wherever it runs: its first observation, its steps, its state. */
 interface Session {
-  reset(): Promise<Observation>;
-  step(a: Action): Promise<{ observation: Observation; reward: number; reason: string; done: boolean }>;
+  env: EpisodeEnv;
+  first: Observation;
   state(): Promise<State>;
   close(): Promise<void>;
 }
 
 function inProcess(spec: EpisodeSpec): Session {
-  const task = taskFor(spec);
-  let ep = reset(task, { seed: spec.seed });
-  return {
-    reset: async () => observe(task, ep),
-    async step(a) {
-      const o = stepEpisode(task, ep, a);
-      if (!o.ok) throw new Error(`${o.error.message}${o.error.allowed ? `; allowed: ${o.error.allowed.join(', ')}` : ''}`);
-      ep = o.episode;
-      return { observation: o.result.observation, reward: o.result.reward.value, reason: o.result.reward.reason, done: o.result.done };
-    },
-    state: async () => stateOf(task, ep),
-    close: async () => undefined,
-  };
+  const env = inProcessEnv(taskFor(spec), spec.seed);
+  return { env, first: env.first, state: async () => env.state(), close: async () => undefined };
 }
 
 async function remote(spec: EpisodeSpec, url: string): Promise<Session> {
   const client = await connect({ url, transport: 'ws' });
-  return {
-    reset: async () => (await client.reset(resetOptions(spec))).observation,
-    async step(a) {
-      const r = await client.step(a);
-      return { observation: r.observation, reward: r.reward ?? 0, reason: '', done: r.done };
-    },
-    state: () => client.state(),
-    close: () => client.close(),
-  };
+  const first = (await client.reset(resetOptions(spec))).observation;
+  return { env: client, first, state: () => client.state(), close: () => client.close() };
 }
+
+/** Thrown by the keyboard when the person quits (or input ends) mid-episode. */
+class Quit extends Error {}
 
 const HELP = `commands: <number> (an action from the list) | investigate <service> | escalate <team> [details] | fix <fix_id> [details]
           postmortem <text> | noop | state | help | quit`;
@@ -87,54 +76,73 @@ export function parseCommand(line: string, obs: Observation): Action | 'state' |
   }
 }
 
+/**
+ * A person at the keyboard, as a policy: each turn reads lines until one is an action the
+ * observation offers (help, state and typos are answered on the spot and cost nothing).
+ */
+function keyboard(next: () => Promise<string | null>, session: Session): Policy {
+  const prompt = () => process.stdout.write('> ');
+  return {
+    async act(obs) {
+      for (;;) {
+        prompt();
+        const line = await next();
+        if (line === null) throw new Quit();
+        const cmd = parseCommand(line, obs);
+        if (cmd === 'quit') throw new Quit();
+        if (cmd === null) {
+          console.log(`not understood. ${HELP}`);
+          continue;
+        }
+        if (cmd === 'help') {
+          console.log(HELP);
+          continue;
+        }
+        if (cmd === 'state') {
+          const s = await session.state();
+          console.log(`score ${s.score}${s.done ? ' (final)' : ''}`);
+          for (const r of s.rubric) console.log(`  ${r.met ? '✓' : '·'} ${r.id} ${r.earned}/${r.weight} ${r.why}`);
+          continue;
+        }
+        const targets = targetsOf(obs, cmd.action_type);
+        if (cmd.action_type !== 'postmortem' && cmd.action_type !== 'no_op' && !targets.includes(cmd.target)) {
+          console.log(`rejected: ${cmd.action_type} needs one of: ${targets.join(', ') || '(none)'}`);
+          continue;
+        }
+        return cmd as Action;
+      }
+    },
+  };
+}
+
 export async function play(spec: EpisodeSpec, url?: string): Promise<number> {
   const session = url ? await remote(spec, url) : inProcess(spec);
   const rl = createInterface({ input: process.stdin, terminal: false });
+  // Iterating the interface buffers lines, so piped input is read in full.
+  const lines = rl[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    return r.done ? null : (r.value as string);
+  };
   const shown = new Set<string>();
-  let obs = await session.reset();
-  console.log(`${obs.task_description}\n${HELP}`);
-  console.log(render(obs, shown));
-  const prompt = () => process.stdout.write('> ');
-  prompt();
+  console.log(`${session.first.task_description}\n${HELP}`);
+  console.log(render(session.first, shown));
   try {
-    // Iterating the interface buffers lines, so piped input is read in full.
-    for await (const line of rl) {
-      const cmd = parseCommand(line, obs);
-      if (cmd === null) {
-        console.log(`not understood. ${HELP}`);
-        prompt();
-        continue;
-      }
-      if (cmd === 'quit') break;
-      if (cmd === 'help') {
-        console.log(HELP);
-        prompt();
-        continue;
-      }
-      if (cmd === 'state') {
-        const s = await session.state();
-        console.log(`score ${s.score}${s.done ? ' (final)' : ''}`);
-        for (const r of s.rubric) console.log(`  ${r.met ? '✓' : '·'} ${r.id} ${r.earned}/${r.weight} ${r.why}`);
-        prompt();
-        continue;
-      }
-      try {
-        const r = await session.step(cmd);
-        obs = r.observation;
-        console.log(`reward ${r.reward}${r.reason ? ` (${r.reason})` : ''}`);
-        if (r.done) {
-          const s = await session.state();
-          console.log(`\nEpisode over. score ${s.score}`);
-          for (const item of s.rubric) console.log(`  ${item.met ? '✓' : '·'} ${item.id} ${item.earned}/${item.weight} ${item.why}`);
-          if (s.ground_truth) console.log(`ground truth: root cause ${s.ground_truth.root_cause || '(none)'}, owner ${s.ground_truth.team || '-'}, fix ${s.ground_truth.fix || '-'}`);
-          break;
-        }
-        console.log(render(obs, shown));
-      } catch (error) {
-        console.log(`rejected: ${(error as Error).message}`);
-      }
-      prompt();
+    const run = await runEpisode(session.env, keyboard(next, session), session.first, {
+      onStep: (s) => {
+        if (s.error) console.log(`rejected: ${s.error} (played as a no-op)`);
+        console.log(`reward ${s.reward}${s.reason ? ` (${s.reason})` : ''}`);
+        if (!s.done) console.log(render(s.observation, shown));
+      },
+    });
+    if (run.done) {
+      const s = await session.state();
+      console.log(`\nEpisode over. score ${s.score}`);
+      for (const item of s.rubric) console.log(`  ${item.met ? '✓' : '·'} ${item.id} ${item.earned}/${item.weight} ${item.why}`);
+      if (s.ground_truth) console.log(`ground truth: root cause ${s.ground_truth.root_cause || '(none)'}, owner ${s.ground_truth.team || '-'}, fix ${s.ground_truth.fix || '-'}`);
     }
+  } catch (error) {
+    if (!(error instanceof Quit)) throw error;
   } finally {
     rl.close();
     await session.close();

@@ -3,12 +3,14 @@
  * `replay` can check step by step.
  */
 import { createHash } from 'node:crypto';
-import { connect, EnvClientError } from '../client/index.js';
+import { connect } from '../client/index.js';
 import {
-  findTask, generatedParams, generatedTask, observe, reset, state as stateOf, step as stepEpisode,
+  findTask, generatedParams, generatedTask,
   GENERATED_TASK_ID, type Action, type Difficulty, type Observation, type State, type Task,
 } from '../domain/index.js';
+import { runEpisode, type EpisodeStep } from '../agents/run.js';
 import type { AgentSpec, TurnRecord } from '../agents/types.js';
+import { inProcessEnv } from './in-process.js';
 
 export interface EpisodeSpec {
   task_id: string;
@@ -202,39 +204,26 @@ export function failedEpisode(spec: EpisodeSpec, agent: string, kind: InfraFailu
   };
 }
 
-const MAX_STEPS_GUARD = 100;
-
 export interface RunOptions {
   pricing?: Pricing;
+}
+
+/** A trajectory record of one step (digests and deltas, not whole observations). */
+function record(s: EpisodeStep): TrajectoryStep {
+  return {
+    step: s.step, action: s.action, reward: s.reward, reason: s.reason, done: s.done,
+    observation_digest: digest(s.observation), observation_delta: observationDelta(s.before, s.observation), ...(s.error !== undefined ? { error: s.error } : {}), ...(s.turn ? { turn: s.turn } : {}),
+  };
 }
 
 export async function runEpisodeInProcess(spec: EpisodeSpec, agent: AgentSpec, options: RunOptions = {}): Promise<{ result: EpisodeResult; trajectory: Trajectory }> {
   const task = taskFor(spec);
   const policy = agent.create({ seed: spec.seed, ...(agent.needsTruth ? { task } : {}) });
-  let ep = reset(task, { seed: spec.seed });
-  let obs = observe(task, ep);
+  const env = inProcessEnv(task, spec.seed);
   const episode_id = episodeIdOf(agent.name, spec);
-  const trajectory: Trajectory = { episode_id, spec, agent: agent.name, initial_digest: digest(obs), initial_observation: obs, steps: [], score: 0 };
-  while (!ep.done && trajectory.steps.length < MAX_STEPS_GUARD) {
-    let action = await policy.act(obs);
-    const turn = policy.lastTurn?.();
-    let outcome = stepEpisode(task, ep, action);
-    let error: string | undefined;
-    if (!outcome.ok) {
-      error = outcome.error.message;
-      action = { action_type: 'no_op', target: '' };
-      outcome = stepEpisode(task, ep, action);
-      if (!outcome.ok) throw new Error(outcome.error.message);
-    }
-    ep = outcome.episode;
-    const next = outcome.result.observation;
-    trajectory.steps.push({
-      step: ep.step, action, reward: outcome.result.reward.value, reason: outcome.result.reward.reason, done: outcome.result.done,
-      observation_digest: digest(next), observation_delta: observationDelta(obs, next), ...(error ? { error } : {}), ...(turn ? { turn } : {}),
-    });
-    obs = next;
-  }
-  const final = stateOf(task, ep);
+  const trajectory: Trajectory = { episode_id, spec, agent: agent.name, initial_digest: digest(env.first), initial_observation: env.first, steps: [], score: 0 };
+  await runEpisode(env, policy, env.first, { onStep: (s) => void trajectory.steps.push(record(s)) });
+  const final = env.state();
   trajectory.score = final.score;
   return { result: summarise(spec, agent.name, final, trajectory, task, options.pricing), trajectory };
 }
@@ -244,31 +233,10 @@ export async function runEpisodeRemote(spec: EpisodeSpec, agent: AgentSpec, url:
   const client = await connect({ url, transport });
   try {
     const policy = agent.create({ seed: spec.seed });
-    let reply = await client.reset(resetOptions(spec));
-    let obs: Observation = reply.observation;
+    const first = (await client.reset(resetOptions(spec))).observation;
     const episode_id = episodeIdOf(agent.name, spec);
-    const trajectory: Trajectory = { episode_id, spec, agent: agent.name, initial_digest: digest(obs), initial_observation: obs, steps: [], score: 0 };
-    let done = false;
-    while (!done && trajectory.steps.length < MAX_STEPS_GUARD) {
-      let action = await policy.act(obs);
-      const turn = policy.lastTurn?.();
-      let error: string | undefined;
-      try {
-        reply = await client.step(action);
-      } catch (e) {
-        if (!(e instanceof EnvClientError) || e.code !== 'VALIDATION_ERROR') throw e;
-        error = e.message;
-        action = { action_type: 'no_op', target: '' };
-        reply = await client.step(action);
-      }
-      const next = reply.observation;
-      done = reply.done;
-      trajectory.steps.push({
-        step: next.step, action, reward: reply.reward ?? 0, reason: reply.reason ?? '', done,
-        observation_digest: digest(next), observation_delta: observationDelta(obs, next), ...(error ? { error } : {}), ...(turn ? { turn } : {}),
-      });
-      obs = next;
-    }
+    const trajectory: Trajectory = { episode_id, spec, agent: agent.name, initial_digest: digest(first), initial_observation: first, steps: [], score: 0 };
+    await runEpisode(client, policy, first, { onStep: (s) => void trajectory.steps.push(record(s)) });
     const final = await client.state();
     trajectory.score = final.score;
     return { result: summarise(spec, agent.name, final, trajectory, null, options.pricing), trajectory };

@@ -1,5 +1,6 @@
 /** Plays one episode in-process: the fastest way to run an agent, and the replay reference. */
-import { observe, reset, state, step, type Action, type Observation, type State, type Task } from '../domain/index.js';
+import { observe, reset, state, step, type Action, type Episode, type Observation, type State, type Task } from '../domain/index.js';
+import { runEpisode, type EpisodeEnv } from '../agents/run.js';
 import type { AgentSpec } from '../agents/types.js';
 
 export interface StepRecord {
@@ -16,29 +17,37 @@ export interface EpisodeRun {
   observations: Observation[];
 }
 
-export async function runInProcess(task: Task, agent: AgentSpec, seed: number, keepObservations = false): Promise<EpisodeRun> {
+/** The domain as an environment the episode loop can play: an invalid action is refused and changes nothing. */
+export interface InProcessEnv extends EpisodeEnv {
+  readonly first: Observation;
+  readonly episode: Episode;
+  state(): State;
+}
+
+export function inProcessEnv(task: Task, seed: number | null): InProcessEnv {
   let ep = reset(task, { seed });
-  const policy = agent.create({ seed, peekState: () => state(task, ep), ...(agent.needsTruth ? { task } : {}) });
-  let obs = observe(task, ep);
-  const steps: StepRecord[] = [];
-  const observations = keepObservations ? [obs] : [];
-  for (let guard = 0; !ep.done && guard < 200; guard++) {
-    const action = await policy.act(obs);
-    const outcome = step(task, ep, action);
-    if (!outcome.ok) {
-      // An invalid action is the agent's mistake: record it as a no-op so the episode still ends.
-      const fallback = step(task, ep, { action_type: 'no_op', target: '' });
-      if (!fallback.ok) throw new Error(fallback.error.message);
-      ep = fallback.episode;
-      obs = fallback.result.observation;
-      steps.push({ step: ep.step, action: { action_type: 'no_op', target: '' }, reward: fallback.result.reward.value, reason: `invalid action (${outcome.error.message}); no_op instead`, done: fallback.result.done });
-      continue;
-    }
-    ep = outcome.episode;
-    obs = outcome.result.observation;
-    policy.reward?.(outcome.result.reward.value);
-    if (keepObservations) observations.push(obs);
-    steps.push({ step: ep.step, action, reward: outcome.result.reward.value, reason: outcome.result.reward.reason, done: outcome.result.done });
-  }
-  return { steps, final: state(task, ep), observations };
+  return {
+    first: observe(task, ep),
+    get episode() {
+      return ep;
+    },
+    async step(action) {
+      const outcome = step(task, ep, action);
+      if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: 'VALIDATION_ERROR' });
+      ep = outcome.episode;
+      return { observation: outcome.result.observation, reward: outcome.result.reward.value, reason: outcome.result.reward.reason, done: outcome.result.done };
+    },
+    state: () => state(task, ep),
+  };
+}
+
+export async function runInProcess(task: Task, agent: AgentSpec, seed: number, keepObservations = false): Promise<EpisodeRun> {
+  const env = inProcessEnv(task, seed);
+  const policy = agent.create({ seed, peekState: () => env.state(), ...(agent.needsTruth ? { task } : {}) });
+  const run = await runEpisode(env, policy, env.first);
+  return {
+    steps: run.steps.map((s) => ({ step: s.step, action: s.action, reward: s.reward, reason: s.error !== undefined ? `invalid action (${s.error}); no_op instead` : s.reason, done: s.done })),
+    final: env.state(),
+    observations: keepObservations ? [env.first, ...run.steps.map((s) => s.observation)] : [],
+  };
 }

@@ -15,6 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleAgent } from '../../src/agents/rule.js';
+import { runEpisode } from '../../src/agents/run.js';
 import { generatedTask, type Action, type Difficulty, type Observation } from '../../src/domain/index.js';
 import { runInProcess } from '../../src/eval/in-process.js';
 import { freePort, requireBinaries, startRedis, waitFor, type TestRedis } from '../helpers/redis.js';
@@ -130,20 +131,19 @@ async function playHttp(seed: number, difficulty: Difficulty, seen: { retryAfter
   const policy = ruleAgent.create({ seed, peekState: () => null as never });
   const reset = await call('POST', `/reset?session_id=${sid}`, { task_id: 'generated', seed, difficulty, split: 'test' }, {}, seen);
   expect(reset.status, JSON.stringify(reset.body)).toBe(200);
-  let obs = reset.body.observation as Observation;
-  const actions: Action[] = [];
-  const rewards: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    await pause();
-    const action = await policy.act(obs);
-    const res = await call('POST', `/step?session_id=${sid}`, { action }, { 'idempotency-key': `${sid}#${i}` }, seen);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    actions.push(action);
-    rewards.push(res.body.reward);
-    policy.reward?.(res.body.reward);
-    obs = res.body.observation;
-    if (res.body.done) break;
-  }
+  // The one episode loop, over nginx: each step carries an Idempotency-Key, so a retried one applies once.
+  let n = 0;
+  const env = {
+    async step(action: Action) {
+      await pause();
+      const res = await call('POST', `/step?session_id=${sid}`, { action }, { 'idempotency-key': `${sid}#${n++}` }, seen);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return { observation: res.body.observation as Observation, reward: res.body.reward as number, reason: null, done: res.body.done as boolean };
+    },
+  };
+  const run = await runEpisode(env, policy, reset.body.observation as Observation);
+  const actions = run.steps.map((s) => s.action);
+  const rewards = run.steps.map((s) => s.reward);
   const state = await call('GET', `/state?session_id=${sid}`, undefined, {}, seen);
   expect(state.status).toBe(200);
   const { session_id: _s, ...rest } = state.body;

@@ -40,9 +40,10 @@ function api(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 async function json<T>(res: Response): Promise<T> {
-  const body = (await res.json()) as T & { message?: string };
+  const body = (await res.json()) as T & { message?: string; code?: string };
   if (res.status === 401) throw new Error('This server needs an access token: open the console as /web/#token=<your ENV_AUTH_TOKEN>.');
-  if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
+  // The server's code travels with the error (a VALIDATION_ERROR is a refused action, not a failure).
+  if (!res.ok) throw Object.assign(new Error(body.message ?? `HTTP ${res.status}`), { code: body.code, status: res.status });
   return body;
 }
 

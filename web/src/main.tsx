@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { randomAgent } from '../../src/agents/baselines.js';
 import { createRulePolicy } from '../../src/agents/rule.js';
+import { runEpisode } from '../../src/agents/run.js';
 import type { Policy } from '../../src/agents/types.js';
 import type { Action, State } from '../../src/domain/schemas.js';
 import { fetchTasks, startSession, state as fetchState, step as sendStep, type IncidentParams, type TaskList } from './api.js';
@@ -176,24 +177,28 @@ function App() {
     let acc = started.frames;
     const token = ++watchToken.current;
     const policy = newPolicy(agent, params.seed);
-    let obs = acc[0]!.observation;
-    for (let i = 0; i < 60; i++) {
+    // The server is the environment; each step also lands in the console's frames.
+    const env = {
+      async step(action: Action) {
+        acc = await act(id, action, acc);
+        const last = acc[acc.length - 1]!;
+        return { observation: last.observation, reward: last.reward ?? null, reason: last.reason ?? null, done: last.done };
+      },
+    };
+    // Paced by the speed control; paused, it waits for a single step; a new watch stops this one.
+    const beforeStep = async () => {
       await new Promise((r) => setTimeout(r, speedRef.current));
       while (pausedRef.current && !stepOnce.current) {
         await new Promise((r) => setTimeout(r, 50));
-        if (token !== watchToken.current) return;
+        if (token !== watchToken.current) return false;
       }
       stepOnce.current = false;
-      if (token !== watchToken.current) return;
-      try {
-        acc = await act(id, await policy.act(obs), acc);
-      } catch (e) {
-        setError((e as Error).message);
-        return;
-      }
-      const last = acc[acc.length - 1]!;
-      obs = last.observation;
-      if (last.done) return;
+      return token === watchToken.current;
+    };
+    try {
+      await runEpisode(env, policy, acc[0]!.observation, { beforeStep });
+    } catch (e) {
+      setError((e as Error).message);
     }
   }
   const speedRef = useRef(speed);
