@@ -255,11 +255,13 @@ function App() {
     <div class="app">
       <header>
         <h1><span class="badge" aria-hidden="true">!</span> Incident Response Console</h1>
-        <nav class="modes">
+        <nav class="modes" aria-label="console mode">
           {(['play', 'watch', 'replay'] as const).map((m) => (
-            <button key={m} class={mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => { setMode(m); reset(); }}>{m}</button>
+            <button key={m} class={mode === m ? 'active' : ''} aria-pressed={mode === m} data-testid={`mode-${m}`} onClick={() => { setMode(m); reset(); }}>{m}</button>
           ))}
         </nav>
+        {/* The active mode, announced when it changes. */}
+        <p class="visually-hidden" role="status" data-testid="mode-announcement">{MODE_SUMMARY[mode]}</p>
       </header>
 
       <section class="setup">
@@ -385,5 +387,11 @@ function App() {
     </div>
   );
 }
+
+const MODE_SUMMARY: Record<'play' | 'watch' | 'replay', string> = {
+  play: 'Play mode: you are the responder. Start an incident, then investigate, page, fix and write the postmortem.',
+  watch: 'Watch mode: an agent plays the incident; pause it and step one action at a time.',
+  replay: 'Replay mode: open a trajectories file and step through a recorded episode with the arrow keys.',
+};
 
 render(<App />, document.getElementById('app')!);

@@ -12,9 +12,33 @@ export interface Frame {
 
 export type Health = 'down' | 'degraded' | 'ok';
 
-export function health(m: Record<string, number> | undefined): Health {
+/**
+ * A service's health from every signal it shows: its error rate, its firing alerts (a database at
+ * 88% CPU alerts without erroring), and any saturated gauge (`*_used_pct` at 90% or more).
+ */
+export function health(m: Record<string, number> | undefined, alerts: readonly string[] = []): Health {
   const e = m?.error_rate ?? 0;
-  return e >= 0.2 ? 'down' : e >= 0.05 ? 'degraded' : 'ok';
+  if (e >= 0.2 || alerts.some((a) => a.startsWith('[CRITICAL]'))) return 'down';
+  const saturated = Object.entries(m ?? {}).some(([k, v]) => k.endsWith('_used_pct') && v >= 90);
+  if (e >= 0.05 || saturated || alerts.some((a) => a.startsWith('[WARNING]'))) return 'degraded';
+  return 'ok';
+}
+
+/** Shown with the colour, so health never rests on colour alone. */
+export const HEALTH_MARK: Record<Health, { symbol: string; word: string }> = {
+  down: { symbol: '✕', word: 'failing' },
+  degraded: { symbol: '!', word: 'degraded' },
+  ok: { symbol: '✓', word: 'healthy' },
+};
+
+/** Firing alerts (not resolved) by the service they name. */
+export function firingBy(alerts: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of alerts) {
+    const m = /^\[(CRITICAL|WARNING)\] ([^:]+):/.exec(a);
+    if (m) out.set(m[2]!, [...(out.get(m[2]!) ?? []), a]);
+  }
+  return out;
 }
 
 export function severityOf(alert: string): string {

@@ -27,7 +27,8 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
       const t = ev.target as HTMLElement;
-      if (t.tagName === 'TEXTAREA' || t.tagName === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      // Typing in a field, or type-ahead in a list (`p` picks postgres-db there), is not a shortcut.
+      if (t.tagName === 'TEXTAREA' || t.tagName === 'INPUT' || t.tagName === 'SELECT' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       if (ev.key === 'n' && !disabled) onAct({ action_type: 'no_op', target: '' });
       const r = refs[ev.key as keyof typeof refs];
       if (r?.current) {

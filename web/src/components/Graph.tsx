@@ -1,6 +1,9 @@
-/** The service dependency graph, coloured by health; root causes are ringed once the episode is over. */
+/**
+ * The service dependency graph: arrows point from caller to callee, each service shows its health
+ * by colour and by mark (never by colour alone), and root causes are ringed once the episode is over.
+ */
 import type { Observation } from '../../../src/domain/schemas.js';
-import { health } from '../model.js';
+import { HEALTH_MARK, firingBy, health, type Health } from '../model.js';
 
 export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
   const names = obs.services.map((s) => s.name);
@@ -26,27 +29,48 @@ export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
   const pos = new Map<string, { x: number; y: number }>();
   layers.forEach((row, li) => row.forEach((n, i) => pos.set(n, { x: ((i + 0.5) * W) / row.length, y: 30 + li * rowH })));
   const investigated = new Set(obs.investigated);
+  const firing = firingBy(obs.alerts);
+  const healthOf = new Map<string, Health>(names.map((n) => [n, health(obs.metrics[n], firing.get(n))]));
+  const count = (h: Health) => names.filter((n) => healthOf.get(n) === h).length;
+  const summary = `service dependency graph, ${names.length} services: ${count('down')} failing, ${count('degraded')} degraded, ${count('ok')} healthy`;
   return (
-    <svg class="graph" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="service dependency graph">
+    <figure class="graph-figure">
+    <svg class="graph" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
+      <defs>
+        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+        </marker>
+      </defs>
       {obs.services.flatMap((s) =>
         s.depends_on.map((d) => {
           const a = pos.get(s.name)!;
           const b = pos.get(d);
-          return b ? <line key={`${s.name}>${d}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} class="edge" /> : null;
+          // Stop short of the callee's box, so the arrowhead shows where the call lands.
+          return b ? <line key={`${s.name}>${d}`} x1={a.x} y1={a.y + 14} x2={b.x} y2={b.y - 16} class="edge" marker-end="url(#arrow)" /> : null;
         }),
       )}
       {names.map((n) => {
         const p = pos.get(n)!;
-        const h = health(obs.metrics[n]);
-        const label = n.length > 22 ? `${n.slice(0, 21)}…` : n;
+        const h = healthOf.get(n)!;
+        const label = n.length > 20 ? `${n.slice(0, 19)}…` : n;
         return (
           <g key={n} class={`node ${h}${investigated.has(n) ? ' seen' : ''}${roots.includes(n) ? ' root' : ''}`} transform={`translate(${p.x},${p.y})`}>
-            <title>{`${n} — error rate ${obs.metrics[n]?.error_rate ?? '?'}`}</title>
+            <title>{`${n} — ${HEALTH_MARK[h].word}; error rate ${obs.metrics[n]?.error_rate ?? '?'}${firing.get(n)?.length ? `; ${firing.get(n)!.length} alert(s) firing` : ''}${investigated.has(n) ? '; investigated' : ''}`}</title>
             <rect x={-68} y={-14} width={136} height={28} rx={8} />
-            <text text-anchor="middle" y={4}>{label}</text>
+            <text class="mark" x={-58} y={4} aria-hidden="true">{HEALTH_MARK[h].symbol}</text>
+            <text text-anchor="middle" x={6} y={4}>{label}</text>
           </g>
         );
       })}
     </svg>
+    <figcaption class="legend" data-testid="graph-legend">
+      {(['down', 'degraded', 'ok'] as const).map((h) => (
+        <span key={h} class={`key ${h}`}><span class="swatch" aria-hidden="true">{HEALTH_MARK[h].symbol}</span> {HEALTH_MARK[h].word}</span>
+      ))}
+      <span class="key">→ calls</span>
+      <span class="key"><span class="swatch seen" aria-hidden="true"></span> investigated</span>
+      <span class="key"><span class="swatch root" aria-hidden="true"></span> root cause (after the end)</span>
+    </figcaption>
+    </figure>
   );
 }

@@ -29,7 +29,8 @@ export function Evidence({ frames }: { frames: Frame[] }) {
               ))}
             </tbody>
           </table>
-          <pre class="logs">{(obs.logs[s] ?? []).join('\n')}</pre>
+          {/* Focusable, so a keyboard can scroll a long log. */}
+          <pre class="logs" tabIndex={0} aria-label={`logs of ${s}`}>{(obs.logs[s] ?? []).join('\n')}</pre>
         </details>
       ))}
     </div>
@@ -59,16 +60,20 @@ export function Explanation({ state }: { state: State }) {
         Final score <span data-testid="final-score">{state.score.toFixed(2)}</span>
       </h2>
       <table>
-        <thead><tr><th></th><th>item</th><th>earned</th><th>why</th></tr></thead>
+        <thead><tr><th>result</th><th>item</th><th>earned</th><th>what the grader saw</th></tr></thead>
         <tbody>
-          {state.rubric.map((r) => (
-            <tr key={r.id} class={r.met ? 'met' : 'unmet'}>
-              <td>{r.met ? '✓' : '✗'}</td>
+          {state.rubric.map((r) => {
+            // Partial credit is shown as partial, in words as well as a mark.
+            const result = r.met ? { mark: '✓', word: 'full', cls: 'met' } : r.earned > 0 ? { mark: '◐', word: 'partial', cls: 'partial' } : { mark: '✗', word: 'none', cls: 'unmet' };
+            return (
+            <tr key={r.id} class={result.cls} data-testid={`stage-${r.id}`}>
+              <td><span aria-hidden="true">{result.mark}</span> {result.word}</td>
               <td>{r.description}</td>
               <td>{r.earned.toFixed(3)} / {r.weight}</td>
               <td>{r.why}</td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
       {state.penalties.length ? <p>Penalties: {state.penalties.map((p) => `${p.reason} (${p.points})`).join('; ')}</p> : null}

@@ -1,0 +1,119 @@
+/**
+ * The console against WCAG 2.1 AA, checked by axe-core in Chromium on every screen a drill uses:
+ * the start page, an incident in play, watch mode, and the debrief after the postmortem. Also a
+ * whole incident played with the keyboard alone, from the first Tab to the debrief.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleRoot } from '../../src/server/web-routes.js';
+import { listening } from '../helpers/server.js';
+import { hasChromium, launch } from './browser.js';
+
+const ready = hasChromium() && consoleRoot() !== null;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core on the page as it is now, with the WCAG 2.0/2.1 A and AA rules. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const found = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`)) as Violation[];
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
+  let server: Awaited<ReturnType<typeof listening>>;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await listening();
+    browser = await launch();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.app.close();
+  });
+
+  it('the start page, an incident in play, watch mode and the debrief have no violations', async () => {
+    // The console's CSP allows only its own scripts: the checker is injected past it, for the test alone.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await page.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    await page.getByTestId('start').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('service').selectOption('postgres-db');
+    await page.getByTestId('investigate').click();
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
+    await page.getByTestId('team').selectOption('database-team');
+    await page.getByTestId('escalate').click();
+    await page.getByTestId('step').getByText('2').waitFor();
+    await page.getByTestId('postmortem').fill('Root cause: postgres-db ran out of connections (max_connections reached), so logins failed.');
+    await page.getByTestId('submit-postmortem').click();
+    await page.getByTestId('step').getByText('3').waitFor();
+    await page.getByTestId('fix').selectOption('increase_db_connections');
+    await page.getByTestId('apply').click();
+    await page.getByTestId('explanation').waitFor();
+    expect(await violations(page)).toEqual([]);
+    // The debrief says each stage's result in words: full, partial or none, never colour alone.
+    expect(await page.getByTestId('explanation').locator('tbody tr td:first-child').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/(full|partial|none)$/)]));
+    // The graph's legend and marks tell health without colour.
+    expect(await page.getByTestId('graph-legend').textContent()).toMatch(/failing.*degraded.*healthy/);
+    expect(await page.locator('svg.graph').getAttribute('aria-label')).toMatch(/\d+ failing, \d+ degraded, \d+ healthy/);
+    await page.getByTestId('mode-watch').click();
+    // The active mode is pressed, and announced.
+    expect(await page.getByTestId('mode-watch').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('mode-announcement').textContent()).toMatch(/^Watch mode/);
+    await page.getByTestId('watch').click();
+    await page.getByTestId('pause').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+  it('a whole incident played with the keyboard alone, from the first Tab to the debrief', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    await page.getByTestId('start').waitFor();
+    const focused = () => page.evaluate(`document.activeElement?.getAttribute('data-testid')`);
+    /** Presses Tab (and nothing else) until the control with this test id has the focus. */
+    const tabTo = async (testid: string) => {
+      for (let i = 0; i < 80; i++) {
+        if ((await focused()) === testid) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${testid}`);
+    };
+    await tabTo('start');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('alerts').waitFor();
+    // The shortcut i jumps to the service list; typing picks a service; Tab and Enter investigate.
+    await page.keyboard.press('i');
+    await page.keyboard.type('postgres-db');
+    await tabTo('investigate');
+    await page.keyboard.press('Enter');
+    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await tabTo('details');
+    await page.keyboard.type('Root cause: postgres-db is out of connections');
+    await tabTo('team');
+    await page.keyboard.type('database-team');
+    await tabTo('escalate');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('step').getByText('2').waitFor();
+    // Focus stays on the button just used, so the next action is a few Tabs away, not a page away.
+    expect(await focused()).toBe('escalate');
+    await tabTo('fix');
+    await page.keyboard.type('increase_db_connections');
+    await tabTo('apply');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('explanation').waitFor();
+    expect(Number(await page.getByTestId('final-score').textContent())).toBeGreaterThanOrEqual(0.95);
+    await page.close();
+  }, 60_000);
+});
