@@ -107,7 +107,7 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('step').getByText('2').waitFor();
     // Focus stays on the button just used, so the next action is a few Tabs away, not a page away.
-    expect(await focused()).toBe('escalate');
+    await expect.poll(focused, { timeout: 5000 }).toBe('escalate');
     await tabTo('fix');
     await page.keyboard.type('increase_db_connections');
     await tabTo('apply');

@@ -136,6 +136,51 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.close();
   });
 
+  it('evidence: search and level filters over the logs, a click cites an evidence id in the postmortem, and the debrief shows a reference path', async () => {
+    const { page } = await open('mode=play&task=task_easy');
+    await startAndInvestigatePostgres(page);
+    const logs = page.getByTestId('logs-postgres-db');
+    expect(await logs.textContent()).toMatch(/ LOG /);
+    // Errors and warnings only: the informational lines go.
+    await page.getByTestId('level-info').uncheck();
+    expect(await logs.textContent()).not.toMatch(/ LOG /);
+    expect(await logs.textContent()).toContain('too many clients already');
+    await page.getByTestId('level-info').check();
+    // A search keeps the matching lines only.
+    await page.getByTestId('log-search').fill('too many clients');
+    const found = ((await logs.textContent()) ?? '').split('\n').filter(Boolean);
+    expect(found.length).toBeGreaterThan(0);
+    for (const line of found) expect(line.toLowerCase()).toContain('too many clients');
+    await page.getByTestId('log-search').fill('');
+    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
+    await page.getByTestId('team').selectOption('database-team');
+    await page.getByTestId('escalate').click();
+    await page.getByTestId('step').getByText('2').waitFor();
+    await page.getByTestId('fix').selectOption('increase_db_connections');
+    await page.getByTestId('apply').click();
+    await page.getByTestId('reference-path').waitFor();
+    const reference = (await page.getByTestId('reference-path').textContent()) ?? '';
+    expect(reference).toMatch(/Your path \(3 actions\)/);
+    expect(reference).toContain('investigate postgres-db');
+    expect(reference).toContain('apply_fix increase_db_connections');
+    await page.close();
+  });
+
+  it('a click on an evidence id cites it in the postmortem draft, once', async () => {
+    const { page } = await open('mode=play&task=generated&seed=3&difficulty=easy&split=test');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    await page.getByTestId('investigate').click();
+    const first = page.locator('pre.logs button.ev').first();
+    await first.waitFor();
+    const id = ((await first.textContent()) ?? '').trim();
+    expect(id).toMatch(/^ev-[0-9a-f]{4}$/);
+    await first.click();
+    await first.click();
+    expect(await page.getByTestId('postmortem').inputValue()).toBe(id);
+    await page.close();
+  });
+
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
     await startAndInvestigatePostgres(page);

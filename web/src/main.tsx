@@ -10,7 +10,7 @@ import { fetchTasks, startSession, state as fetchState, step as sendStep, type I
 import { Timeline } from './components/Charts.js';
 import { Controls } from './components/Controls.js';
 import { Graph } from './components/Graph.js';
-import { Alerts, Evidence, Explanation, History } from './components/Panels.js';
+import { Alerts, Evidence, Explanation, History, ReferencePath } from './components/Panels.js';
 import { rootsOf, type Frame } from './model.js';
 import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
 import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdown } from './saved.js';
@@ -83,7 +83,13 @@ function App() {
   const [error, setError] = useState<string | null>(null);
   const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [postmortem, setPostmortem] = useState('');
   const watchToken = useRef(0);
+  /** Appends an evidence id to the postmortem draft (once), and says so. */
+  const cite = (id: string) => {
+    setPostmortem(postmortem.includes(id) ? postmortem : `${postmortem}${postmortem && !/\s$/.test(postmortem) ? ' ' : ''}${id}`);
+    setNotice(`${id} cited in the postmortem draft`);
+  };
 
   useEffect(() => {
     fetchTasks().then(setTasks, (e: Error) => setError(friendly(e)));
@@ -96,6 +102,7 @@ function App() {
   const reset = () => {
     watchToken.current++;
     setFrames([]);
+    setPostmortem('');
     setFinal(null);
     setSession(null);
     setError(null);
@@ -370,13 +377,18 @@ function App() {
             {mode === 'play' && !final ? (
               <>
                 <h2>Act</h2>
-                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} />
+                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={setPostmortem} />
               </>
             ) : null}
             <h2>Evidence</h2>
-            <Evidence frames={shown} />
+            <Evidence frames={shown} {...(mode === 'play' && !final ? { onCite: cite } : {})} />
           </section>
-          {over && final ? <section class="panel wide"><Explanation state={final} /></section> : null}
+          {over && final ? (
+            <section class="panel wide">
+              <Explanation state={final} />
+              <ReferencePath state={final} frames={shown} />
+            </section>
+          ) : null}
         </main>
       ) : (
         <p class="intro">

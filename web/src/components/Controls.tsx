@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Action, Observation } from '../../../src/domain/schemas.js';
 import { targetsOf } from '../model.js';
 
-export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled: boolean; onAct: (a: Action) => void }) {
+/** `postmortem` is the App's, so evidence ids clicked elsewhere land in it. */
+export function Controls({ obs, disabled, onAct, postmortem, setPostmortem }: { obs: Observation; disabled: boolean; onAct: (a: Action) => void; postmortem: string; setPostmortem: (text: string) => void }) {
   const services = targetsOf(obs, 'investigate');
   const teams = targetsOf(obs, 'escalate');
   const fixes = targetsOf(obs, 'apply_fix');
@@ -11,7 +12,6 @@ export function Controls({ obs, disabled, onAct }: { obs: Observation; disabled:
   const [team, setTeam] = useState(teams[0] ?? '');
   const [fix, setFix] = useState(fixes[0] ?? '');
   const [details, setDetails] = useState('');
-  const [postmortem, setPostmortem] = useState('');
   const refs = { i: useRef<HTMLSelectElement>(null), e: useRef<HTMLSelectElement>(null), f: useRef<HTMLSelectElement>(null), p: useRef<HTMLTextAreaElement>(null) };
   // The button last used: focus goes back to it once the step is done (disabling it dropped focus to the page).
   const lastUsed = useRef<string | null>(null);

@@ -1,4 +1,5 @@
 /** Read-only panels: alerts, evidence (logs and metrics), history, and the grader's explanation. */
+import { useState } from 'preact/hooks';
 import type { Observation, State } from '../../../src/domain/schemas.js';
 import { severityOf, type Frame } from '../model.js';
 import { Sparkline } from './Charts.js';
@@ -11,16 +12,55 @@ export function Alerts({ obs }: { obs: Observation }) {
   );
 }
 
-export function Evidence({ frames }: { frames: Frame[] }) {
+/** `[ev-1a2b] <time> LEVEL text` (generated incidents) or `<time> LEVEL text` (seed tasks). */
+const LEVEL = /^(?:\[(ev-[0-9a-f]{4})\] )?(\S+) (DEBUG|INFO|LOG|NOTICE|WARN|WARNING|ERROR|FATAL|PANIC)\s+(.*)$/;
+type Level = 'error' | 'warn' | 'info';
+const levelOf = (l: string): Level => (l === 'ERROR' || l === 'FATAL' || l === 'PANIC' ? 'error' : l === 'WARN' || l === 'WARNING' ? 'warn' : 'info');
+
+/** One log line: its evidence id (a button that cites it, while a postmortem can still be written), time, level and text. */
+function LogLine({ line, onCite }: { line: string; onCite?: (id: string) => void }) {
+  const m = LEVEL.exec(line);
+  if (!m) return <span class="line">{line}{'\n'}</span>;
+  const [, id, at, level, text] = m;
+  return (
+    <span class={`line lv-${levelOf(level!)}`}>
+      {id ? (onCite ? <><button class="ev cite" title={`cite ${id} in the postmortem`} onClick={() => onCite(id)}>{id}</button> </> : <><span class="ev">{id}</span> </>) : null}<span class="muted">{at}</span> <b class="lvl">{level}</b> {text}{'\n'}
+    </span>
+  );
+}
+
+/**
+ * Evidence: each investigated service's metrics and logs, with a log explorer (search, level
+ * filter, wrapped lines, levels in colour and in words) across every service seen.
+ */
+export function Evidence({ frames, onCite }: { frames: Frame[]; onCite?: (id: string) => void }) {
   const obs = frames[frames.length - 1]!.observation;
+  const [query, setQuery] = useState('');
+  const [levels, setLevels] = useState<Record<Level, boolean>>({ error: true, warn: true, info: true });
   if (obs.investigated.length === 0) return <p class="muted">Investigate a service to see its logs and detailed metrics.</p>;
+  const q = query.trim().toLowerCase();
+  const keep = (line: string) => {
+    const m = LEVEL.exec(line);
+    return (!m || levels[levelOf(m[3]!)]) && (!q || line.toLowerCase().includes(q));
+  };
   return (
     <div class="evidence">
-      {[...obs.investigated].reverse().map((s) => (
-        <details key={s} open={s === obs.investigated[obs.investigated.length - 1]}>
+      <div class="log-tools" role="search">
+        <label>search logs <input type="search" value={query} data-testid="log-search" onInput={(e) => setQuery(e.currentTarget.value)} placeholder="text, a host, an evidence id" /></label>
+        {(['error', 'warn', 'info'] as const).map((l) => (
+          <label key={l} class="check"><input type="checkbox" checked={levels[l]} data-testid={`level-${l}`} onChange={(e) => setLevels({ ...levels, [l]: e.currentTarget.checked })} /> {l === 'warn' ? 'warnings' : l === 'error' ? 'errors' : 'info'}</label>
+        ))}
+      </div>
+      {[...obs.investigated].reverse().map((s) => {
+        const lines = (obs.logs[s] ?? []).filter(keep);
+        if (q && lines.length === 0) return null;
+        return (
+        <details key={s} open={!!q || s === obs.investigated[obs.investigated.length - 1]}>
           <summary>
             {s} <span class="muted">error rate</span> <Sparkline values={frames.map((f) => f.observation.metrics[s]?.error_rate ?? 0)} />
-            {(obs.metric_evidence as Record<string, string> | undefined)?.[s] ? <span class="ev">{(obs.metric_evidence as Record<string, string>)[s]}</span> : null}
+            {(obs.metric_evidence as Record<string, string> | undefined)?.[s] ? (
+              onCite ? <button class="ev cite" title="cite this metrics reading" onClick={() => onCite((obs.metric_evidence as Record<string, string>)[s]!)}>{(obs.metric_evidence as Record<string, string>)[s]}</button> : <span class="ev">{(obs.metric_evidence as Record<string, string>)[s]}</span>
+            ) : null}
           </summary>
           <table class="metrics">
             <tbody>
@@ -30,9 +70,10 @@ export function Evidence({ frames }: { frames: Frame[] }) {
             </tbody>
           </table>
           {/* Focusable, so a keyboard can scroll a long log. */}
-          <pre class="logs" tabIndex={0} aria-label={`logs of ${s}`}>{(obs.logs[s] ?? []).join('\n')}</pre>
+          <pre class="logs" tabIndex={0} aria-label={`logs of ${s}`} data-testid={`logs-${s}`}>{lines.map((l, i) => <LogLine key={i} line={l} onCite={onCite} />)}</pre>
         </details>
-      ))}
+        );
+      })}
     </div>
   );
 }
@@ -83,5 +124,40 @@ export function Explanation({ state }: { state: State }) {
         <p>Ground truth: <b>{state.ground_truth.root_cause}</b>, owner {state.ground_truth.team}, remedy {state.ground_truth.fix}. {state.ground_truth.mechanism}</p>
       ) : null}
     </section>
+  );
+}
+
+type FaultView = { root_cause: string; team: string; fix: string; needs_first?: string[]; masked_by?: number };
+
+/** What a responder who knew the answer would have done, in the fewest actions. */
+function referenceActions(state: State): string[] {
+  const faults = state.faults as FaultView[] | undefined;
+  if (faults && faults.length === 0) return ['investigate each alerting service', 'page nobody, change nothing', 'postmortem: no fault'];
+  const list = faults ?? (state.ground_truth ? [{ root_cause: state.ground_truth.root_cause, team: state.ground_truth.team, fix: state.ground_truth.fix }] : []);
+  return [
+    ...list.flatMap((f) => [
+      `investigate ${f.root_cause}${f.masked_by !== undefined ? ' (once the first fix brings load back)' : ''}`,
+      `escalate ${f.team}`,
+      ...(f.needs_first?.length ? [`apply_fix ${f.needs_first[0]} (shed load first)`] : []),
+      `apply_fix ${f.fix}`,
+    ]),
+    'postmortem citing the evidence seen',
+  ];
+}
+
+/** The debrief's comparison: the player's actions beside a reference responder's. */
+export function ReferencePath({ state, frames }: { state: State; frames: Frame[] }) {
+  const mine = frames.slice(1).map((f) => `${f.action?.action_type ?? ''}${f.action?.target ? ` ${f.action.target}` : ''}`);
+  return (
+    <div class="reference" data-testid="reference-path">
+      <div>
+        <h3>Your path ({mine.length} actions)</h3>
+        <ol>{mine.map((a, i) => <li key={i}>{a}</li>)}</ol>
+      </div>
+      <div>
+        <h3>A reference responder</h3>
+        <ol>{referenceActions(state).map((a, i) => <li key={i}>{a}</li>)}</ol>
+      </div>
+    </div>
   );
 }
