@@ -7,6 +7,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { drillRoutes } from './drill-routes.js';
 import { createEnvironments, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
 import { ENV_VERSION, httpRoutes } from './http-routes.js';
@@ -213,6 +214,7 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
   });
   if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
+  app.register(drillRoutes, { envs });
   app.register(metaRoutes);
   app.register(webRoutes);
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes, mcpGet: mcpGet(streamable) });

@@ -25,7 +25,7 @@ import {
   type Task,
 } from '../domain/index.js';
 import { LRUCache } from 'lru-cache';
-import { StoreUnavailable, type Session, type SessionStore } from './sessions.js';
+import { StoreUnavailable, type Drill, type Session, type SessionStore } from './sessions.js';
 
 export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota' | 'conflict' | 'unavailable';
 
@@ -54,7 +54,7 @@ export interface ResetRequest {
  */
 export interface Environments {
   /** `client` (an address) owns a new session, and is the only one that may use it afterwards. */
-  reset(sessionId: string, request: ResetRequest, client?: string): Promise<{ session: Session; observation: Observation }>;
+  reset(sessionId: string, request: ResetRequest, client?: string, drill?: Drill): Promise<{ session: Session; observation: Observation }>;
   /**
    * `idempotencyKey`: a step retried with the key of the session's last step returns that step's
    * result again and changes nothing (`replayed`).
@@ -64,6 +64,13 @@ export interface Environments {
   observe(sessionId: string): Promise<{ observation: Observation; done: boolean }>;
   /** Whether a session exists. */
   has(sessionId: string): Promise<boolean>;
+  /**
+   * A session as a facilitator sees it (no ownership check: the caller checked the drill key):
+   * its state, its current observation and the ground truth, even mid-episode.
+   */
+  inspect(sessionId: string): Promise<{ session: Session; state: State; observation: Observation; truth: unknown } | null>;
+  /** Changes a session's record (not its episode), retrying once if a step wrote it meanwhile. */
+  update(sessionId: string, change: (s: Session) => Session): Promise<Session | null>;
   close(sessionId: string): Promise<boolean>;
   /** Drops what is kept beside a session that left the store (its compiled generated task). */
   forget(sessionId: string): void;
@@ -164,7 +171,7 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
 
   return {
     store,
-    async reset(sessionId, request, client) {
+    async reset(sessionId, request, client, drill) {
       const existing = await stored('get', () => store.get(sessionId));
       if (existing?.client !== undefined && client !== undefined && existing.client !== client) {
         throw new EnvError('forbidden', 'this session belongs to another client');
@@ -176,7 +183,9 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       const task = taskId === GENERATED_TASK_ID ? generated(generatedParamsOrThrow(request)) : findTask(taskId)!;
       const seed = typeof request.seed === 'number' ? request.seed : typeof request.seed === 'string' && /^\d+$/.test(request.seed) ? Number(request.seed) : null;
       const episode = resetEpisode(task, { seed, episode_id: request.episode_id ?? null });
-      const session: Session = { id: sessionId, task_id: task.scenario.id, episode, ...(client !== undefined ? { client } : {}) };
+      // A drill keeps its facilitator and hints across resets of its session.
+      const keptDrill = drill ?? existing?.drill;
+      const session: Session = { id: sessionId, task_id: task.scenario.id, episode, ...(client !== undefined ? { client } : {}), ...(keptDrill ? { drill: keptDrill } : {}) };
       const put = await stored('put', () => store.put(session));
       if (!put.ok) {
         if (put.reason === 'quota') throw new EnvError('quota', `this client already holds ${options.quotaLimit ?? 'its quota of'} sessions (MAX_SESSIONS_PER_CLIENT); reuse or let one expire`);
@@ -220,6 +229,24 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
     async observe(sessionId) {
       const session = await sessionOrThrow(sessionId);
       return { observation: observe(taskOf(session), session.episode), done: session.episode.done };
+    },
+    async inspect(sessionId) {
+      const session = await stored('get', () => store.get(sessionId));
+      if (!session) return null;
+      const task = taskOf(session);
+      const g = task.scenario.generated;
+      const truth = g ? { faults: g.faults.map(({ concepts: _c, decisive: _d, ...f }) => f) } : { ...task.scenario.truth };
+      return { session, state: episodeState(task, session.episode), observation: observe(task, session.episode), truth };
+    },
+    async update(sessionId, change) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const session = await stored('get', () => store.get(sessionId));
+        if (!session) return null;
+        const next = change(session);
+        const put = await stored('put', () => store.put(next, session.version));
+        if (put.ok) return { ...next, version: put.version };
+      }
+      throw new EnvError('conflict', 'the session kept changing while this update ran; retry');
     },
     async has(sessionId) {
       return (await stored('get', () => store.get(sessionId))) !== undefined;

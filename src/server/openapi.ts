@@ -136,6 +136,29 @@ export function openApiDocument(): Record<string, unknown> {
       '/state': {
         get: { summary: 'Episode state, score and rubric explanation', parameters: sessionParams, responses: { 200: json(ref('IncidentState'), 'State'), ...errors(404, 409, 422) } },
       },
+      '/drill': {
+        post: {
+          summary: 'Start a drill: a session for the player and a facilitator key (exam=1 hides per-step rewards in the console)',
+          parameters: ['task_id', 'seed', 'difficulty', 'family', 'split', 'exam'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { 200: { description: '{session_id, facilitator_key, exam, observation}' }, ...errors(404, 422, 429, 503) },
+        },
+      },
+      '/drill/{id}': {
+        get: {
+          summary: "The facilitator's view (needs the key): ground truth, observation and state as the drill goes; the debrief once it is over",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'key', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: '{session_id, task_id, exam, hints, ground_truth, observation, state}' }, ...errors(404, 422) },
+        },
+      },
+      '/drill/{id}/hints': {
+        get: { summary: "The player's hints (from the address that owns the session)", parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: '{session_id, exam, hints}' }, ...errors(404) } },
+        post: {
+          summary: 'Send the player a hint (needs the key; at most 500 characters)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['key', 'text'], properties: { key: { type: 'string' }, text: { type: 'string', maxLength: 500 } } } } } },
+          responses: { 200: { description: '{session_id, hints}' }, ...errors(404, 422) },
+        },
+      },
       '/mcp': {
         post: {
           summary: 'MCP: Streamable HTTP (initialize, then the Mcp-Session-Id header) or OpenEnv JSON-RPC (always HTTP 200)',

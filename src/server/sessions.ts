@@ -21,6 +21,15 @@ export interface Session {
    * reply and is not applied twice (a reply lost with a replica or a proxy is safe to retry).
    */
   last?: { key: string; result: StepResult };
+  /** A drill: the facilitator's key (sees the ground truth, sends hints), exam mode, and the hints sent. */
+  drill?: Drill;
+}
+
+export interface Drill {
+  key: string;
+  /** The player's console hides per-step rewards, reasons and the score until the end. */
+  exam: boolean;
+  hints: { step: number; text: string }[];
 }
 
 export type PutResult = { ok: true; version: number } | { ok: false; reason: 'full' | 'quota' | 'conflict' };

@@ -116,4 +116,45 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     expect(Number(await page.getByTestId('final-score').textContent())).toBeGreaterThanOrEqual(0.95);
     await page.close();
   }, 60_000);
+  it('a drill: the player plays in exam mode, the facilitator sees the answer and the actions live, sends a hint, and gets the debrief', async () => {
+    const player = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await player.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    await player.getByTestId('drill').check();
+    await player.getByTestId('start').click();
+    await player.getByTestId('alerts').waitFor();
+    const link = await player.getByTestId('facilitator-link').inputValue();
+    expect(link).toMatch(/#mode=facilitate&drill=[A-Za-z0-9_-]+&key=[A-Za-z0-9_-]+$/);
+    const facilitator = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await facilitator.goto(link);
+    await facilitator.getByTestId('ground-truth').getByText('postgres-db').first().waitFor();
+    expect(await violations(facilitator)).toEqual([]);
+    // The player acts; the facilitator sees it.
+    await player.getByTestId('service').selectOption('postgres-db');
+    await player.getByTestId('investigate').click();
+    await player.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await facilitator.getByTestId('player-actions').getByText('investigate postgres-db').waitFor();
+    // Exam: no score, no reward in the step message, no reward chart.
+    expect(await player.getByTestId('score').textContent()).toBe('—');
+    expect(await player.getByTestId('message').textContent()).not.toMatch(/\+0\.|: new evidence/);
+    expect(await player.getByText('Rewards', { exact: true }).count()).toBe(0);
+    // A hint reaches the player.
+    await facilitator.getByTestId('hint-text').fill('Page the team that owns what you just looked at.');
+    await facilitator.getByTestId('send-hint').click();
+    await player.getByTestId('hints').getByText('Page the team that owns what you just looked at.').waitFor({ timeout: 10_000 });
+    expect(await violations(player)).toEqual([]);
+    await player.getByTestId('details').fill('Root cause: postgres-db is out of connections');
+    await player.getByTestId('team').selectOption('database-team');
+    await player.getByTestId('escalate').click();
+    await player.getByTestId('step').getByText('2').waitFor();
+    await player.getByTestId('fix').selectOption('increase_db_connections');
+    await player.getByTestId('apply').click();
+    await player.getByTestId('explanation').waitFor();
+    // The end: the player sees the score; the facilitator's link is now the debrief.
+    expect(await player.getByTestId('score').textContent()).toMatch(/^0\.\d\d$/);
+    await facilitator.getByTestId('drill-debrief').waitFor({ timeout: 10_000 });
+    expect(await facilitator.getByTestId('drill-debrief').textContent()).toContain('Your path (3 actions)');
+    expect(await violations(facilitator)).toEqual([]);
+    await player.close();
+    await facilitator.close();
+  }, 90_000);
 });

@@ -77,3 +77,32 @@ export async function step(session: string, action: Action): Promise<StepResult>
 export async function state(session: string): Promise<State> {
   return json<State>(await api(`/state?session_id=${encodeURIComponent(session)}`));
 }
+
+/** A drill: the player's session and the facilitator's key (exam: rewards hidden from the player until the end). */
+export async function startDrill(p: IncidentParams, exam: boolean): Promise<Session & { key: string }> {
+  const r = await json<{ session_id: string; facilitator_key: string; observation: Observation }>(await api(`/drill?${queryOf(p)}&exam=${exam ? 1 : 0}`, { method: 'POST' }));
+  return { id: r.session_id, observation: r.observation, key: r.facilitator_key };
+}
+
+export interface Hint {
+  step: number;
+  text: string;
+}
+
+export const fetchHints = async (id: string) => json<{ hints: Hint[]; exam: boolean }>(await api(`/drill/${encodeURIComponent(id)}/hints`));
+
+export interface DrillView {
+  session_id: string;
+  task_id: string;
+  exam: boolean;
+  hints: Hint[];
+  ground_truth: { faults?: { root_cause: string; team: string; fix: string; family: string; mechanism: string; needs_first?: string[] }[]; root_cause?: string; team?: string; fix?: string; mechanism?: string };
+  observation: Observation;
+  state: State;
+}
+
+export const fetchDrill = async (id: string, key: string) => json<DrillView>(await api(`/drill/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`));
+
+export async function sendHint(id: string, key: string, text: string): Promise<Hint[]> {
+  return (await json<{ hints: Hint[] }>(await api(`/drill/${encodeURIComponent(id)}/hints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, text }) }))).hints;
+}

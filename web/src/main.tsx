@@ -6,7 +6,8 @@ import { createRulePolicy } from '../../src/agents/rule.js';
 import { runEpisode } from '../../src/agents/run.js';
 import type { Policy } from '../../src/agents/types.js';
 import type { Action, State } from '../../src/domain/schemas.js';
-import { fetchTasks, startSession, state as fetchState, step as sendStep, type IncidentParams, type TaskList } from './api.js';
+import { fetchHints, fetchTasks, startDrill, startSession, state as fetchState, step as sendStep, type Hint, type IncidentParams, type TaskList } from './api.js';
+import { Facilitator } from './facilitator.js';
 import { Timeline } from './components/Charts.js';
 import { Controls } from './components/Controls.js';
 import { Graph } from './components/Graph.js';
@@ -84,6 +85,10 @@ function App() {
   const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [postmortem, setPostmortem] = useState('');
+  // A drill: a facilitator watches through their own link; in exam mode rewards stay hidden until the end.
+  const [drillOn, setDrillOn] = useState(false);
+  const [drill, setDrill] = useState<{ key: string; exam: boolean } | null>(null);
+  const [hints, setHints] = useState<Hint[]>([]);
   const watchToken = useRef(0);
   /** Appends an evidence id to the postmortem draft (once), and says so. */
   const cite = (id: string) => {
@@ -103,6 +108,8 @@ function App() {
     watchToken.current++;
     setFrames([]);
     setPostmortem('');
+    setDrill(null);
+    setHints([]);
     setFinal(null);
     setSession(null);
     setError(null);
@@ -131,7 +138,9 @@ function App() {
     reset();
     if (mode === 'play') forgetPlay();
     try {
-      const s = await startSession(params);
+      const drilled = mode === 'play' && drillOn ? await startDrill(params, true) : null;
+      const s = drilled ?? (await startSession(params));
+      if (drilled) setDrill({ key: drilled.key, exam: true });
       const first: Frame[] = [{ observation: s.observation, action: null, reward: null, reason: '', done: false, score: null }];
       setSession(s.id);
       setFrames(first);
@@ -251,12 +260,23 @@ function App() {
     }
   }
 
+  // The player's hints arrive while the drill runs.
+  useEffect(() => {
+    if (!drill || !session || final) return;
+    const timer = setInterval(() => {
+      fetchHints(session).then((r) => setHints(r.hints), () => undefined);
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [drill, session, final]);
+
   const shown = mode === 'replay' ? frames.slice(0, cursor + 1) : frames;
   const current = shown[shown.length - 1];
   const over = !!final && (mode !== 'replay' || cursor === frames.length - 1);
   const roots = over ? rootsOf(final) : [];
   const lastFrame = frames[frames.length - 1];
   const score = mode === 'replay' ? current?.score : lastFrame?.score;
+  /** Exam: no per-step reward, reason or score until the episode is over. */
+  const hidden = !!drill?.exam && !final;
 
   return (
     <div class="app">
@@ -319,7 +339,12 @@ function App() {
                 ) : null}
               </>
             ) : (
-              <button class="primary" data-testid="start" onClick={() => void start()}>Start incident</button>
+              <>
+                {mode === 'play' ? (
+                  <label class="check"><input type="checkbox" checked={drillOn} data-testid="drill" onChange={(e) => setDrillOn(e.currentTarget.checked)} /> exam drill (a facilitator watches; rewards hidden until the end)</label>
+                ) : null}
+                <button class="primary" data-testid="start" onClick={() => void start()}>Start incident</button>
+              </>
             )}
           </>
         ) : (
@@ -344,6 +369,13 @@ function App() {
       </section>
 
       {error ? <p class="error" role="alert">{error}</p> : null}
+      {drill && session ? (
+        <p class="notice drill-link">
+          <label>facilitator link (give it to whoever runs the drill; it shows the answer)
+            <input readOnly data-testid="facilitator-link" value={`${location.origin}/web/#mode=facilitate&drill=${session}&key=${drill.key}`} onFocus={(e) => e.currentTarget.select()} />
+          </label>
+        </p>
+      ) : null}
       {notice ? <p class="notice" role="status" data-testid="notice">{notice}</p> : null}
 
       {current ? (
@@ -355,7 +387,7 @@ function App() {
               {current.observation.error_budget_remaining_pct !== undefined ? (
                 <span class="budget">error budget <meter min={0} max={100} low={30} high={60} optimum={100} value={Number(current.observation.error_budget_remaining_pct)} /> {String(current.observation.error_budget_remaining_pct)}%</span>
               ) : null}
-              <span>score <b data-testid="score">{score == null ? '—' : score.toFixed(2)}</b></span>
+              <span>score <b data-testid="score">{score == null || hidden ? '—' : score.toFixed(2)}</b></span>
               {mode === 'play' && frames.length > 1 ? (
                 <span class="exports">
                   <button class="ghost" data-testid="export-trajectory" onClick={() => download('trajectory.jsonl', `${JSON.stringify(asTrajectory(params, frames, final))}\n`, 'application/jsonl')}>Export trajectory</button>
@@ -363,15 +395,31 @@ function App() {
                 </span>
               ) : null}
             </div>
-            <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
+            <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason && !hidden ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
             <Graph obs={current.observation} roots={roots} />
           </section>
           <section class="panel">
             <h2>Alerts</h2>
             <Alerts obs={current.observation} />
-            <h2>Rewards</h2>
-            <Timeline frames={shown} />
-            <History frames={shown} />
+            {hidden ? (
+              <h2>Actions</h2>
+            ) : (
+              <>
+                <h2>Rewards</h2>
+                <Timeline frames={shown} />
+              </>
+            )}
+            <History frames={shown} hideRewards={hidden} />
+            {drill ? (
+              <>
+                <h2>From the facilitator</h2>
+                <div role="log" aria-live="polite" data-testid="hints">
+                  <ul class="hints">
+                    {hints.length ? hints.map((h, i) => <li key={i}><span class="muted">after step {h.step}:</span> {h.text}</li>) : <li class="muted">No hints yet.</li>}
+                  </ul>
+                </div>
+              </>
+            ) : null}
           </section>
           <section class="panel">
             {mode === 'play' && !final ? (
@@ -406,4 +454,4 @@ const MODE_SUMMARY: Record<'play' | 'watch' | 'replay', string> = {
   replay: 'Replay mode: open a trajectories file and step through a recorded episode with the arrow keys.',
 };
 
-render(<App />, document.getElementById('app')!);
+render(new URLSearchParams(location.hash.slice(1)).get('mode') === 'facilitate' ? <Facilitator /> : <App />, document.getElementById('app')!);

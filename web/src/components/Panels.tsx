@@ -78,14 +78,18 @@ export function Evidence({ frames, onCite }: { frames: Frame[]; onCite?: (id: st
   );
 }
 
-export function History({ frames }: { frames: Frame[] }) {
+export function History({ frames, hideRewards = false }: { frames: Frame[]; hideRewards?: boolean }) {
   return (
     <ol class="history" data-testid="history">
       {frames.slice(1).map((f, i) => (
         <li key={i}>
           <span class="act">{f.action?.action_type}{f.action?.target ? ` ${f.action.target}` : ''}</span>
-          <span class={`reward ${(f.reward ?? 0) < 0 ? 'neg' : 'pos'}`}>{(f.reward ?? 0) >= 0 ? '+' : ''}{(f.reward ?? 0).toFixed(2)}</span>
-          <span class="muted"> {f.reason}</span>
+          {hideRewards ? null : (
+            <>
+              <span class={`reward ${(f.reward ?? 0) < 0 ? 'neg' : 'pos'}`}>{(f.reward ?? 0) >= 0 ? '+' : ''}{(f.reward ?? 0).toFixed(2)}</span>
+              <span class="muted"> {f.reason}</span>
+            </>
+          )}
           {f.action?.details ? <div class="details">{f.action.details}</div> : null}
         </li>
       ))}
@@ -146,8 +150,10 @@ function referenceActions(state: State): string[] {
 }
 
 /** The debrief's comparison: the player's actions beside a reference responder's. */
-export function ReferencePath({ state, frames }: { state: State; frames: Frame[] }) {
-  const mine = frames.slice(1).map((f) => `${f.action?.action_type ?? ''}${f.action?.target ? ` ${f.action.target}` : ''}`);
+export function ReferencePath({ state, frames }: { state: State; frames?: Frame[] }) {
+  // The player's actions: from the frames the console kept, or (a facilitator) from the state's history.
+  const actions = frames ? frames.slice(1).map((f) => f.action) : state.history.map((h) => h.action);
+  const mine = actions.map((a) => `${a?.action_type ?? ''}${a?.target ? ` ${a.target}` : ''}`);
   return (
     <div class="reference" data-testid="reference-path">
       <div>

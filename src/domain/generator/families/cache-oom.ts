@@ -7,7 +7,7 @@ export const cacheOom: Family = {
   rootTiers: ['cache'],
   maskable: true,
   variants: [{ id: 'keys_without_ttl' }, { id: 'oversized_values', splits: ['test'] }],
-  claim: [['cache'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'fallback']],
+  claim: [['cache'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'falls back', 'falling back', 'fallback', 'read through', 'reads through', 'reading through']],
   build(ctx): FaultBuild {
     const { root, rng, split } = ctx;
     const redis = product(ctx).cache === 'redis';
@@ -45,7 +45,7 @@ export const cacheOom: Family = {
       mechanism: `${root.name} hit its memory limit with eviction disabled, so cache writes failed (out of memory); callers fell back to ${fallback} and slowed down.`,
       trigger: `${cause}, filling the cache.`,
       concepts: {
-        mechanism: [['memory', 'oom', 'out of memory', 'maxmemory'], ['evict', 'noeviction', 'writes fail', 'write fail', 'rejected writes', 'writes failed'], ['fallback', 'fall back', 'fell back', 'slow path', 'slow']],
+        mechanism: [['memory', 'oom', 'out of memory', 'maxmemory'], ['evict', 'noeviction', 'writes fail', 'write fail', 'rejected writes', 'writes failed'], ['fallback', 'fall back', 'fell back', 'falls back', 'falling back', 'read through', 'reads through', 'reading through', 'slow path', 'slow', 'slowed']],
         trigger: ttl ? [['ttl', 'expire', 'never expire', keys]] : [['large', 'oversized', 'size', 'serializ', 'bigger', 'grew']],
         remediation: [['flush', 'flushed', 'freed memory', 'free memory']],
       },
