@@ -181,6 +181,25 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.close();
   });
 
+  it('the graph: a click on a service picks it to investigate; "alerting only" narrows a large incident to what alerts and what it calls', async () => {
+    const { page } = await open('mode=play&task=generated&seed=11&difficulty=expert&split=test');
+    await page.getByTestId('start').click();
+    await page.getByTestId('alerts').waitFor();
+    const nodes = page.locator('svg.graph g.node');
+    const all = await nodes.count();
+    expect(all).toBeGreaterThanOrEqual(14);
+    await page.getByTestId('graph-focus').check();
+    const focused = await nodes.count();
+    expect(focused).toBeGreaterThan(0);
+    expect(focused).toBeLessThan(all);
+    await page.getByTestId('graph-focus').uncheck();
+    const name = ((await nodes.nth(all - 1).getAttribute('data-testid')) ?? '').slice('node-'.length);
+    await page.getByTestId(`node-${name}`).click();
+    expect(await page.getByTestId('service').inputValue()).toBe(name);
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('investigate');
+    await page.close();
+  });
+
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
     await startAndInvestigatePostgres(page);

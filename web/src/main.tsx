@@ -85,6 +85,7 @@ function App() {
   const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [postmortem, setPostmortem] = useState('');
+  const [picked, setPicked] = useState<{ name: string; n: number } | undefined>(undefined);
   // A drill: a facilitator watches through their own link; in exam mode rewards stay hidden until the end.
   const [drillOn, setDrillOn] = useState(false);
   const [drill, setDrill] = useState<{ key: string; exam: boolean } | null>(null);
@@ -396,7 +397,7 @@ function App() {
               ) : null}
             </div>
             <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason && !hidden ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
-            <Graph obs={current.observation} roots={roots} />
+            <Graph obs={current.observation} roots={roots} {...(mode === 'play' && !final ? { onPick: (name: string) => setPicked({ name, n: (picked?.n ?? 0) + 1 }) } : {})} />
           </section>
           <section class="panel">
             <h2>Alerts</h2>
@@ -425,7 +426,7 @@ function App() {
             {mode === 'play' && !final ? (
               <>
                 <h2>Act</h2>
-                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={setPostmortem} />
+                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={setPostmortem} {...(picked ? { picked } : {})} />
               </>
             ) : null}
             <h2>Evidence</h2>

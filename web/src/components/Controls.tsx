@@ -4,11 +4,17 @@ import type { Action, Observation } from '../../../src/domain/schemas.js';
 import { targetsOf } from '../model.js';
 
 /** `postmortem` is the App's, so evidence ids clicked elsewhere land in it. */
-export function Controls({ obs, disabled, onAct, postmortem, setPostmortem }: { obs: Observation; disabled: boolean; onAct: (a: Action) => void; postmortem: string; setPostmortem: (text: string) => void }) {
+export function Controls({ obs, disabled, onAct, postmortem, setPostmortem, picked }: { obs: Observation; disabled: boolean; onAct: (a: Action) => void; postmortem: string; setPostmortem: (text: string) => void; picked?: { name: string; n: number } }) {
   const services = targetsOf(obs, 'investigate');
   const teams = targetsOf(obs, 'escalate');
   const fixes = targetsOf(obs, 'apply_fix');
   const [service, setService] = useState(services[0] ?? '');
+  // A service picked on the graph becomes the one to investigate, and the Investigate button takes the focus.
+  useEffect(() => {
+    if (!picked || !services.includes(picked.name)) return;
+    setService(picked.name);
+    document.querySelector<HTMLButtonElement>('.controls [data-testid="investigate"]')?.focus();
+  }, [picked?.n]);
   const [team, setTeam] = useState(teams[0] ?? '');
   const [fix, setFix] = useState(fixes[0] ?? '');
   const [details, setDetails] = useState('');

@@ -2,12 +2,22 @@
  * The service dependency graph: arrows point from caller to callee, each service shows its health
  * by colour and by mark (never by colour alone), and root causes are ringed once the episode is over.
  */
+import { useState } from 'preact/hooks';
 import type { Observation } from '../../../src/domain/schemas.js';
 import { HEALTH_MARK, firingBy, health, type Health } from '../model.js';
 
-export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
-  const names = obs.services.map((s) => s.name);
-  const callers = new Map(names.map((n) => [n, obs.services.filter((s) => s.depends_on.includes(n)).map((s) => s.name)]));
+/**
+ * `onPick`: a service clicked (or chosen with Enter) on the graph. With many services, *alerting
+ * only* keeps the services that alert or were investigated, and what they call.
+ */
+export function Graph({ obs, roots, onPick }: { obs: Observation; roots: string[]; onPick?: (name: string) => void }) {
+  const [focus, setFocus] = useState(false);
+  const firing = firingBy(obs.alerts);
+  const interesting = new Set([...firing.keys(), ...obs.investigated, ...roots]);
+  const keep = new Set([...interesting, ...obs.services.filter((s) => interesting.has(s.name)).flatMap((s) => s.depends_on)]);
+  const services = focus ? obs.services.filter((s) => keep.has(s.name)) : obs.services;
+  const names = services.map((s) => s.name);
+  const callers = new Map(names.map((n) => [n, services.filter((s) => s.depends_on.includes(n)).map((s) => s.name)]));
   // Layer = longest call chain from a service nobody calls.
   const level = new Map<string, number>();
   const depth = (n: string, seen: Set<string>): number => {
@@ -29,7 +39,6 @@ export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
   const pos = new Map<string, { x: number; y: number }>();
   layers.forEach((row, li) => row.forEach((n, i) => pos.set(n, { x: ((i + 0.5) * W) / row.length, y: 30 + li * rowH })));
   const investigated = new Set(obs.investigated);
-  const firing = firingBy(obs.alerts);
   const healthOf = new Map<string, Health>(names.map((n) => [n, health(obs.metrics[n], firing.get(n))]));
   const count = (h: Health) => names.filter((n) => healthOf.get(n) === h).length;
   const summary = `service dependency graph, ${names.length} services: ${count('down')} failing, ${count('degraded')} degraded, ${count('ok')} healthy`;
@@ -41,7 +50,7 @@ export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
           <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
         </marker>
       </defs>
-      {obs.services.flatMap((s) =>
+      {services.flatMap((s) =>
         s.depends_on.map((d) => {
           const a = pos.get(s.name)!;
           const b = pos.get(d);
@@ -54,7 +63,15 @@ export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
         const h = healthOf.get(n)!;
         const label = n.length > 20 ? `${n.slice(0, 19)}…` : n;
         return (
-          <g key={n} class={`node ${h}${investigated.has(n) ? ' seen' : ''}${roots.includes(n) ? ' root' : ''}`} transform={`translate(${p.x},${p.y})`}>
+          <g
+            key={n}
+            class={`node ${h}${investigated.has(n) ? ' seen' : ''}${roots.includes(n) ? ' root' : ''}${onPick ? ' pickable' : ''}`}
+            transform={`translate(${p.x},${p.y})`}
+            data-testid={`node-${n}`}
+            {...(onPick
+              ? { role: 'button', tabIndex: 0, 'aria-label': `${n}, ${HEALTH_MARK[h].word}: pick to investigate`, onClick: () => onPick(n), onKeyDown: (e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onPick(n)) }
+              : {})}
+          >
             <title>{`${n} — ${HEALTH_MARK[h].word}; error rate ${obs.metrics[n]?.error_rate ?? '?'}${firing.get(n)?.length ? `; ${firing.get(n)!.length} alert(s) firing` : ''}${investigated.has(n) ? '; investigated' : ''}`}</title>
             <rect x={-68} y={-14} width={136} height={28} rx={8} />
             <text class="mark" x={-58} y={4} aria-hidden="true">{HEALTH_MARK[h].symbol}</text>
@@ -64,6 +81,7 @@ export function Graph({ obs, roots }: { obs: Observation; roots: string[] }) {
       })}
     </svg>
     <figcaption class="legend" data-testid="graph-legend">
+      <label class="check"><input type="checkbox" checked={focus} data-testid="graph-focus" onChange={(e) => setFocus(e.currentTarget.checked)} /> alerting only ({keep.size} of {obs.services.length})</label>
       {(['down', 'degraded', 'ok'] as const).map((h) => (
         <span key={h} class={`key ${h}`}><span class="swatch" aria-hidden="true">{HEALTH_MARK[h].symbol}</span> {HEALTH_MARK[h].word}</span>
       ))}
