@@ -5,20 +5,13 @@
  * burning the budget, and the mitigate stage loses points.
  */
 import { describe, expect, it } from 'vitest';
-import { DIFFICULTIES, faultImpact, generatedTask, grade, observe, reset, step, type Action, type Episode, type Task } from '../../src/domain/index.js';
+import { DIFFICULTIES, faultImpact, generatedTask, grade, observe, reset, type Action, type Episode, type Task } from '../../src/domain/index.js';
 import { hopsFrom } from '../../src/domain/generator/generate.js';
 import { ruleAgent } from '../../src/agents/rule.js';
 import { runInProcess } from '../../src/eval/in-process.js';
+import { playActions } from '../helpers/step.js';
 
-function play(task: Task, actions: Action[]): Episode {
-  let ep = reset(task, {});
-  for (const a of actions) {
-    const r = step(task, ep, a);
-    if (!r.ok) throw new Error(r.error.message);
-    ep = r.episode;
-  }
-  return ep;
-}
+const play = playActions;
 
 const flooded: Task[] = [];
 let expertFaults = 0;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleRoot } from '../../src/server/web-routes.js';
 import { listening } from '../helpers/server.js';
 import { hasChromium, launch } from './browser.js';
+import { applyTheFix, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
 
 const ready = hasChromium() && consoleRoot() !== null;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -46,22 +47,13 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.goto(`${server.url}/web/#mode=play&task=task_easy`);
     await page.getByTestId('start').waitFor();
     expect(await violations(page)).toEqual([]);
-    await page.getByTestId('start').click();
-    await page.getByTestId('alerts').waitFor();
-    await page.getByTestId('service').selectOption('postgres-db');
-    await page.getByTestId('investigate').click();
-    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
+    await startAndInvestigatePostgres(page);
     expect(await violations(page)).toEqual([]);
-    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
-    await page.getByTestId('team').selectOption('database-team');
-    await page.getByTestId('escalate').click();
-    await page.getByTestId('step').getByText('2').waitFor();
+    await pageDatabaseTeam(page, 2);
     await page.getByTestId('postmortem').fill('Root cause: postgres-db ran out of connections (max_connections reached), so logins failed.');
     await page.getByTestId('submit-postmortem').click();
     await page.getByTestId('step').getByText('3').waitFor();
-    await page.getByTestId('fix').selectOption('increase_db_connections');
-    await page.getByTestId('apply').click();
-    await page.getByTestId('explanation').waitFor();
+    await applyTheFix(page);
     expect(await violations(page)).toEqual([]);
     // The debrief says each stage's result in words: full, partial or none, never colour alone.
     expect(await page.getByTestId('explanation').locator('tbody tr td:first-child').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/(full|partial|none)$/)]));
@@ -142,13 +134,8 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     await facilitator.getByTestId('send-hint').click();
     await player.getByTestId('hints').getByText('Page the team that owns what you just looked at.').waitFor({ timeout: 10_000 });
     expect(await violations(player)).toEqual([]);
-    await player.getByTestId('details').fill('Root cause: postgres-db is out of connections');
-    await player.getByTestId('team').selectOption('database-team');
-    await player.getByTestId('escalate').click();
-    await player.getByTestId('step').getByText('2').waitFor();
-    await player.getByTestId('fix').selectOption('increase_db_connections');
-    await player.getByTestId('apply').click();
-    await player.getByTestId('explanation').waitFor();
+    await pageDatabaseTeam(player, 2);
+    await applyTheFix(player);
     // The end: the player sees the score; the facilitator's link is now the debrief.
     expect(await player.getByTestId('score').textContent()).toMatch(/^0\.\d\d$/);
     await facilitator.getByTestId('drill-debrief').waitFor({ timeout: 10_000 });

@@ -8,6 +8,7 @@ import { runEval } from '../../src/eval/harness.js';
 import { consoleRoot } from '../../src/server/web-routes.js';
 import { listening } from '../helpers/server.js';
 import { hasChromium, launch } from './browser.js';
+import { applyTheFix, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
 
 const ready = hasChromium() && consoleRoot() !== null;
 if (!ready) console.warn('console e2e tests skipped: needs /usr/bin/chromium (apt-get install chromium) and a built console (npm run build:web)');
@@ -34,14 +35,6 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     return { page, sessions };
   };
 
-  /** task_easy started and postgres-db investigated, its telling log line on screen. */
-  const startAndInvestigatePostgres = async (page: Page) => {
-    await page.getByTestId('start').click();
-    await page.getByTestId('alerts').waitFor();
-    await page.getByTestId('service').selectOption('postgres-db');
-    await page.getByTestId('investigate').click();
-    await page.getByText('FATAL sorry, too many clients already').first().waitFor();
-  };
 
   it('behind ENV_AUTH_TOKEN: opened as /web/#token=…, the console plays; without the token it says what to do', async () => {
     const guarded = await listening({ authToken: 'drill-token' });
@@ -152,12 +145,8 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     expect(found.length).toBeGreaterThan(0);
     for (const line of found) expect(line.toLowerCase()).toContain('too many clients');
     await page.getByTestId('log-search').fill('');
-    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
-    await page.getByTestId('team').selectOption('database-team');
-    await page.getByTestId('escalate').click();
-    await page.getByTestId('step').getByText('2').waitFor();
-    await page.getByTestId('fix').selectOption('increase_db_connections');
-    await page.getByTestId('apply').click();
+    await pageDatabaseTeam(page, 2);
+    await applyTheFix(page);
     await page.getByTestId('reference-path').waitFor();
     const reference = (await page.getByTestId('reference-path').textContent()) ?? '';
     expect(reference).toMatch(/Your path \(3 actions\)/);
@@ -203,13 +192,8 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
   it('plays task_easy to completion; the score shown equals /state', async () => {
     const { page, sessions } = await open('mode=play&task=task_easy');
     await startAndInvestigatePostgres(page);
-    await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
-    await page.getByTestId('team').selectOption('database-team');
-    await page.getByTestId('escalate').click();
-    await page.getByTestId('step').getByText('2').waitFor();
-    await page.getByTestId('fix').selectOption('increase_db_connections');
-    await page.getByTestId('apply').click();
-    await page.getByTestId('explanation').waitFor();
+    await pageDatabaseTeam(page, 2);
+    await applyTheFix(page);
     const shown = Number(await page.getByTestId('final-score').textContent());
     const state = (await (await fetch(`${server.url}/state?session_id=${sessions[0]}`)).json()) as { score: number; done: boolean };
     expect(state.done).toBe(true);

@@ -33,7 +33,7 @@ export function Graph({ obs, roots, onPick }: { obs: Observation; roots: string[
   const layers: string[][] = [];
   for (const n of names) (layers[level.get(n)!] ??= []).push(n);
   const widest = Math.max(1, ...layers.map((l) => l?.length ?? 0));
-  const W = Math.max(760, widest * 150);
+  const W = Math.max(760, widest * 172);
   const rowH = 74;
   const H = layers.length * rowH + 20;
   const pos = new Map<string, { x: number; y: number }>();
@@ -61,7 +61,7 @@ export function Graph({ obs, roots, onPick }: { obs: Observation; roots: string[
       {names.map((n) => {
         const p = pos.get(n)!;
         const h = healthOf.get(n)!;
-        const label = n.length > 20 ? `${n.slice(0, 19)}…` : n;
+        const label = n.length > 21 ? `${n.slice(0, 20)}…` : n;
         return (
           <g
             key={n}
@@ -73,9 +73,9 @@ export function Graph({ obs, roots, onPick }: { obs: Observation; roots: string[
               : {})}
           >
             <title>{`${n} — ${HEALTH_MARK[h].word}; error rate ${obs.metrics[n]?.error_rate ?? '?'}${firing.get(n)?.length ? `; ${firing.get(n)!.length} alert(s) firing` : ''}${investigated.has(n) ? '; investigated' : ''}`}</title>
-            <rect x={-68} y={-14} width={136} height={28} rx={8} />
-            <text class="mark" x={-58} y={4} aria-hidden="true">{HEALTH_MARK[h].symbol}</text>
-            <text text-anchor="middle" x={6} y={4}>{label}</text>
+            <rect x={-80} y={-14} width={160} height={28} rx={8} />
+            <text class="mark" x={-71} y={4} aria-hidden="true">{HEALTH_MARK[h].symbol}</text>
+            <text text-anchor="middle" x={7} y={4}>{label}</text>
           </g>
         );
       })}
