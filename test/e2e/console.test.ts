@@ -152,6 +152,11 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     expect(reference).toMatch(/Your path \(3 actions\)/);
     expect(reference).toContain('investigate postgres-db');
     expect(reference).toContain('apply_fix increase_db_connections');
+    // The debrief's timeline lists every action with what came of it.
+    expect(await page.getByTestId('debrief-timeline').locator('tbody tr').count()).toBe(3);
+    // The catalogue names every service's owner.
+    await page.getByText(/Service catalogue/).click();
+    expect(await page.getByTestId('catalogue').textContent()).toContain('database-team');
     await page.close();
   });
 
@@ -167,6 +172,15 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await first.click();
     await first.click();
     expect(await page.getByTestId('postmortem').inputValue()).toBe(id);
+    // Metric charts with axes; an alert's threshold drawn where an alert on that metric was seen.
+    const charts = page.locator('[data-testid^="charts-"] svg.metric-chart');
+    expect(await charts.count()).toBeGreaterThanOrEqual(2);
+    expect(await charts.first().getAttribute('aria-label')).toMatch(/^error_rate of .*: now [0-9.]+/);
+    const alert = (await page.getByTestId('alerts').locator('li').first().textContent()) ?? '';
+    const alerting = /^\[[A-Z]+\] ([^:]+):/.exec(alert)![1]!;
+    await page.getByTestId('service').selectOption(alerting);
+    await page.getByTestId('investigate').click();
+    await page.getByTestId(`charts-${alerting}`).locator('line.threshold').first().waitFor({ state: 'attached' });
     await page.close();
   });
 

@@ -11,7 +11,7 @@ import { Facilitator } from './facilitator.js';
 import { Timeline } from './components/Charts.js';
 import { Controls } from './components/Controls.js';
 import { Graph } from './components/Graph.js';
-import { Alerts, Evidence, Explanation, History, ReferencePath } from './components/Panels.js';
+import { Alerts, Catalogue, DebriefTimeline, Evidence, Explanation, History, ReferencePath } from './components/Panels.js';
 import { rootsOf, type Frame } from './model.js';
 import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
 import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdown } from './saved.js';
@@ -402,6 +402,7 @@ function App() {
           <section class="panel">
             <h2>Alerts</h2>
             <Alerts obs={current.observation} />
+            <Catalogue obs={current.observation} />
             {hidden ? (
               <h2>Actions</h2>
             ) : (
@@ -436,6 +437,7 @@ function App() {
             <section class="panel wide">
               <Explanation state={final} />
               <ReferencePath state={final} frames={shown} />
+              <DebriefTimeline frames={shown} />
             </section>
           ) : null}
         </main>

@@ -1,8 +1,8 @@
 /** Read-only panels: alerts, evidence (logs and metrics), history, and the grader's explanation. */
 import { useState } from 'preact/hooks';
 import type { Observation, State } from '../../../src/domain/schemas.js';
-import { severityOf, type Frame } from '../model.js';
-import { Sparkline } from './Charts.js';
+import { HEALTH_MARK, firingBy, health, severityOf, type Frame } from '../model.js';
+import { MetricChart, Sparkline, thresholdsOf } from './Charts.js';
 
 export function Alerts({ obs }: { obs: Observation }) {
   return (
@@ -62,6 +62,12 @@ export function Evidence({ frames, onCite }: { frames: Frame[]; onCite?: (id: st
               onCite ? <button class="ev cite" title="cite this metrics reading" onClick={() => onCite((obs.metric_evidence as Record<string, string>)[s]!)}>{(obs.metric_evidence as Record<string, string>)[s]}</button> : <span class="ev">{(obs.metric_evidence as Record<string, string>)[s]}</span>
             ) : null}
           </summary>
+          <div class="metric-charts" data-testid={`charts-${s}`}>
+            {['error_rate', 'latency_p99_ms'].map((m) => {
+              const t = thresholdsOf(frames, s).get(m);
+              return <MetricChart key={m} frames={frames} service={s} metric={m} {...(t !== undefined ? { threshold: t } : {})} />;
+            })}
+          </div>
           <table class="metrics">
             <tbody>
               {Object.entries(obs.metrics[s] ?? {}).map(([k, v]) => (
@@ -164,6 +170,54 @@ export function ReferencePath({ state, frames }: { state: State; frames?: Frame[
         <h3>A reference responder</h3>
         <ol>{referenceActions(state).map((a, i) => <li key={i}>{a}</li>)}</ol>
       </div>
+    </div>
+  );
+}
+
+/** Every service, its owning team, what it calls and its health now: who to page for what. */
+export function Catalogue({ obs }: { obs: Observation }) {
+  const firing = firingBy(obs.alerts);
+  return (
+    <details class="catalogue">
+      <summary>Service catalogue ({obs.services.length} services, their owners)</summary>
+      <table data-testid="catalogue">
+        <thead><tr><th>service</th><th>owner</th><th>calls</th><th>health</th></tr></thead>
+        <tbody>
+          {obs.services.map((s) => {
+            const h = health(obs.metrics[s.name], firing.get(s.name));
+            return (
+              <tr key={s.name}>
+                <td>{s.name}</td>
+                <td>{s.owner}</td>
+                <td>{s.depends_on.join(', ') || '—'}</td>
+                <td><span aria-hidden="true">{HEALTH_MARK[h].symbol}</span> {HEALTH_MARK[h].word}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+/** The debrief's timeline: each action with its simulated time and what came of it. */
+export function DebriefTimeline({ frames }: { frames: Frame[] }) {
+  return (
+    <div data-testid="debrief-timeline">
+      <h3>Timeline</h3>
+      <table>
+        <thead><tr><th>step</th><th>time</th><th>action</th><th>result</th></tr></thead>
+        <tbody>
+          {frames.slice(1).map((f) => (
+            <tr key={f.observation.step}>
+              <td>{f.observation.step}</td>
+              <td>{f.observation.clock ? String(f.observation.clock).slice(11, 16) : '—'}</td>
+              <td>{f.action?.action_type}{f.action?.target ? ` ${f.action.target}` : ''}</td>
+              <td>{f.observation.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
