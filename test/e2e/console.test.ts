@@ -198,8 +198,8 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.getByTestId('graph-focus').uncheck();
     const name = ((await nodes.nth(all - 1).getAttribute('data-testid')) ?? '').slice('node-'.length);
     await page.getByTestId(`node-${name}`).click();
-    expect(await page.getByTestId('service').inputValue()).toBe(name);
-    expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('investigate');
+    await expect.poll(() => page.getByTestId('service').inputValue()).toBe(name);
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('investigate');
     await page.close();
   });
 
