@@ -74,30 +74,34 @@ function evidenceCredit(ep: Episode, root: string, attempts: readonly { step: nu
   return seen && attempts.some((a) => seen.step < a.step) ? 1 : STAGE_RULES.blindCredit;
 }
 
-export function gradeStages(task: Task, ep: Episode): StageReport {
-  const g = task.scenario.generated!;
-  const faults = g.faults;
-  const control = faults.length === 0;
-  const why: Record<Stage, string> = { localize: '', diagnose: '', escalate: '', mitigate: '', postmortem: '', efficiency: '' };
-  const evidenceOf = (root: string) => (faults.find((f) => f.root_cause === root)?.decisive ?? []).join(', ');
-  const seenAt = (service: string) => investigationOf(ep, service)?.step;
+/** What every stage's grading reads: the incident, the episode and what was said in it. */
+interface Ctx {
+  task: Task;
+  ep: Episode;
+  g: NonNullable<Task['scenario']['generated']>;
+  faults: NonNullable<Task['scenario']['generated']>['faults'];
+  control: boolean;
+  report: IncidentReportAssessment | null;
+  texts: Statement[];
+  firstNaming: Statement | undefined;
+  /** Alerting services not investigated; a no-fault control earns restraint only once there are none. */
+  unchecked: string[];
+  ruledOut: boolean;
+  evidenceOf(root: string): string;
+  seenAt(service: string): number | undefined;
+}
 
-  const firstPm = ep.postmortems[0];
-  const report = firstPm ? assessIncidentReport(task, firstPm.text, retrievedEvidence(task, ep, firstPm.step)) : null;
-  const texts = statements(task, ep);
-  const firstNaming = texts.find((t) => t.reading.roots.length > 0);
+type Graded = { score: number; why: string };
 
-  // A no-fault control earns restraint only after every alerting service was checked.
-  const alerting = firingAtDetection(task);
-  const unchecked = alerting.filter((s) => !investigationOf(ep, s));
-  const ruledOut = unchecked.length === 0 && ep.investigated.length > 0;
-
-  // Localize: the first statement naming any service decides; a wrong or hedged one cannot be taken back.
+/** Localize: the first statement naming any service decides; a wrong or hedged one cannot be taken back. */
+function gradeLocalize(c: Ctx): Graded {
+  const { task, ep, faults, control, report, texts, firstNaming, unchecked, ruledOut, evidenceOf, seenAt } = c;
   let localize: number;
+  let why = '';
   if (control) {
     const saidNoFault = report !== null && report.parts.root_cause === 1;
     localize = !firstNaming && saidNoFault && ruledOut ? 1 : ep.investigated.length ? STAGE_RULES.investigatedOnly : 0;
-    why.localize = firstNaming
+    why = firstNaming
       ? `${firstNaming.source} named ${list(firstNaming.reading.roots)} as a cause, but nothing was broken`
       : !saidNoFault
         ? 'no statement that nothing was broken (the postmortem\'s root cause should say "no fault")'
@@ -120,30 +124,42 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
         ? `${f.root_cause} was never investigated (its evidence: ${evidenceOf(f.root_cause)})`
         : `${f.root_cause}, investigated at step ${seen} (evidence ${evidenceOf(f.root_cause)}), was not named as the cause${wrongFirst ? '' : ' afterwards'}`;
     });
-    why.localize = [
+    why = [
       wrongFirst && firstNaming ? `the first root-cause statement, in the ${firstNaming.source}, ${firstNaming.reading.flaw ?? `named ${list(firstNaming.reading.roots)}`}; a wrong or hedged first statement cannot be taken back` : '',
       ...lost,
     ].filter(Boolean).join('; ') || `named ${list(faults.map((f) => f.root_cause))} after investigating ${faults.length > 1 ? 'them' : 'it'}`;
   }
 
-  // Diagnose: the first text claiming a mechanism must claim a real one; credit is the best unflawed statement.
+  return { score: localize, why };
+}
+
+/** Diagnose: the first text claiming a mechanism must claim a real one; credit is the best unflawed statement. */
+function gradeDiagnose(c: Ctx): Graded {
+  const { faults, control, texts, firstNaming } = c;
   const faultFamilies = new Set(faults.map((f) => f.family));
   // A keyword list or a too-short text is not read as a statement at all; stuffing is, and fails.
   const firstClaim = texts.find((t) => t.reading.mechanisms.length > 0 && t.reading.flawKind !== 'keywords' && t.reading.flawKind !== 'short');
   const wrongMechanism = control ? false : firstClaim !== undefined && (firstClaim.reading.flawKind === 'stuffing' || !firstClaim.reading.mechanisms.some((m) => faultFamilies.has(m)));
   const honest = texts.filter((t) => !t.reading.flaw);
   let diagnose: number;
+  let why = '';
   if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
   // Each fault's mechanism may be stated in its own text (a double fault explained fix by fix).
   else diagnose = wrongMechanism ? 0 : mean(faults.map((f) => Math.max(0, ...honest.map((t) => conceptCoverage(t.reading.normalized.all, f.concepts.mechanism)))));
-  why.diagnose = control
+  why = control
     ? diagnose ? 'said that nothing was broken' : 'never said that nothing was broken'
     : wrongMechanism && firstClaim
       ? `the first mechanism stated, in the ${firstClaim.source}, ${firstClaim.reading.flaw ?? 'describes a failure that did not happen'}; the mechanism was: ${faults.map((f) => f.mechanism).join(' / ')}`
       : `${Math.round(diagnose * 100)}% of the mechanism stated; it was: ${faults.map((f) => f.mechanism).join(' / ')} (evidence ${faults.map((f) => f.decisive.join(', ')).join('; ')})`;
   const flawed = texts.filter((t) => t.reading.flaw);
-  if (flawed.length) why.diagnose += `; earned nothing from: ${flawed.map((t) => `${t.source}, which ${t.reading.flaw}`).join('; ')}`;
+  if (flawed.length) why += `; earned nothing from: ${flawed.map((t) => `${t.source}, which ${t.reading.flaw}`).join('; ')}`;
 
+  return { score: diagnose, why };
+}
+
+/** Escalate: the owning team paged after the root was investigated, and nobody else. */
+function gradeEscalate(c: Ctx): Graded & { wrongPages: Episode['escalations'] } {
+  const { task, ep, faults, control, unchecked, ruledOut, seenAt } = c;
   // Escalate. A team that owns two faults is paged once: a page made on the evidence of one of its
   // faults counts for the other too, once that other root has been investigated.
   const alreadyEngaged = (f: (typeof faults)[number]) =>
@@ -151,9 +167,10 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
     faults.some((o) => o !== f && o.team === f.team && evidenceCredit(ep, o.root_cause, ep.escalations.filter((e) => e.team === o.team)) === 1);
   const wrongPages = ep.escalations.filter((e) => !task.rightTeams.has(e.team));
   let escalate: number;
+  let why = '';
   if (control) escalate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.escalations.length) : 0;
   else escalate = clamp01(mean(faults.map((f) => Math.max(evidenceCredit(ep, f.root_cause, ep.escalations.filter((e) => e.team === f.team)), alreadyEngaged(f) ? 1 : 0))) - STAGE_RULES.overPage * wrongPages.length);
-  why.escalate = control
+  why = control
     ? `nothing was broken: ${ep.escalations.length} page(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
     : [
         ...faults.map((f) => {
@@ -166,6 +183,12 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
         ...wrongPages.map((e) => `paged ${e.team} at step ${e.step}, which owns no fault (rule: −${STAGE_RULES.overPage} of the stage)`),
       ].join('; ');
 
+  return { score: escalate, why, wrongPages };
+}
+
+/** Mitigate: the remedy (or a mitigation, for part) after evidence, with no wrong, harmful or premature change. */
+function gradeMitigate(c: Ctx): Graded & { wrongFixes: Episode['fixes']; premature: { fault: number; x: Episode['fixes'][number] }[] } {
+  const { task, ep, g, faults, control, unchecked, ruledOut, seenAt } = c;
   // Mitigate
   const wrongFixes = ep.fixes.filter((f) => !task.rightFixes.has(f.fix) && !task.mitigations.has(f.fix) && !task.prerequisites.has(f.fix));
   const harmful = wrongFixes.filter((f) => g.dynamics.consequences[f.fix]);
@@ -173,6 +196,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const premature = faults.flatMap((_, i) => prematureAttempts(task, ep.fixes, i).map((x) => ({ fault: i, x })));
   const held = (i: number) => ep.fixes.filter((x) => holds(task, ep.fixes, i, x));
   let mitigate: number;
+  let why = '';
   if (control) mitigate = ruledOut ? clamp01(1 - STAGE_RULES.controlAction * ep.fixes.length) : 0;
   else {
     // The remedy earns full credit; a mitigation that only stops the symptoms earns part of it.
@@ -180,7 +204,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
       Math.max(evidenceCredit(ep, f.root_cause, held(i).filter((x) => x.fix === f.fix)), STAGE_RULES.mitigationShare * evidenceCredit(ep, f.root_cause, held(i).filter((x) => f.mitigations.includes(x.fix))));
     mitigate = clamp01(mean(faults.map(credit)) - STAGE_RULES.wrongChange * wrongFixes.length - STAGE_RULES.collateralDamage * harmful.length - STAGE_RULES.prematureChange * premature.length);
   }
-  why.mitigate = control
+  why = control
     ? `nothing was broken: ${ep.fixes.length} change(s)${ruledOut ? '' : `; not every alerting service was checked (${list(unchecked)})`}`
     : [
         ...faults.map((f, i) => {
@@ -195,9 +219,16 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
         ...wrongFixes.map((f) => `applied ${f.fix} at step ${f.step}, which is not a remedy (rule: −${STAGE_RULES.wrongChange}${g.dynamics.consequences[f.fix] ? `, and −${STAGE_RULES.collateralDamage} for the damage it did: ${g.dynamics.consequences[f.fix]!.label}` : ''})`),
       ].join('; ');
 
+  return { score: mitigate, why, wrongFixes, premature };
+}
+
+/** Postmortem: the report's checklist quality, explained part by part. */
+function gradePostmortem(c: Ctx): Graded {
+  const { report } = c;
   // Postmortem
   const postmortem = report?.quality ?? 0;
-  if (!report) why.postmortem = 'no postmortem submitted';
+  let why = '';
+  if (!report) why = 'no postmortem submitted';
   else {
     const missing = Object.entries(report.parts)
       .filter(([, v]) => v < 1)
@@ -206,16 +237,56 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
         const lacked = report.missing[part]?.length ? `; missing: ${report.missing[part]!.join('; ')}` : '';
         return `${k} ${round(v, 2)} (wanted: ${REPORT_PART_HINTS[part]}${lacked})`;
       });
-    why.postmortem = `quality ${report.quality}${missing.length ? `; incomplete: ${missing.join(', ')}` : ''}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved (${report.citations.invalid.join(', ')})` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`;
+    why = `quality ${report.quality}${missing.length ? `; incomplete: ${missing.join(', ')}` : ''}; cited ${report.citations.valid.length} retrieved evidence id(s)${report.citations.invalid.length ? `, ${report.citations.invalid.length} never retrieved (${report.citations.invalid.join(', ')})` : ''}${report.capped ? `; capped because it ${report.capped}` : ''}`;
   }
 
+  return { score: postmortem, why };
+}
+
+/** Efficiency: the reference responder's minutes over the minutes until every fault was stopped, times the mitigate stage. */
+function gradeEfficiency(c: Ctx, mitigate: number): Graded & { mitigatedAt: number | undefined } {
+  const { task, ep, g, faults, control } = c;
+  const firstPm = ep.postmortems[0];
   // Efficiency
   const stops = faults.map((_, i) => stoppedAt(task, ep.fixes, i));
   const mitigatedAt = control || stops.some((m) => m === undefined) ? undefined : Math.max(...(stops as number[]));
   let efficiency: number;
+  let why = '';
   if (control) efficiency = firstPm ? Math.min(1, STAGE_RULES.controlMinutes / Math.max(STAGE_RULES.controlMinutes, firstPm.minute)) * mitigate : 0;
   else efficiency = mitigatedAt === undefined ? 0 : Math.min(1, g.dynamics.reference_minutes / Math.max(1, mitigatedAt)) * mitigate;
-  why.efficiency = control ? `closed at minute ${firstPm?.minute ?? 'never'} (within ${STAGE_RULES.controlMinutes} is full credit), × the mitigate stage` : mitigatedAt === undefined ? 'not mitigated' : `mitigated at minute ${mitigatedAt} (reference ${g.dynamics.reference_minutes}), × the mitigate stage`;
+  why = control ? `closed at minute ${firstPm?.minute ?? 'never'} (within ${STAGE_RULES.controlMinutes} is full credit), × the mitigate stage` : mitigatedAt === undefined ? 'not mitigated' : `mitigated at minute ${mitigatedAt} (reference ${g.dynamics.reference_minutes}), × the mitigate stage`;
+
+  return { score: efficiency, why, mitigatedAt };
+}
+
+export function gradeStages(task: Task, ep: Episode): StageReport {
+  const g = task.scenario.generated!;
+  const faults = g.faults;
+  const firstPm = ep.postmortems[0];
+  const report = firstPm ? assessIncidentReport(task, firstPm.text, retrievedEvidence(task, ep, firstPm.step)) : null;
+  const texts = statements(task, ep);
+  const unchecked = firingAtDetection(task).filter((s) => !investigationOf(ep, s));
+  const c: Ctx = {
+    task, ep, g, faults, control: faults.length === 0, report, texts,
+    firstNaming: texts.find((t) => t.reading.roots.length > 0),
+    unchecked,
+    ruledOut: unchecked.length === 0 && ep.investigated.length > 0,
+    evidenceOf: (root) => (faults.find((f) => f.root_cause === root)?.decisive ?? []).join(', '),
+    seenAt: (service) => investigationOf(ep, service)?.step,
+  };
+  const { control } = c;
+  const loc = gradeLocalize(c);
+  const diag = gradeDiagnose(c);
+  const esc = gradeEscalate(c);
+  const mit = gradeMitigate(c);
+  const pm = gradePostmortem(c);
+  const eff = gradeEfficiency(c, mit.score);
+  const { wrongPages } = esc;
+  const { wrongFixes, premature } = mit;
+  let mitigate = mit.score;
+  let efficiency = eff.score;
+  const why: Record<Stage, string> = { localize: loc.why, diagnose: diag.why, escalate: esc.why, mitigate: mit.why, postmortem: pm.why, efficiency: eff.why };
+  const { mitigatedAt } = eff;
 
   // SLO breach (expert): the error budget ran out before every fault was stopped.
   if (!control && g.dynamics.slo_breach) {
@@ -229,7 +300,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
       why.efficiency = `${why.efficiency}; SLO breached: no efficiency credit`;
     }
   }
-  const stages: Record<Stage, number> = { localize, diagnose, escalate, mitigate, postmortem, efficiency };
+  const stages: Record<Stage, number> = { localize: loc.score, diagnose: diag.score, escalate: esc.score, mitigate, postmortem: pm.score, efficiency };
   const items: RubricItemResult[] = (Object.keys(STAGE_WEIGHTS) as Stage[]).map((s) => ({
     id: s,
     description: STAGE_DESCRIPTIONS[s],
@@ -245,7 +316,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
     ...wrongFixes.map((f) => ({ step: f.step, points: -round(STAGE_WEIGHTS.mitigate * (STAGE_RULES.wrongChange + (g.dynamics.consequences[f.fix] ? STAGE_RULES.collateralDamage : 0))), reason: `applied ${f.fix}, which is not a remedy` })),
   ].sort((a, b) => a.step - b.step);
 
-  return { score: clampScore(raw), raw, items, penalties, stages, success: localize >= 0.99 && mitigate >= 0.99, report };
+  return { score: clampScore(raw), raw, items, penalties, stages, success: loc.score >= 0.99 && mitigate >= 0.99, report };
 }
 
 /** The stages before the end: identical for every generated incident. */
