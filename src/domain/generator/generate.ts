@@ -11,7 +11,7 @@ import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
-import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Topology } from './types.js';
+import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Tier, Topology } from './types.js';
 import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, floodedAgain, floodedLines, harmlessError, opaqueFailure, retryingWithoutBackoff, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
@@ -246,7 +246,41 @@ interface ServiceDraft {
   latent: Record<string, number> | null;
 }
 
-function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): GeneratedScenario {
+/**
+ * What the stages of assembling an incident share: its inputs, the draws made before any fault is
+ * placed, the services' drafts, and the rules, faults and decoys gathered so far. The stages run
+ * in a fixed order (the seeded draws depend on it; the committed digest checks it).
+ */
+interface Assembly {
+  rng: Rng;
+  topo: Topology;
+  params: GeneratedParams;
+  knobs: Knobs;
+  builds: FaultBuild[];
+  roots: Node[];
+  maskedBy: readonly (number | undefined)[];
+  hidden(fault: number | null): boolean;
+  opaque: boolean[];
+  isOpaque(fault: number | null): boolean;
+  edgesAbove(root: string): string[];
+  flooded: boolean[];
+  onsetBefore: number;
+  detectedMinute: number;
+  onsetMinute: number;
+  drafts: Map<string, ServiceDraft>;
+  salt: string;
+  seen(line: { level: Level; msg: string }, peer: Node): { level: Level; msg: string };
+  rules: AlertRule[];
+  userFacing: Set<string>;
+  signalRules: (Omit<AlertRule, 'service'> & { tier: string })[];
+  faults: FaultTruth[];
+  decoys: RemedyRef[];
+  /** Services a fault has reached by detection (a masked fault has reached none yet). */
+  showing(d: ServiceDraft): boolean;
+}
+
+/** The draws before any fault is placed, every service's healthy draft, and the SLO rules. */
+function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): Assembly {
   const hidden = (fault: number | null) => fault !== null && maskedBy[fault] !== undefined;
   // Faults whose callers log only their own failing requests (drawn only where the difficulty has them).
   const opaque = knobs.opaque > 0 ? builds.map((_, fi) => !hidden(fi) && rng.chance(knobs.opaque)) : builds.map(() => false);
@@ -280,155 +314,164 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const signalRules: (Omit<AlertRule, 'service'> & { tier: string })[] = [];
   const faults: FaultTruth[] = [];
   const decoys: RemedyRef[] = [];
-  builds.forEach((b, fi) => {
-    const hops = hopsFrom(topo, b.root);
-    const root = drafts.get(b.root)!;
-    root.hop = 0;
-    root.fault = fi;
-    root.impacted = { ...root.impacted, ...b.rootOverview };
-    if (knobs.quietRoot && root.node.tier !== 'edge' && root.node.tier !== 'thirdparty') {
-      // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
-      root.impacted.error_rate = Math.round((root.overview.error_rate! + rng.int(QUIET_EXTRA_ERRORS[0], QUIET_EXTRA_ERRORS[1]) / 1000) * 1000) / 1000;
-      root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
-    }
-    root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
-    let flood: { rps: number; before: number; retryPct: number; restarts: number } | null = null;
-    if (flooded[fi]) {
-      // Crash-looping under retried traffic: loud, not quiet, and most instances down.
-      const before = root.overview.requests_per_sec!;
-      flood = { before, rps: Math.round((before * rng.int(30, 50)) / 10), retryPct: rng.int(55, 80), restarts: rng.int(5, 11) };
-      root.impacted = { ...root.impacted, error_rate: rng.int(300, 550) / 1000, requests_per_sec: flood.rps };
-      const ready = root.node.tier === 'auth' ? 'replicas_ready' : 'pods_ready';
-      root.detailImpacted = { ...root.detailImpacted, [ready]: rng.int(1, Math.max(1, Math.floor(root.node.replicas / 3))), restarts_last_hour: flood.restarts };
-    }
-    // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
-    for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
-    // A flooded root fails a share of its flooded traffic: its counters say so.
-    if (flood) Object.assign(root.detailImpacted, failureCounters({ ...root, overview: { ...root.overview, requests_per_sec: flood.rps } }, root.impacted.error_rate!));
-    // An expiry happened at the onset: by detection the certificate has been invalid that long.
-    if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
-    if (b.after) root.detail = { ...root.detail, ...b.after };
-    let rootLogs = b.rootLogs;
-    if (knobs.sampledRootLogs) {
-      // Sampled telemetry: of the root's warnings and errors one survives (a telling one when there is
-      // one); INFO lines (changes, triggers) are kept. Its metrics and its callers confirm the rest.
-      const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG');
-      const telling = loud.filter((l) => l.key);
-      const kept = telling.length ? rng.pick(telling) : loud.length ? rng.pick(loud) : null;
-      rootLogs = rootLogs.filter((l) => (l.level === 'INFO' || l.level === 'DEBUG') || l === kept);
-    }
-    if (hidden(fi)) {
-      // Until it is unmasked the fault has written only its change lines; the rest comes once load returns.
-      root.logs.push(...rootLogs.filter((l) => l.level === 'INFO' || l.level === 'DEBUG'));
-      const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG').sort((a, c) => a.at - c.at);
-      loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
-      root.latent = b.latent ?? {};
-    } else root.logs.push(...rootLogs);
-    if (flood) {
-      // The orchestrator's restarts and the traffic summary are not sampled away.
-      root.logs.push(...floodedLines(rng, root.node, params.split, flood).map((l, i) => ({ at: 1 + i + rng.int(0, 2), ...l })));
-      root.late.push({ at: 1, ...floodedAgain(rng, root.node, params.split, b.remedy.kind, flood), fault: fi, after: 'premature' });
-    }
-    if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
-    decoys.push(...b.decoys);
+  const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
+  return { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
+}
 
-    const affected: string[] = [];
-    for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
-      if (hop === 0) continue;
-      // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
-      const masker = hidden(fi) ? builds[maskedBy[fi]!]!.root : null;
-      if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
-      const d = drafts.get(name)!;
-      // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
-      const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
-      // Services at one distance never read exactly alike (traffic mixes differ): ±6%, keeping the order between distances.
-      const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
-      const impact = () => {
-        const impacted = {
-          error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000,
-          latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
-        };
-        return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
+/** One fault placed: its root's readings and logs, the services it reaches, its symptoms and its truth. */
+function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
+  const { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, edgesAbove, flooded, onsetBefore, drafts, salt, seen, signalRules, faults, decoys } = a;
+  const hops = hopsFrom(topo, b.root);
+  const root = drafts.get(b.root)!;
+  root.hop = 0;
+  root.fault = fi;
+  root.impacted = { ...root.impacted, ...b.rootOverview };
+  if (knobs.quietRoot && root.node.tier !== 'edge' && root.node.tier !== 'thirdparty') {
+    // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
+    root.impacted.error_rate = Math.round((root.overview.error_rate! + rng.int(QUIET_EXTRA_ERRORS[0], QUIET_EXTRA_ERRORS[1]) / 1000) * 1000) / 1000;
+    root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
+  }
+  root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+  let flood: { rps: number; before: number; retryPct: number; restarts: number } | null = null;
+  if (flooded[fi]) {
+    // Crash-looping under retried traffic: loud, not quiet, and most instances down.
+    const before = root.overview.requests_per_sec!;
+    flood = { before, rps: Math.round((before * rng.int(30, 50)) / 10), retryPct: rng.int(55, 80), restarts: rng.int(5, 11) };
+    root.impacted = { ...root.impacted, error_rate: rng.int(300, 550) / 1000, requests_per_sec: flood.rps };
+    const ready = root.node.tier === 'auth' ? 'replicas_ready' : 'pods_ready';
+    root.detailImpacted = { ...root.detailImpacted, [ready]: rng.int(1, Math.max(1, Math.floor(root.node.replicas / 3))), restarts_last_hour: flood.restarts };
+  }
+  // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
+  for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
+  // A flooded root fails a share of its flooded traffic: its counters say so.
+  if (flood) Object.assign(root.detailImpacted, failureCounters({ ...root, overview: { ...root.overview, requests_per_sec: flood.rps } }, root.impacted.error_rate!));
+  // An expiry happened at the onset: by detection the certificate has been invalid that long.
+  if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
+  if (b.after) root.detail = { ...root.detail, ...b.after };
+  let rootLogs = b.rootLogs;
+  if (knobs.sampledRootLogs) {
+    // Sampled telemetry: of the root's warnings and errors one survives (a telling one when there is
+    // one); INFO lines (changes, triggers) are kept. Its metrics and its callers confirm the rest.
+    const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG');
+    const telling = loud.filter((l) => l.key);
+    const kept = telling.length ? rng.pick(telling) : loud.length ? rng.pick(loud) : null;
+    rootLogs = rootLogs.filter((l) => (l.level === 'INFO' || l.level === 'DEBUG') || l === kept);
+  }
+  if (hidden(fi)) {
+    // Until it is unmasked the fault has written only its change lines; the rest comes once load returns.
+    root.logs.push(...rootLogs.filter((l) => l.level === 'INFO' || l.level === 'DEBUG'));
+    const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG').sort((a, c) => a.at - c.at);
+    loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
+    root.latent = b.latent ?? {};
+  } else root.logs.push(...rootLogs);
+  if (flood) {
+    // The orchestrator's restarts and the traffic summary are not sampled away.
+    root.logs.push(...floodedLines(rng, root.node, params.split, flood).map((l, i) => ({ at: 1 + i + rng.int(0, 2), ...l })));
+    root.late.push({ at: 1, ...floodedAgain(rng, root.node, params.split, b.remedy.kind, flood), fault: fi, after: 'premature' });
+  }
+  if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
+  decoys.push(...b.decoys);
+
+  const affected: string[] = [];
+  for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
+    if (hop === 0) continue;
+    // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
+    const masker = hidden(fi) ? builds[maskedBy[fi]!]!.root : null;
+    if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
+    const d = drafts.get(name)!;
+    // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
+    const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
+    // Services at one distance never read exactly alike (traffic mixes differ): ±6%, keeping the order between distances.
+    const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
+    const impact = () => {
+      const impacted = {
+        error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000,
+        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
       };
-      // Each affected caller points at the dependency on its path to the root.
-      const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
-      const callee = topo.byName.get(next)!;
-      // An edge proxy always logs its upstream; other callers of an opaque fault log only their own failures.
-      const say = () =>
-        opaque[fi] && d.node.tier !== 'edge'
-          ? opaqueFailure(rng, d.node, params.split)
-          : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
-      const written = () => [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }];
-      // A masked fault never takes a service over from a fault that shows at detection.
-      if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
-        // Already hit by another fault: it stays hit until both are stopped.
-        if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
-        if (hidden(fi) && d.fault !== fi) {
-          // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
-          d.profiles[fi] = impact();
-          if (hop <= knobs.depth) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
-        }
-        continue;
+      return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
+    };
+    // Each affected caller points at the dependency on its path to the root.
+    const next = d.node.depends_on.find((dep) => hops.get(dep) === hop - 1)!;
+    const callee = topo.byName.get(next)!;
+    // An edge proxy always logs its upstream; other callers of an opaque fault log only their own failures.
+    const say = () =>
+      opaque[fi] && d.node.tier !== 'edge'
+        ? opaqueFailure(rng, d.node, params.split)
+        : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
+    const written = () => [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }];
+    // A masked fault never takes a service over from a fault that shows at detection.
+    if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
+      // Already hit by another fault: it stays hit until both are stopped.
+      if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
+      if (hidden(fi) && d.fault !== fi) {
+        // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
+        d.profiles[fi] = impact();
+        if (hop <= knobs.depth) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
       }
-      d.hop = hop;
+      continue;
+    }
+    d.hop = hop;
+    d.fault = fi;
+    const { impacted, detailImpacted } = impact();
+    d.impacted = impacted;
+    d.detailImpacted = { ...d.detailImpacted, ...detailImpacted };
+    // Logs are what was written by detection: only services the fault had reached by then show it.
+    if (hop <= knobs.depth) {
+      if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
+      else d.logs.push(...written());
+    }
+  }
+  // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
+  const symptoms = [...(b.symptoms ?? [])];
+  const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
+  if (consumed && !symptoms.some((x) => x.service === consumed.name)) {
+    const behind = queueBehind(rng, consumed, b.root, params.split);
+    symptoms.push(behind);
+    // The consumer's own readings agree with its queue's.
+    root.detailImpacted = { consumer_lag_s: behind.detail.consumer_lag_s!, ...root.detailImpacted };
+  }
+  for (const s of symptoms) {
+    const d = drafts.get(s.service)!;
+    if (d.hop === null) {
+      d.hop = 1;
       d.fault = fi;
-      const { impacted, detailImpacted } = impact();
-      d.impacted = impacted;
-      d.detailImpacted = { ...d.detailImpacted, ...detailImpacted };
-      // Logs are what was written by detection: only services the fault had reached by then show it.
-      if (hop <= knobs.depth) {
-        if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
-        else d.logs.push(...written());
-      }
     }
-    // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
-    const symptoms = [...(b.symptoms ?? [])];
-    const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
-    if (consumed && !symptoms.some((x) => x.service === consumed.name)) {
-      const behind = queueBehind(rng, consumed, b.root, params.split);
-      symptoms.push(behind);
-      // The consumer's own readings agree with its queue's.
-      root.detailImpacted = { consumer_lag_s: behind.detail.consumer_lag_s!, ...root.detailImpacted };
-    }
-    for (const s of symptoms) {
-      const d = drafts.get(s.service)!;
-      if (d.hop === null) {
-        d.hop = 1;
-        d.fault = fi;
-      }
-      d.impacted = { ...d.impacted, ...s.overview };
-      d.detailImpacted = { ...d.detailImpacted, ...s.detail };
-      if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
-      else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
-      if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
-      if (!affected.includes(s.service)) affected.unshift(s.service);
-    }
-    // One caller re-sends at once, which is what floods the root (callers that name no dependency say nothing).
-    const retriers = flood && !opaque[fi] ? topo.callers(b.root).filter((c) => c.tier !== 'edge' && drafts.get(c.name)!.fault === fi) : [];
-    if (retriers.length) drafts.get(rng.pick(retriers).name)!.logs.push({ at: 1 + rng.int(0, 2), ...seen(retryingWithoutBackoff(rng, root.node, params.split), root.node) });
-    faults.push({
-      family: b.family,
-      variant: b.variant,
-      root_cause: b.root,
-      team: b.team,
-      fix: fixId(b.remedy),
-      mechanism: b.mechanism,
-      trigger: b.trigger,
-      affected,
-      concepts: b.concepts,
-      decisive: [],
-      mitigations: (b.mitigations ?? []).map(fixId),
-      ...(hidden(fi) ? { masked_by: maskedBy[fi] } : {}),
-      ...(flood
-        ? {
-            needs_first: edgesAbove(b.root).map((e) => fixId({ kind: 'shed_load', target: e })),
-            mechanism: `${b.mechanism} Callers retried at once without backoff, so each restarted instance took ${Math.round((10 * flood.rps) / flood.before) / 10}x its normal load before it was ready and fell over again.`,
-            concepts: { ...b.concepts, remediation: [...b.concepts.remediation, SHED_CONCEPT] },
-          }
-        : {}),
-    });
+    d.impacted = { ...d.impacted, ...s.overview };
+    d.detailImpacted = { ...d.detailImpacted, ...s.detail };
+    if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
+    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
+    if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
+    if (!affected.includes(s.service)) affected.unshift(s.service);
+  }
+  // One caller re-sends at once, which is what floods the root (callers that name no dependency say nothing).
+  const retriers = flood && !opaque[fi] ? topo.callers(b.root).filter((c) => c.tier !== 'edge' && drafts.get(c.name)!.fault === fi) : [];
+  if (retriers.length) drafts.get(rng.pick(retriers).name)!.logs.push({ at: 1 + rng.int(0, 2), ...seen(retryingWithoutBackoff(rng, root.node, params.split), root.node) });
+  faults.push({
+    family: b.family,
+    variant: b.variant,
+    root_cause: b.root,
+    team: b.team,
+    fix: fixId(b.remedy),
+    mechanism: b.mechanism,
+    trigger: b.trigger,
+    affected,
+    concepts: b.concepts,
+    decisive: [],
+    mitigations: (b.mitigations ?? []).map(fixId),
+    ...(hidden(fi) ? { masked_by: maskedBy[fi] } : {}),
+    ...(flood
+      ? {
+          needs_first: edgesAbove(b.root).map((e) => fixId({ kind: 'shed_load', target: e })),
+          mechanism: `${b.mechanism} Callers retried at once without backoff, so each restarted instance took ${Math.round((10 * flood.rps) / flood.before) / 10}x its normal load before it was ready and fell over again.`,
+          concepts: { ...b.concepts, remediation: [...b.concepts.remediation, SHED_CONCEPT] },
+        }
+      : {}),
   });
+}
 
+/** The red herrings and noise of production: deploys, blame, harmless errors and alerts, jobs, collateral load. */
+function addDistractions(a: Assembly): void {
+  const { rng, topo, params, knobs, builds, hidden, opaque, isOpaque, drafts, seen, decoys, showing } = a;
   const faultRoots = new Set(builds.map((b) => b.root));
   const bystanders = topo.nodes.filter((n) => drafts.get(n.name)!.hop === null && !faultRoots.has(n.name));
   const deployable = (ns: Node[]) => ns.filter((n) => n.tier === 'api' || n.tier === 'worker' || n.tier === 'auth');
@@ -439,8 +482,6 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     drafts.get(b.name)!.logs.push({ at: -rng.int(5, 40), ...deployLine(rng, b, params.split, version()) });
     decoys.push({ kind: 'rollback', target: b.name });
   }
-  // Services a fault has reached by detection (a masked fault has reached none yet).
-  const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
   if (knobs.victimChange) {
     const victims = deployable([...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.hop! <= 2).map((d) => d.node));
     if (victims.length) {
@@ -519,7 +560,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const d = drafts.get(n.name)!;
     d.overview = { ...d.overview, error_rate: rng.int(6, 22) / 1000, latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (1 + rng.int(10, 35) / 100)) };
   }
-  // Every fault shows at detection: at least one of its services breaches an SLO threshold.
+}
+
+/** Every fault shows at detection: at least one of its services breaches an SLO threshold. */
+function ensureVisible(a: Assembly): void {
+  const { rng, knobs, builds, hidden, drafts } = a;
   builds.forEach((_, fi) => {
     if (hidden(fi)) return;
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
@@ -527,7 +572,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
     nearest.impacted = { ...nearest.impacted, error_rate: rng.int(60, 90) / 1000 };
   });
-  // A no-fault control still pages someone: a planned node rotation blips a user-facing service and recovers on its own.
+}
+
+/** A no-fault control still pages someone: a planned node rotation blips a user-facing service and recovers on its own. */
+function controlBlip(a: Assembly): Dynamics['transient'] {
+  const { rng, topo, params, builds, drafts, userFacing } = a;
   let transient: Dynamics['transient'] = null;
   if (builds.length === 0) {
     const facing = topo.nodes.filter((n) => n.tier === 'api' && userFacing.has(n.name));
@@ -540,7 +589,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
       { at: 0, level: 'WARN', msg: params.split === 'train' ? `connection reset by peer while ${node} drained; requests retried` : `in-flight requests dropped during host rotation on ${node}; clients retrying` },
     );
   }
+  return transient;
+}
 
+/** Consistent readings (a usage share implies its count), named as the split's products name them. */
+function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, string>>> {
+  const { params, drafts } = a;
   // Keep each store's numbers consistent: a usage percentage implies the active count.
   for (const d of drafts.values()) {
     const pct = d.detailImpacted.connections_used_pct;
@@ -566,7 +620,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     }
     if (d.latent) d.latent = rename(d.node.tier, d.latent);
   }
-  // Routine lines, jittered timestamps and evidence ids (unique within the incident).
+  return names;
+}
+
+/** Routine lines, jittered timestamps and evidence ids (unique within the incident); each fault's decisive evidence. */
+function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]> } {
+  const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing } = a;
   const services: ServiceSpec[] = [];
   const key = `${params.split}|${params.difficulty}|${params.family ?? '*'}|${params.seed}`;
   const usedIds = new Set<string>();
@@ -626,8 +685,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   faults.forEach((f) => {
     f.decisive = [...(keyLineIds.get(f.root_cause) ?? []), metricIds[f.root_cause]!];
   });
+  return { services, metricIds, late };
+}
 
-  // The fix menu: every kind on every service where it makes sense.
+/** The fix menu: every kind on every service where it makes sense, its minutes, and the damage a wrong one does. */
+function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences'] } {
+  const { topo, drafts, faults } = a;
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
@@ -648,8 +711,12 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   }
   fixes.sort((a, c) => (a.id < c.id ? -1 : 1));
   for (const f of faults) if (!fixMinutes[f.fix]) throw new Error(`remedy ${f.fix} is not on the menu`);
+  return { fixes, fixMinutes, consequences };
+}
 
-  // The reference responder walks from the nearest firing service down to each root, then pages and fixes.
+/** The reference responder walks from the nearest firing service down to each root, then pages and fixes. */
+function referenceMinutes(a: Assembly, fixMinutes: Record<string, number>): number {
+  const { topo, knobs, builds, hidden, opaque, flooded, drafts, rules } = a;
   const investigateCost = (name: string) => investigationMinutes(topo.byName.get(name)!.depends_on.length);
   const firingAtStart = (name: string) => {
     const d = drafts.get(name)!;
@@ -684,9 +751,15 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   // A masked fault is found from its first root's dependencies, after that root is fixed: no walk.
   const shedFirst = (fi: number) => (flooded[fi] ? REMEDY_KINDS.shed_load.minutes : 0);
   const reference = builds.reduce((sum, b, fi) => sum + (hidden(fi) ? 0 : walk(b.root, fi)) + investigateCost(b.root) + ESCALATE_MINUTES + shedFirst(fi) + fixMinutes[fixId(b.remedy)]!, 0);
+  return reference;
+}
 
-  // Monitoring is configured by kind of service, never by role: every service of a kind gets the same
-  // rules, so no alert is missing because its service is the root.
+/**
+ * Monitoring is configured by kind of service, never by role: every service of a kind gets the same
+ * rules, so no alert is missing because its service is the root. One rule per service and metric.
+ */
+function monitoringRules(a: Assembly, names: Partial<Record<Tier, Record<string, string>>>): AlertRule[] {
+  const { topo, drafts, rules, signalRules } = a;
   for (const d of drafts.values()) {
     const n = d.node;
     const named = (metric: string) => names[n.tier]?.[metric] ?? metric;
@@ -698,7 +771,21 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   }
   for (const r of rules) r.metric = names[topo.byName.get(r.service)!.tier]?.[r.metric] ?? r.metric;
   // One rule per service and metric: the first one set wins.
-  const alertRules = rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i);
+  return rules.filter((r, i) => rules.findIndex((x) => x.service === r.service && x.metric === r.metric) === i);
+}
+
+function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): GeneratedScenario {
+  const a = beginAssembly(rng, topo, params, knobs, builds, roots, maskedBy);
+  builds.forEach((b, fi) => placeFault(a, b, fi));
+  addDistractions(a);
+  ensureVisible(a);
+  const transient = controlBlip(a);
+  const names = harmoniseReadings(a);
+  const { services, metricIds, late } = writeLogs(a);
+  const { fixes, fixMinutes, consequences } = fixMenu(a);
+  const reference = referenceMinutes(a, fixMinutes);
+  const alertRules = monitoringRules(a, names);
+  const { drafts, salt, detectedMinute, onsetBefore, faults, decoys } = a;
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
