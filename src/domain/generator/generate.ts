@@ -318,10 +318,11 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
   return { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
 }
 
-/** One fault placed: its root's readings and logs, the services it reaches, its symptoms and its truth. */
-function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
-  const { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, edgesAbove, flooded, onsetBefore, drafts, salt, seen, signalRules, faults, decoys } = a;
-  const hops = hopsFrom(topo, b.root);
+type Flood = { rps: number; before: number; retryPct: number; restarts: number };
+
+/** A fault's root: its readings at full impact, its own logs (sampled where the difficulty samples them), a flood if drawn. */
+function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
+  const { rng, topo, params, knobs, hidden, flooded, onsetBefore, drafts, signalRules, decoys } = a;
   const root = drafts.get(b.root)!;
   root.hop = 0;
   root.fault = fi;
@@ -332,7 +333,7 @@ function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
     root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
   }
   root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
-  let flood: { rps: number; before: number; retryPct: number; restarts: number } | null = null;
+  let flood: Flood | null = null;
   if (flooded[fi]) {
     // Crash-looping under retried traffic: loud, not quiet, and most instances down.
     const before = root.overview.requests_per_sec!;
@@ -371,7 +372,13 @@ function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
   }
   if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(b.root)!.tier, ...b.rootAlert });
   decoys.push(...b.decoys);
+  return flood;
+}
 
+/** The services a fault reaches, by calls from its root: their readings and what they log about it; returns the affected ones. */
+function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
+  const { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, drafts, salt, seen } = a;
+  const hops = hopsFrom(topo, b.root);
   const affected: string[] = [];
   for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
     if (hop === 0) continue;
@@ -421,6 +428,13 @@ function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
       else d.logs.push(...written());
     }
   }
+  return affected;
+}
+
+/** Services that show a fault without calling its root: a queue behind a stalled consumer, a family's own symptoms. */
+function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[]): void {
+  const { rng, topo, params, knobs, hidden, drafts, signalRules } = a;
+  const root = drafts.get(b.root)!;
   // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
   const symptoms = [...(b.symptoms ?? [])];
   const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
@@ -443,6 +457,15 @@ function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
     if (!affected.includes(s.service)) affected.unshift(s.service);
   }
+}
+
+/** One fault placed: its root, the services it reaches, its symptoms, then its ground truth. */
+function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
+  const { rng, topo, params, maskedBy, hidden, opaque, edgesAbove, drafts, seen, faults } = a;
+  const root = a.drafts.get(b.root)!;
+  const flood = placeRoot(a, b, fi);
+  const affected = reachCallers(a, b, fi);
+  addSymptoms(a, b, fi, affected);
   // One caller re-sends at once, which is what floods the root (callers that name no dependency say nothing).
   const retriers = flood && !opaque[fi] ? topo.callers(b.root).filter((c) => c.tier !== 'edge' && drafts.get(c.name)!.fault === fi) : [];
   if (retriers.length) drafts.get(rng.pick(retriers).name)!.logs.push({ at: 1 + rng.int(0, 2), ...seen(retryingWithoutBackoff(rng, root.node, params.split), root.node) });
