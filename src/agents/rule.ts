@@ -110,103 +110,135 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
   return null;
 }
 
+const svc = (obs: Observation, name: string) => obs.services.find((s) => s.name === name);
+const deps = (obs: Observation, name: string) => svc(obs, name)?.depends_on ?? [];
+
+/** Services a problem line names as suspects (not as a client or a fallback, unless `clients`). */
+function suspectsIn(obs: Observation, from: string, text: string, clients = false): string[] {
+  const out: string[] = [];
+  for (const s of obs.services) {
+    if (s.name === from) continue;
+    const hits = mentions(text, s.name).filter((at) => clients || !NOT_A_SUSPECT.some((p) => text.slice(Math.max(0, at - p.length - 1), at).includes(p)));
+    if (hits.length) out.push(s.name);
+  }
+  const more = [...addressed(obs, from, text), ...classNamed(obs, from, text)];
+  return [...out, ...more.filter((s, i) => !out.includes(s) && more.indexOf(s) === i)];
+}
+
+/** The dependency a stack trace's client class stands for: `at LedgerRepository.find` is the ledger database. */
+function classNamed(obs: Observation, from: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\bat ([a-z]+?)(repository|cacheclient|authclient|gateway|client)[.( ]/g)) {
+    const tier = CLIENT_CLASSES[m[2]!]!;
+    for (const d of deps(obs, from)) if (tierOf(d) === tier && d.split('-')[0] === m[1] && !out.includes(d)) out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Services a line reaches by address: the port says what kind of service it is, the line's
+ * dependencies which one (a path or a vendor host narrows several down).
+ */
+function addressed(obs: Observation, from: string, text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?:\d{1,3}\.){3}\d{1,3}:(\d{2,5})|api\.([a-z0-9]+)\.com:443/g)) {
+    if (m[2]) {
+      for (const s of obs.services) if (s.name.split('-')[0] === m[2] && s.name !== from) out.add(s.name);
+      continue;
+    }
+    const tiers = TIER_BY_PORT[m[1]!] ?? [];
+    const candidates = deps(obs, from).filter((d) => tiers.includes(tierOf(d)));
+    const narrowed = candidates.filter((c) => c.split('-').some((w) => w.length > 3 && text.includes(`/${w}`)));
+    for (const c of narrowed.length ? narrowed : candidates) out.add(c);
+  }
+  return [...out];
+}
+
+/** Applications that use a data store: where a store's trouble with a client leads. */
+const clientsOf = (obs: Observation, store: string) => obs.services.filter((s) => s.depends_on.includes(store) && ['api', 'worker', 'auth'].includes(tierOf(s.name))).map((s) => s.name);
+
+/** Reads one investigated service: faults it shows on its own or points at, and its leads (`applied`: the changes made so far). */
+function read(obs: Observation, name: string, applied: readonly string[]): { findings: Finding[]; leads: string[] } {
+  const findings: Finding[] = [];
+  const leads: string[] = [];
+  const tier = tierOf(name);
+  for (const line of obs.logs[name] ?? []) {
+    if (!isProblem(line)) continue;
+    const text = body(line).toLowerCase();
+    const suspects = suspectsIn(obs, name, text);
+    const failing = FAILURE_WORDS.some((w) => text.includes(w));
+    // Threads stuck on calls out are a symptom of a dependency, whichever it is.
+    if (suspects.length === 0 && WAITING_ON_OTHERS.some((w) => text.includes(w))) continue;
+    for (const rule of REMEDIES) {
+      if (!rule.signs.some((s) => text.includes(s))) continue;
+      if (rule.where === 'self' || rule.where === 'named') {
+        if (rule.tiers && !rule.tiers.includes(tier) && rule.where === 'self') {
+          // A store's failure reported by its client points at the client's store of that kind.
+          const store = deps(obs, name).find((d) => rule.tiers!.includes(tierOf(d)));
+          if (!store) continue;
+          leads.push(store, store);
+          break;
+        }
+        if (rule.where === 'named' && (tier === 'db' || tier === 'cache')) {
+          // The store names its client (or only the client's user): the fault is in that application.
+          const named = suspectsIn(obs, name, text, true);
+          if (named.length) for (const s of named) findings.push({ root: s, rule, lines: [line] });
+          else leads.push(...clientsOf(obs, name), ...clientsOf(obs, name));
+        } else if (suspects.length === 0) findings.push({ root: name, rule, lines: [line] });
+        else continue;
+      } else {
+        const wanted = rule.where === 'keys' ? ['config', 'secrets'] : [rule.where];
+        const platform = [...deps(obs, name), ...obs.services.map((s) => s.name)].find((d) => wanted.includes(tierOf(d)));
+        if (platform) findings.push({ root: platform, rule, lines: [line] });
+      }
+      break;
+    }
+    // A failure naming a service is a strong lead; a warning naming one is a weak lead.
+    leads.push(...suspects);
+    if (failing) leads.push(...suspects);
+  }
+  if (!findings.some((f) => f.root === name)) {
+    const rule = ruleFromMetrics(obs.metrics[name] ?? {}, tier);
+    // The 429s of load this responder shed itself are not a rate-limit fault.
+    const ownShedding = rule?.id === 'rate-limit' && applied.includes(`shed_load@${name}`);
+    if (rule && !ownShedding && (rule.where === 'self' || (rule.where === 'named' && !['db', 'cache'].includes(tier)))) findings.push({ root: name, rule, lines: [] });
+  }
+  return { findings, leads };
+}
+
+/** `kind@target` when the menu has it; otherwise a named fix whose words say the same (seed tasks). */
+function chooseFix(obs: Observation, kind: string, target: string): string | null {
+  const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:')).map((a) => a.slice('apply_fix:'.length));
+  if (fixes.includes(`${kind}@${target}`)) return `${kind}@${target}`;
+  const words = KIND_WORDS[kind] ?? [kind];
+  return fixes.find((f) => words.every((w) => f.includes(w))) ?? null;
+}
+
+
+/** A root whose own logs show restarts failing while retried traffic pours in. */
+function flooded(obs: Observation, name: string): boolean {
+  const lines = (obs.logs[name] ?? []).map((l) => body(l).toLowerCase());
+  return lines.some((l) => /restart/.test(l) && /\bfail/.test(l)) && lines.some((l) => /\bretr(y|ied|ies)\b/.test(l));
+}
+
+/** The shed-load change on an edge that (transitively) calls `name`, when the menu has one. */
+function shedAbove(obs: Observation, name: string): string | null {
+  const above = new Set<string>();
+  const queue = [name];
+  while (queue.length) {
+    const cur = queue.shift()!;
+    for (const s of obs.services) {
+      if (!s.depends_on.includes(cur) || above.has(s.name)) continue;
+      above.add(s.name);
+      queue.push(s.name);
+    }
+  }
+  const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:shed_load@')).map((a) => a.slice('apply_fix:'.length));
+  return fixes.filter((f) => above.has(f.slice('shed_load@'.length))).sort()[0] ?? null;
+}
+
 export function createRulePolicy(): Policy {
   const m: Memory = { investigated: [], findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
-  const svc = (obs: Observation, name: string) => obs.services.find((s) => s.name === name);
-  const deps = (obs: Observation, name: string) => svc(obs, name)?.depends_on ?? [];
-
-  /** Services a problem line names as suspects (not as a client or a fallback, unless `clients`). */
-  function suspectsIn(obs: Observation, from: string, text: string, clients = false): string[] {
-    const out: string[] = [];
-    for (const s of obs.services) {
-      if (s.name === from) continue;
-      const hits = mentions(text, s.name).filter((at) => clients || !NOT_A_SUSPECT.some((p) => text.slice(Math.max(0, at - p.length - 1), at).includes(p)));
-      if (hits.length) out.push(s.name);
-    }
-    const more = [...addressed(obs, from, text), ...classNamed(obs, from, text)];
-    return [...out, ...more.filter((s, i) => !out.includes(s) && more.indexOf(s) === i)];
-  }
-
-  /** The dependency a stack trace's client class stands for: `at LedgerRepository.find` is the ledger database. */
-  function classNamed(obs: Observation, from: string, text: string): string[] {
-    const out: string[] = [];
-    for (const m of text.matchAll(/\bat ([a-z]+?)(repository|cacheclient|authclient|gateway|client)[.( ]/g)) {
-      const tier = CLIENT_CLASSES[m[2]!]!;
-      for (const d of deps(obs, from)) if (tierOf(d) === tier && d.split('-')[0] === m[1] && !out.includes(d)) out.push(d);
-    }
-    return out;
-  }
-
-  /**
-   * Services a line reaches by address: the port says what kind of service it is, the line's
-   * dependencies which one (a path or a vendor host narrows several down).
-   */
-  function addressed(obs: Observation, from: string, text: string): string[] {
-    const out = new Set<string>();
-    for (const m of text.matchAll(/(?:\d{1,3}\.){3}\d{1,3}:(\d{2,5})|api\.([a-z0-9]+)\.com:443/g)) {
-      if (m[2]) {
-        for (const s of obs.services) if (s.name.split('-')[0] === m[2] && s.name !== from) out.add(s.name);
-        continue;
-      }
-      const tiers = TIER_BY_PORT[m[1]!] ?? [];
-      const candidates = deps(obs, from).filter((d) => tiers.includes(tierOf(d)));
-      const narrowed = candidates.filter((c) => c.split('-').some((w) => w.length > 3 && text.includes(`/${w}`)));
-      for (const c of narrowed.length ? narrowed : candidates) out.add(c);
-    }
-    return [...out];
-  }
-
-  /** Applications that use a data store: where a store's trouble with a client leads. */
-  const clientsOf = (obs: Observation, store: string) => obs.services.filter((s) => s.depends_on.includes(store) && ['api', 'worker', 'auth'].includes(tierOf(s.name))).map((s) => s.name);
-
-  /** Reads one investigated service: faults it shows on its own or points at, and its leads. */
-  function read(obs: Observation, name: string): { findings: Finding[]; leads: string[] } {
-    const findings: Finding[] = [];
-    const leads: string[] = [];
-    const tier = tierOf(name);
-    for (const line of obs.logs[name] ?? []) {
-      if (!isProblem(line)) continue;
-      const text = body(line).toLowerCase();
-      const suspects = suspectsIn(obs, name, text);
-      const failing = FAILURE_WORDS.some((w) => text.includes(w));
-      // Threads stuck on calls out are a symptom of a dependency, whichever it is.
-      if (suspects.length === 0 && WAITING_ON_OTHERS.some((w) => text.includes(w))) continue;
-      for (const rule of REMEDIES) {
-        if (!rule.signs.some((s) => text.includes(s))) continue;
-        if (rule.where === 'self' || rule.where === 'named') {
-          if (rule.tiers && !rule.tiers.includes(tier) && rule.where === 'self') {
-            // A store's failure reported by its client points at the client's store of that kind.
-            const store = deps(obs, name).find((d) => rule.tiers!.includes(tierOf(d)));
-            if (!store) continue;
-            leads.push(store, store);
-            break;
-          }
-          if (rule.where === 'named' && (tier === 'db' || tier === 'cache')) {
-            // The store names its client (or only the client's user): the fault is in that application.
-            const named = suspectsIn(obs, name, text, true);
-            if (named.length) for (const s of named) findings.push({ root: s, rule, lines: [line] });
-            else leads.push(...clientsOf(obs, name), ...clientsOf(obs, name));
-          } else if (suspects.length === 0) findings.push({ root: name, rule, lines: [line] });
-          else continue;
-        } else {
-          const wanted = rule.where === 'keys' ? ['config', 'secrets'] : [rule.where];
-          const platform = [...deps(obs, name), ...obs.services.map((s) => s.name)].find((d) => wanted.includes(tierOf(d)));
-          if (platform) findings.push({ root: platform, rule, lines: [line] });
-        }
-        break;
-      }
-      // A failure naming a service is a strong lead; a warning naming one is a weak lead.
-      leads.push(...suspects);
-      if (failing) leads.push(...suspects);
-    }
-    if (!findings.some((f) => f.root === name)) {
-      const rule = ruleFromMetrics(obs.metrics[name] ?? {}, tier);
-      // The 429s of load this responder shed itself are not a rate-limit fault.
-      const ownShedding = rule?.id === 'rate-limit' && m.applied.includes(`shed_load@${name}`);
-      if (rule && !ownShedding && (rule.where === 'self' || (rule.where === 'named' && !['db', 'cache'].includes(tier)))) findings.push({ root: name, rule, lines: [] });
-    }
-    return { findings, leads };
-  }
 
   /** A service whose trouble a found root explains (it calls the root, or the root calls it). */
   function explained(obs: Observation, name: string): boolean {
@@ -227,13 +259,6 @@ export function createRulePolicy(): Policy {
     return (obs.logs[name] ?? []).some((l) => roots.some((r) => mentions(body(l).toLowerCase(), r).length > 0));
   }
 
-  /** `kind@target` when the menu has it; otherwise a named fix whose words say the same (seed tasks). */
-  function chooseFix(obs: Observation, kind: string, target: string): string | null {
-    const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:')).map((a) => a.slice('apply_fix:'.length));
-    if (fixes.includes(`${kind}@${target}`)) return `${kind}@${target}`;
-    const words = KIND_WORDS[kind] ?? [kind];
-    return fixes.find((f) => words.every((w) => f.includes(w))) ?? null;
-  }
 
   /**
    * When an investigated failing service names no dependency, the fault is below the deepest failing
@@ -241,35 +266,13 @@ export function createRulePolicy(): Policy {
    */
   function frontierCandidate(obs: Observation): string | null {
     const slo = new Set(parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text)).map((a) => a.service));
-    const silent = m.investigated.some((n) => slo.has(n) && !explained(obs, n) && (({ findings, leads }) => !findings.length && !leads.length)(read(obs, n)));
+    const silent = m.investigated.some((n) => slo.has(n) && !explained(obs, n) && (({ findings, leads }) => !findings.length && !leads.length)(read(obs, n, m.applied)));
     if (!silent) return null;
     const frontier = [...slo].filter((n) => !explained(obs, n) && !deps(obs, n).some((d) => slo.has(d)));
     const shared = new Map<string, number>();
     for (const f of frontier) for (const d of deps(obs, f)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
     const errors = (n: string) => obs.metrics[n]?.error_rate ?? 0;
     return [...shared].sort((a, b) => b[1] - a[1] || errors(b[0]) - errors(a[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
-  }
-
-  /** A root whose own logs show restarts failing while retried traffic pours in. */
-  function flooded(obs: Observation, name: string): boolean {
-    const lines = (obs.logs[name] ?? []).map((l) => body(l).toLowerCase());
-    return lines.some((l) => /restart/.test(l) && /\bfail/.test(l)) && lines.some((l) => /\bretr(y|ied|ies)\b/.test(l));
-  }
-
-  /** The shed-load change on an edge that (transitively) calls `name`, when the menu has one. */
-  function shedAbove(obs: Observation, name: string): string | null {
-    const above = new Set<string>();
-    const queue = [name];
-    while (queue.length) {
-      const cur = queue.shift()!;
-      for (const s of obs.services) {
-        if (!s.depends_on.includes(cur) || above.has(s.name)) continue;
-        above.add(s.name);
-        queue.push(s.name);
-      }
-    }
-    const fixes = obs.available_actions.filter((a) => a.startsWith('apply_fix:shed_load@')).map((a) => a.slice('apply_fix:'.length));
-    return fixes.filter((f) => above.has(f.slice('shed_load@'.length))).sort()[0] ?? null;
   }
 
   function look(service: string): Action {
@@ -296,7 +299,7 @@ export function createRulePolicy(): Policy {
     const findings: Finding[] = [];
     const leadScore = new Map<string, number>();
     for (const name of m.investigated) {
-      const r = read(obs, name);
+      const r = read(obs, name, m.applied);
       findings.push(...r.findings);
       for (const l of r.leads) leadScore.set(l, (leadScore.get(l) ?? 0) + 1);
     }
