@@ -1,12 +1,12 @@
 /** The web console: play an incident, watch an agent play it, or replay recorded runs. */
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { randomAgent } from '../../src/agents/baselines.js';
 import { createRulePolicy } from '../../src/agents/rule.js';
 import { runEpisode } from '../../src/agents/run.js';
 import type { Policy } from '../../src/agents/types.js';
-import type { Action, State } from '../../src/domain/schemas.js';
-import { fetchHints, fetchTasks, startDrill, startSession, state as fetchState, step as sendStep, type Hint, type IncidentParams, type TaskList } from './api.js';
+import type { Action } from '../../src/domain/schemas.js';
+import { fetchHints, fetchTasks, startDrill, startSession, state as fetchState, step as sendStep, type IncidentParams, type TaskList } from './api.js';
 import { Facilitator } from './facilitator.js';
 import { Timeline } from './components/Charts.js';
 import { Controls } from './components/Controls.js';
@@ -15,6 +15,7 @@ import { Alerts, Catalogue, DebriefTimeline, Evidence, Explanation, History, Ref
 import { rootsOf, type Frame } from './model.js';
 import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
 import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdown } from './saved.js';
+import { EMPTY, episodeReducer } from './episode-state.js';
 import './style.css';
 
 type Mode = 'play' | 'watch' | 'replay';
@@ -76,26 +77,14 @@ function App() {
   const [mode, setMode] = useState<Mode>(initial.mode);
   const [agent, setAgent] = useState(initial.agent);
   const [speed, setSpeed] = useState(initial.speed);
-  const [frames, setFrames] = useState<Frame[]>([]);
-  const [cursor, setCursor] = useState(0);
-  const [session, setSession] = useState<string | null>(null);
-  const [final, setFinal] = useState<State | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [recorded, setRecorded] = useState<RecordedEpisode[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [postmortem, setPostmortem] = useState('');
-  const [picked, setPicked] = useState<{ name: string; n: number } | undefined>(undefined);
+  const [view, dispatch] = useReducer(episodeReducer, EMPTY);
+  const { frames, cursor, session, final, busy, error, recorded, notice, postmortem, picked, drill, hints } = view;
+  const setError = (message: string | null) => dispatch({ type: 'error', message });
   // A drill: a facilitator watches through their own link; in exam mode rewards stay hidden until the end.
   const [drillOn, setDrillOn] = useState(false);
-  const [drill, setDrill] = useState<{ key: string; exam: boolean } | null>(null);
-  const [hints, setHints] = useState<Hint[]>([]);
   const watchToken = useRef(0);
   /** Appends an evidence id to the postmortem draft (once), and says so. */
-  const cite = (id: string) => {
-    setPostmortem(postmortem.includes(id) ? postmortem : `${postmortem}${postmortem && !/\s$/.test(postmortem) ? ' ' : ''}${id}`);
-    setNotice(`${id} cited in the postmortem draft`);
-  };
+  const cite = (id: string) => dispatch({ type: 'cite', id });
 
   useEffect(() => {
     fetchTasks().then(setTasks, (e: Error) => setError(friendly(e)));
@@ -107,14 +96,7 @@ function App() {
 
   const reset = () => {
     watchToken.current++;
-    setFrames([]);
-    setPostmortem('');
-    setDrill(null);
-    setHints([]);
-    setFinal(null);
-    setSession(null);
-    setError(null);
-    setCursor(0);
+    dispatch({ type: 'reset' });
   };
 
   /** Replays the saved actions in a new session: the same episode, whatever happened to the old one. */
@@ -123,11 +105,7 @@ function App() {
     if (!saved) return null;
     try {
       const r = await rebuild({ spec: { ...saved.params, family: saved.params.family || null }, agent: 'human', steps: saved.steps, score: 0 });
-      setSession(r.session);
-      setFrames(r.frames);
-      setCursor(r.frames.length - 1);
-      setFinal(r.frames[r.frames.length - 1]?.done ? r.final : null);
-      setNotice(`Resumed your incident: ${saved.steps.length} action(s) replayed in a new session.`);
+      dispatch({ type: 'resumed', session: r.session, frames: r.frames, final: r.frames[r.frames.length - 1]?.done ? r.final : null, notice: `Resumed your incident: ${saved.steps.length} action(s) replayed in a new session.` });
       return { id: r.session, frames: r.frames };
     } catch (e) {
       setError(`could not resume your saved incident: ${friendly(e as Error)}`);
@@ -141,10 +119,8 @@ function App() {
     try {
       const drilled = mode === 'play' && drillOn ? await startDrill(params, true) : null;
       const s = drilled ?? (await startSession(params));
-      if (drilled) setDrill({ key: drilled.key, exam: true });
       const first: Frame[] = [{ observation: s.observation, action: null, reward: null, reason: '', done: false, score: null }];
-      setSession(s.id);
-      setFrames(first);
+      dispatch({ type: 'started', session: s.id, frames: first, drill: drilled ? { key: drilled.key, exam: true } : null });
       if (mode === 'play') savePlay(params, first);
       return { id: s.id, frames: first };
     } catch (e) {
@@ -156,17 +132,14 @@ function App() {
   async function act(sessionId: string, action: Action, acc: Frame[]): Promise<Frame[]> {
     const r = await sendStep(sessionId, action);
     const next = [...acc, { observation: r.observation, action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score }];
-    setFrames(next);
-    setCursor(next.length - 1);
-    if (r.done) setFinal(await fetchState(sessionId));
+    dispatch({ type: 'stepped', frames: next });
+    if (r.done) dispatch({ type: 'finished', final: await fetchState(sessionId) });
     return next;
   }
 
   async function onAct(action: Action) {
     if (!session || busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
+    dispatch({ type: 'busy', busy: true });
     try {
       savePlay(params, await act(session, action, frames));
     } catch (e) {
@@ -183,7 +156,7 @@ function App() {
         }
       } else setError(friendly(e as Error));
     } finally {
-      setBusy(false);
+      dispatch({ type: 'busy', busy: false });
     }
   }
 
@@ -231,8 +204,8 @@ function App() {
     if (mode !== 'replay') return;
     const onKey = (ev: KeyboardEvent) => {
       if ((ev.target as HTMLElement).tagName === 'INPUT' || (ev.target as HTMLElement).tagName === 'SELECT') return;
-      if (ev.key === 'ArrowLeft') setCursor((c) => Math.max(0, c - 1));
-      if (ev.key === 'ArrowRight') setCursor((c) => Math.min(frames.length - 1, c + 1));
+      if (ev.key === 'ArrowLeft') dispatch({ type: 'move', by: -1 });
+      if (ev.key === 'ArrowRight') dispatch({ type: 'move', by: 1 });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -242,7 +215,7 @@ function App() {
     reset();
     try {
       const eps = parseTrajectories(await file.text());
-      setRecorded(eps);
+      dispatch({ type: 'recorded', episodes: eps });
       if (eps[0]) await showRecorded(eps[0]);
     } catch (e) {
       setError((e as Error).message);
@@ -252,9 +225,7 @@ function App() {
   async function showRecorded(t: RecordedEpisode) {
     try {
       const r = await rebuild(t);
-      setFrames(r.frames);
-      setFinal(r.final);
-      setCursor(0);
+      dispatch({ type: 'replayed', frames: r.frames, final: r.final });
       if (r.mismatches) setError(`${r.mismatches} recorded reward(s) differ from this server's environment`);
     } catch (e) {
       setError(`could not replay the episode on this server: ${(e as Error).message}`);
@@ -265,7 +236,7 @@ function App() {
   useEffect(() => {
     if (!drill || !session || final) return;
     const timer = setInterval(() => {
-      fetchHints(session).then((r) => setHints(r.hints), () => undefined);
+      fetchHints(session).then((r) => dispatch({ type: 'hints', hints: r.hints }), () => undefined);
     }, 2000);
     return () => clearInterval(timer);
   }, [drill, session, final]);
@@ -360,9 +331,9 @@ function App() {
             ) : null}
             {frames.length ? (
               <span class="stepper">
-                <button data-testid="back" disabled={cursor === 0} onClick={() => setCursor(cursor - 1)}>◀</button>
+                <button data-testid="back" disabled={cursor === 0} onClick={() => dispatch({ type: 'cursor', to: cursor - 1 })}>◀</button>
                 <span data-testid="cursor">step {cursor} / {frames.length - 1}</span>
-                <button data-testid="forward" disabled={cursor >= frames.length - 1} onClick={() => setCursor(cursor + 1)}>▶</button>
+                <button data-testid="forward" disabled={cursor >= frames.length - 1} onClick={() => dispatch({ type: 'cursor', to: cursor + 1 })}>▶</button>
               </span>
             ) : null}
           </>
@@ -397,7 +368,7 @@ function App() {
               ) : null}
             </div>
             <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason && !hidden ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
-            <Graph obs={current.observation} roots={roots} {...(mode === 'play' && !final ? { onPick: (name: string) => setPicked({ name, n: (picked?.n ?? 0) + 1 }) } : {})} />
+            <Graph obs={current.observation} roots={roots} {...(mode === 'play' && !final ? { onPick: (name: string) => dispatch({ type: 'picked', name }) } : {})} />
           </section>
           <section class="panel">
             <h2>Alerts</h2>
@@ -427,7 +398,7 @@ function App() {
             {mode === 'play' && !final ? (
               <>
                 <h2>Act</h2>
-                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={setPostmortem} {...(picked ? { picked } : {})} />
+                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={(text) => dispatch({ type: 'postmortem', text })} {...(picked ? { picked } : {})} />
               </>
             ) : null}
             <h2>Evidence</h2>
