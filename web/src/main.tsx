@@ -10,6 +10,7 @@ import { fetchHints, fetchTasks, startDrill, startSession, state as fetchState, 
 import { Facilitator } from './facilitator.js';
 import { Timeline } from './components/Charts.js';
 import { Controls } from './components/Controls.js';
+import { Setup, type Mode } from './components/Setup.js';
 import { Graph } from './components/Graph.js';
 import { Alerts, Catalogue, DebriefTimeline, Evidence, Explanation, History, ReferencePath } from './components/Panels.js';
 import { rootsOf, type Frame } from './model.js';
@@ -18,7 +19,7 @@ import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdow
 import { EMPTY, episodeReducer } from './episode-state.js';
 import './style.css';
 
-type Mode = 'play' | 'watch' | 'replay';
+
 
 const DEFAULTS: IncidentParams = { task_id: 'task_easy', seed: 42, difficulty: 'medium', split: 'train', family: '' };
 
@@ -263,82 +264,12 @@ function App() {
         <p class="visually-hidden" role="status" data-testid="mode-announcement">{MODE_SUMMARY[mode]}</p>
       </header>
 
-      <section class="setup">
-        {mode !== 'replay' ? (
-          <>
-            <label>task
-              <select value={params.task_id} data-testid="task" onChange={(e) => setParams({ ...params, task_id: e.currentTarget.value })}>
-                {(tasks?.tasks ?? [{ id: 'task_easy', title: 'task_easy' }]).map((t) => <option key={t.id} value={t.id}>{t.id} — {t.title}</option>)}
-              </select>
-            </label>
-            {params.task_id === 'generated' ? (
-              <>
-                <label>seed <input type="number" min={0} value={params.seed} data-testid="seed" onInput={(e) => setParams({ ...params, seed: Number(e.currentTarget.value) || 0 })} /></label>
-                <label>difficulty
-                  <select value={params.difficulty} onChange={(e) => setParams({ ...params, difficulty: e.currentTarget.value })}>
-                    {(tasks?.difficulties ?? []).map((d) => <option key={d.id} value={d.id}>{d.id}</option>)}
-                  </select>
-                </label>
-                <label>family
-                  <select value={params.family} onChange={(e) => setParams({ ...params, family: e.currentTarget.value })}>
-                    <option value="">any</option>
-                    {(tasks?.families ?? []).map((f) => <option key={f.id} value={f.id}>{f.id}</option>)}
-                  </select>
-                </label>
-                <label>split
-                  <select value={params.split} onChange={(e) => setParams({ ...params, split: e.currentTarget.value })}>
-                    <option value="train">train</option>
-                    <option value="test">test</option>
-                  </select>
-                </label>
-              </>
-            ) : null}
-            {mode === 'watch' ? (
-              <>
-                <label>agent
-                  <select value={agent} data-testid="agent" onChange={(e) => setAgent(e.currentTarget.value)}>
-                    <option value="rule">rule</option>
-                    <option value="random">random</option>
-                  </select>
-                </label>
-                <label>speed <input type="range" min={50} max={2000} step={50} value={2050 - speed} onInput={(e) => setSpeed(2050 - Number(e.currentTarget.value))} /></label>
-                <button class="primary" data-testid="watch" onClick={() => { setPaused(false); void watch(); }}>Watch</button>
-                {frames.length && !final ? (
-                  <>
-                    <button data-testid="pause" aria-pressed={paused} onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
-                    <button data-testid="single-step" disabled={!paused} onClick={() => { stepOnce.current = true; }}>Step</button>
-                  </>
-                ) : null}
-              </>
-            ) : (
-              <>
-                {mode === 'play' ? (
-                  <label class="check"><input type="checkbox" checked={drillOn} data-testid="drill" onChange={(e) => setDrillOn(e.currentTarget.checked)} /> exam drill (a facilitator watches; rewards hidden until the end)</label>
-                ) : null}
-                <button class="primary" data-testid="start" onClick={() => void start()}>Start incident</button>
-              </>
-            )}
-          </>
-        ) : (
-          <>
-            <label>trajectories.jsonl <input type="file" accept=".jsonl,.json,application/json" data-testid="file" onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void loadFile(f); }} /></label>
-            {recorded.length > 1 ? (
-              <label>episode
-                <select data-testid="episode" onChange={(e) => void showRecorded(recorded[Number(e.currentTarget.value)]!)}>
-                  {recorded.map((t, i) => <option key={i} value={i}>{i + 1}. {t.spec.task_id} seed {t.spec.seed} ({t.agent}, {t.score})</option>)}
-                </select>
-              </label>
-            ) : null}
-            {frames.length ? (
-              <span class="stepper">
-                <button data-testid="back" disabled={cursor === 0} onClick={() => dispatch({ type: 'cursor', to: cursor - 1 })}>◀</button>
-                <span data-testid="cursor">step {cursor} / {frames.length - 1}</span>
-                <button data-testid="forward" disabled={cursor >= frames.length - 1} onClick={() => dispatch({ type: 'cursor', to: cursor + 1 })}>▶</button>
-              </span>
-            ) : null}
-          </>
-        )}
-      </section>
+      <Setup
+        mode={mode} params={params} setParams={setParams} tasks={tasks} agent={agent} setAgent={setAgent} speed={speed} setSpeed={setSpeed}
+        drillOn={drillOn} setDrillOn={setDrillOn} paused={paused} setPaused={setPaused} stepOnce={stepOnce} running={!!frames.length && !final}
+        start={() => void start()} watch={() => { setPaused(false); void watch(); }}
+        recorded={recorded} loadFile={(f) => void loadFile(f)} showRecorded={(t) => void showRecorded(t)} cursor={cursor} frameCount={frames.length} moveCursor={(to) => dispatch({ type: 'cursor', to })}
+      />
 
       {error ? <p class="error" role="alert">{error}</p> : null}
       {drill && session ? (
