@@ -142,7 +142,7 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   const parts: Record<IncidentReportPart, number> = {
     root_cause: control ? (r.roots.length === 0 && saysNoFault(n.root_cause) ? 1 : 0) : r.roots.some((c) => !task.roots.has(c)) ? 0 : r.roots.filter((c) => task.roots.has(c)).length / roots.length,
     // Content counts wherever the report states it: the JSON fields are a convenience, not a form to fill.
-    mechanism: mean(g.faults.map((f) => conceptCoverage(n.all, f.concepts.mechanism))),
+    mechanism: mean(g.faults.map((f) => conceptCoverage(r.mechanismText, f.concepts.mechanism))),
     trigger: mean(g.faults.map((f, i) => conceptCoverage(n.all, evidenced(task, i, f.concepts.trigger)))),
     impact: control ? (NO_IMPACT.some((p) => containsPhrase(impactText, p)) || /\bno\b[^.]{0,30}\bimpact\b/.test(impactText) ? 1 : 0) : affected.length ? affected.filter((s) => containsPhrase(impactText, s)).length / affected.length : 1,
     timeline: Math.min(1, timestampsIn(r.sections.timeline) / 2),
@@ -152,10 +152,20 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   const missing: Partial<Record<IncidentReportPart, string[]>> = {};
   const gaps = (text: string, groups: ConceptGroups) => groups.filter((gr) => conceptCoverage(text, [gr]) === 0).map((gr) => gr.slice(0, 3).join(' / '));
   if (!control) {
-    missing.mechanism = g.faults.flatMap((f) => gaps(n.all, f.concepts.mechanism));
+    missing.mechanism = g.faults.flatMap((f) => gaps(r.mechanismText, f.concepts.mechanism));
     missing.trigger = g.faults.flatMap((f, i) => gaps(n.all, evidenced(task, i, f.concepts.trigger)));
     missing.impact = affected.filter((x) => !containsPhrase(impactText, x));
     missing.remediation = g.faults.flatMap((f) => (containsPhrase(n.all, f.fix) ? [] : gaps(n.all, f.concepts.remediation)));
+    // Say which root was not read as claimed, and how the field was read, so the loss can be acted on.
+    const unclaimed = roots.filter((x) => !r.roots.includes(x));
+    const wrong = r.roots.filter((x) => !task.roots.has(x));
+    if (unclaimed.length || wrong.length) {
+      missing.root_cause = [
+        `read as naming ${r.roots.length ? r.roots.join(' and ') : 'no service'}`,
+        ...(unclaimed.length ? [`not read as a cause: ${unclaimed.join(', ')} (without "root cause" or "caused by", only the first service a text names counts; name each root after "root cause")`] : []),
+        ...(wrong.length ? [`${wrong.join(', ')} is not a root`] : []),
+      ];
+    }
   }
   let checklist = 0;
   for (const [part, weight] of Object.entries(INCIDENT_REPORT_PARTS)) checklist += weight * parts[part as IncidentReportPart];

@@ -33,6 +33,8 @@ export interface Reading {
   roots: string[];
   /** Failure mechanisms (family ids) the text claims. */
   mechanisms: string[];
+  /** The normalised text with fix ids and remedy kinds taken out: what it says about how the failure happened. */
+  mechanismText: string;
   words: number;
   functionShare: number;
   /** Why the text earns nothing (a hedge, stuffing, a keyword list, too short), or null. */
@@ -95,6 +97,32 @@ export function claimedMechanisms(normalized: string): string[] {
   return CLAIMS.filter((c) => conceptCoverage(normalized, c.claim) === 1).map((c) => c.id);
 }
 
+/**
+ * The task's fix ids and remedy kinds, normalised, longest first: naming the change one made
+ * (`renew_credentials@billing-api`) is not claiming the failure its words resemble (an expired
+ * API credential).
+ */
+function remedyPhrases(task: Task): string[] {
+  const cached = task.memo.views.get('remedy-phrases') as string[] | undefined;
+  if (cached) return cached;
+  const phrases = new Set<string>();
+  for (const f of task.scenario.fixes) {
+    phrases.add(normalize(f.id));
+    const at = f.id.indexOf('@');
+    if (at > 0) phrases.add(normalize(f.id.slice(0, at)));
+  }
+  const sorted = [...phrases].filter((p) => p.length > 3).sort((a, b) => b.length - a.length);
+  task.memo.views.set('remedy-phrases', sorted);
+  return sorted;
+}
+
+/** The text with every fix id and remedy kind taken out. */
+function withoutRemedies(task: Task, normalized: string): string {
+  let out = normalized;
+  for (const p of remedyPhrases(task)) if (out.includes(p)) out = out.split(p).join(' ');
+  return out;
+}
+
 /** How many faults the incident has (a seed task has one; a no-fault control none). */
 export const faultCount = (task: Task) => task.roots.size - (task.roots.has('') ? 1 : 0);
 
@@ -110,7 +138,9 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   const asserted = new Set<keyof Sections>(['mechanism', 'trigger', 'remediation', 'all']);
   const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, asserted.has(k as keyof Sections) ? affirmative(v) : normalize(v)])) as unknown as Sections;
   const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()], form === 'structured');
-  const mechanisms = claimedMechanisms(normalized.all);
+  // Naming a change one made (`flush_cache@…`) neither claims a mechanism nor states one.
+  const mechanismText = withoutRemedies(task, normalized.all);
+  const mechanisms = claimedMechanisms(mechanismText);
   const { words, functionShare } = proseStats(s.all);
 
   const faults = faultCount(task);
@@ -121,7 +151,7 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   else if (words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare) [flaw, flawKind] = [`reads as a keyword list, not sentences (${Math.round(functionShare * 100)}% function words)`, 'keywords'];
   else if (kind === 'postmortem' && words < TEXT_RULES.postmortemMinWords) [flaw, flawKind] = [`is too short to be a postmortem (${words} words)`, 'short'];
 
-  const reading: Reading = { form, sections: s, normalized, roots, mechanisms, words, functionShare, flaw, flawKind, cited: citedEvidence(text) };
+  const reading: Reading = { form, sections: s, normalized, roots, mechanisms, mechanismText, words, functionShare, flaw, flawKind, cited: citedEvidence(text) };
   cache.set(cacheKey, reading);
   return reading;
 }

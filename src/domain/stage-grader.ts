@@ -145,7 +145,7 @@ function gradeDiagnose(c: Ctx): Graded {
   let why = '';
   if (control) diagnose = honest.some((t) => t.reading.roots.length === 0 && saysNoFault(t.reading.normalized.root_cause)) && !firstNaming ? 1 : 0;
   // Each fault's mechanism may be stated in its own text (a double fault explained fix by fix).
-  else diagnose = wrongMechanism ? 0 : mean(faults.map((f) => Math.max(0, ...honest.map((t) => conceptCoverage(t.reading.normalized.all, f.concepts.mechanism)))));
+  else diagnose = wrongMechanism ? 0 : mean(faults.map((f) => Math.max(0, ...honest.map((t) => conceptCoverage(t.reading.mechanismText, f.concepts.mechanism)))));
   why = control
     ? diagnose ? 'said that nothing was broken' : 'never said that nothing was broken'
     : wrongMechanism && firstClaim

@@ -6,7 +6,7 @@ export const diskFull: Family = {
   title: 'Disk full',
   rootTiers: ['db', 'queue'],
   variants: [{ id: 'retention' }, { id: 'debug_logging', splits: ['test'] }],
-  claim: [['disk', 'volume', 'storage', 'no space'], ['full', 'no space', 'filled', 'out of space']],
+  claim: [['disk', 'volume', 'storage', 'no space'], ['full', 'no space', 'out of space', 'disk filled', 'volume filled']],
   build(ctx): FaultBuild {
     const { root, rng, split } = ctx;
     const p = product(ctx);
