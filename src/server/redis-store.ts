@@ -44,20 +44,24 @@ return {r[1], r[2]}`;
 
 /**
  * KEYS: session, index, client set ('' when no client). ARGV: id, json, expected version ('' for
- * none), ttl, max sessions, quota, client. Returns {'ok', version} or {reason}.
+ * none), ttl, max sessions, quota, client, client-set prefix. Returns {'ok', version} or {reason}.
+ * A new session counts against the cap; a new owner (a new session, or another client's record
+ * replacing this one) against its quota, and the previous owner's slot is freed.
  */
 const PUT = `${NOW}
 local ttl = tonumber(ARGV[4])
 local cur = redis.call('HGET', KEYS[1], 'v')
 if ARGV[3] ~= '' and cur ~= ARGV[3] then return {'conflict'} end
+local owner = redis.call('HGET', KEYS[1], 'c')
 if not cur then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ttl)
   if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return {'full'} end
-  if ARGV[7] ~= '' then
-    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
-    if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then return {'quota'} end
-  end
 end
+if ARGV[7] ~= '' and (not cur or owner ~= ARGV[7]) then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
+  if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then return {'quota'} end
+end
+if cur and owner and owner ~= '' and owner ~= ARGV[7] then redis.call('ZREM', ARGV[8] .. owner, ARGV[1]) end
 local v = (tonumber(cur) or 0) + 1
 redis.call('HSET', KEYS[1], 'v', v, 'd', ARGV[2], 'c', ARGV[7])
 redis.call('PEXPIRE', KEYS[1], ttl)
@@ -145,6 +149,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<Session
         opts.maxSessions,
         opts.quotaLimit,
         owner,
+        clients,
       ])) as [string, number?];
       return reply[0] === 'ok' ? { ok: true, version: Number(reply[1]) } : { ok: false, reason: reply[0] as 'full' | 'quota' | 'conflict' };
     },

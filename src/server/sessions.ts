@@ -112,9 +112,9 @@ export function createMemoryStore(opts: MemoryStoreOptions): SessionStore {
         if (entries.size >= opts.maxSessions && (sweep(), entries.size >= opts.maxSessions)) return { ok: false, reason: 'full' };
         if (session.client !== undefined && opts.quota && !opts.quota.acquire(session.client)) return { ok: false, reason: 'quota' };
       } else if (existing.session.client !== session.client) {
-        // Another owner's record replaces this one: its quota slot goes back.
-        if (existing.session.client !== undefined) opts.quota?.release(existing.session.client);
+        // Another owner's record replaces this one: the new owner's slot first, then the old one goes back.
         if (session.client !== undefined && opts.quota && !opts.quota.acquire(session.client)) return { ok: false, reason: 'quota' };
+        if (existing.session.client !== undefined) opts.quota?.release(existing.session.client);
         opts.onRemove?.(existing.session);
       }
       const version = current + 1;

@@ -94,7 +94,11 @@ function inOrder(socket: WebSocket, handler: (raw: Buffer, isBinary: boolean) =>
       return;
     }
     pending++;
-    tail = tail.then(() => handler(raw, isBinary)).finally(() => pending--);
+    // A handler that failed must not stop the frames after it (each handler answers its own errors).
+    tail = tail
+      .then(() => handler(raw, isBinary))
+      .catch(() => undefined)
+      .finally(() => pending--);
   };
 }
 

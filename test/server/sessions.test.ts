@@ -81,6 +81,12 @@ function contract(name: string, harness: () => Harness, skip = false) {
       expect(await store.delete('a')).toBe(false);
       expect((await store.put(session('d', '10.0.0.1'))).ok).toBe(true);
       expect(await store.size()).toBe(3);
+      // Another client's record replacing one takes a slot of the new owner's quota and frees the old owner's.
+      expect(await store.put(session('c', '10.0.0.1'))).toEqual({ ok: false, reason: 'quota' });
+      expect((await store.put(session('c', '10.0.0.3'))).ok).toBe(true);
+      expect((await store.put(session('e', '10.0.0.2'))).ok).toBe(true);
+      expect((await store.put(session('f', '10.0.0.2'))).ok).toBe(true);
+      expect(await store.put(session('g', '10.0.0.2'))).toEqual({ ok: false, reason: 'quota' });
       await store.close();
     });
 
