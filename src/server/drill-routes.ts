@@ -10,9 +10,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DEFAULT_TASK_ID } from '../domain/index.js';
-import { EnvError, type Environments } from './environments.js';
+import type { Environments } from './environments.js';
 import { HttpError, validationError } from './errors.js';
-import { SessionIdSchema, toHttpError } from './http-routes.js';
+import { SessionIdSchema, envCall as call } from './http-routes.js';
 import type { Session } from './sessions.js';
 
 /** Longest hint a facilitator may send, and how many a drill keeps. */
@@ -40,15 +40,6 @@ function keyMatches(session: Session | undefined, presented: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(presented);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof EnvError) throw toHttpError(error);
-    throw error;
-  }
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, what: string): z.infer<T> {

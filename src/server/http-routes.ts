@@ -56,6 +56,16 @@ export function toHttpError(error: EnvError): HttpError {
   return new HttpError(ENV_ERROR_STATUS[error.kind], code, error.message, error.extra);
 }
 
+/** Runs an environment call, turning its errors into the HTTP errors this API answers with. */
+export async function envCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof EnvError) throw toHttpError(error);
+    throw error;
+  }
+}
+
 /** Client addresses whose sessionless "current task" is remembered (the oldest is forgotten first). */
 const MAX_DEFAULT_CLIENTS = 10_000;
 
@@ -78,14 +88,6 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   const run = <T>(fn: () => T): T => {
     try {
       return fn();
-    } catch (error) {
-      if (error instanceof EnvError) throw toHttpError(error);
-      throw error;
-    }
-  };
-  const runAsync = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
     } catch (error) {
       if (error instanceof EnvError) throw toHttpError(error);
       throw error;
@@ -144,7 +146,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const sessionId = randomBytes(16).toString('base64url');
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = stripUndefined({ task_id, seed, episode_id, difficulty, family, split });
-    const { observation } = await runAsync(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID, req.ip), request, req.ip));
+    const { observation } = await envCall(() => envs.reset(keyFor(sessionId, request.task_id ?? DEFAULT_TASK_ID, req.ip), request, req.ip));
     return { session_id: sessionId, observation };
   });
 
@@ -165,7 +167,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const { task_id, seed, episode_id, difficulty, family, split } = query;
     const request = { ...stripUndefined({ task_id, seed, episode_id, difficulty, family, split }), ...stripUndefined(options) };
     const taskId = request.task_id ?? DEFAULT_TASK_ID;
-    const { observation, session } = await runAsync(() => envs.reset(keyFor(sessionId, taskId, req.ip), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
+    const { observation, session } = await envCall(() => envs.reset(keyFor(sessionId, taskId, req.ip), { ...request, task_id: taskId }, sessionId ? req.ip : undefined));
     if (!sessionId) setDefaultTask(req.ip, session.task_id);
     if (sessionId) reply.header('x-session-id', sessionId);
     return openenv ? { observation, reward: null, done: false } : observation;
@@ -202,7 +204,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const header = req.headers['idempotency-key'];
     const idempotencyKey = openenv ? (body.request_id as string | undefined) : undefined;
     const retryKey = typeof header === 'string' && header.length > 0 ? header.slice(0, 255) : idempotencyKey;
-    const { result, replayed } = await runAsync(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }, retryKey));
+    const { result, replayed } = await envCall(() => envs.step(key, action.data, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined, { forgiving: !openenv }, retryKey));
     if (replayed) reply.header('idempotent-replayed', 'true');
     if (sessionId) reply.header('x-session-id', sessionId);
     reply.type('application/json; charset=utf-8');
@@ -214,7 +216,7 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
     const sessionId = sessionIdOf(req, query);
     const taskId = query.task_id ?? (sessionId ? undefined : defaultTaskOf(req.ip));
     const key = keyFor(sessionId, taskId ?? DEFAULT_TASK_ID, req.ip);
-    const state = await runAsync(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
+    const state = await envCall(() => envs.state(key, sessionId ? query.task_id : undefined, sessionId ? req.ip : undefined));
     return sessionId ? { ...state, session_id: sessionId } : state;
   });
 }

@@ -5,12 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { consoleRoot } from '../../src/server/web-routes.js';
-import { listening } from '../helpers/server.js';
-import { hasChromium, launch } from './browser.js';
-import { applyTheFix, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
+import { hasChromium } from './browser.js';
+import { applyTheFix, consoleSuite, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
 
 const ready = hasChromium() && consoleRoot() !== null;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -30,21 +29,12 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
-  let server: Awaited<ReturnType<typeof listening>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await listening();
-    browser = await launch();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.app.close();
-  });
+  const suite = consoleSuite();
 
   it('the start page, an incident in play, watch mode and the debrief have no violations', async () => {
     // The console's CSP allows only its own scripts: the checker is injected past it, for the test alone.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    await page.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await page.goto(`${suite.server.url}/web/#mode=play&task=task_easy`);
     await page.getByTestId('start').waitFor();
     expect(await violations(page)).toEqual([]);
     await startAndInvestigatePostgres(page);
@@ -70,8 +60,8 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   }, 60_000);
   it('a whole incident played with the keyboard alone, from the first Tab to the debrief', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${suite.server.url}/web/#mode=play&task=task_easy`);
     await page.getByTestId('start').waitFor();
     const focused = () => page.evaluate(`document.activeElement?.getAttribute('data-testid')`);
     /** Presses Tab (and nothing else) until the control with this test id has the focus. */
@@ -109,14 +99,14 @@ describe.skipIf(!ready)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   }, 60_000);
   it('a drill: the player plays in exam mode, the facilitator sees the answer and the actions live, sends a hint, and gets the debrief', async () => {
-    const player = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    await player.goto(`${server.url}/web/#mode=play&task=task_easy`);
+    const player = await suite.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await player.goto(`${suite.server.url}/web/#mode=play&task=task_easy`);
     await player.getByTestId('drill').check();
     await player.getByTestId('start').click();
     await player.getByTestId('alerts').waitFor();
     const link = await player.getByTestId('facilitator-link').inputValue();
     expect(link).toMatch(/#mode=facilitate&drill=[A-Za-z0-9_-]+&key=[A-Za-z0-9_-]+$/);
-    const facilitator = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const facilitator = await suite.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     await facilitator.goto(link);
     await facilitator.getByTestId('ground-truth').getByText('postgres-db').first().waitFor();
     expect(await violations(facilitator)).toEqual([]);

@@ -1,37 +1,28 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ruleAgent } from '../../src/agents/index.js';
 import { runEval } from '../../src/eval/harness.js';
 import { consoleRoot } from '../../src/server/web-routes.js';
 import { listening } from '../helpers/server.js';
-import { hasChromium, launch } from './browser.js';
-import { applyTheFix, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
+import { hasChromium } from './browser.js';
+import { applyTheFix, consoleSuite, pageDatabaseTeam, startAndInvestigatePostgres } from './steps.js';
 
 const ready = hasChromium() && consoleRoot() !== null;
 if (!ready) console.warn('console e2e tests skipped: needs /usr/bin/chromium (apt-get install chromium) and a built console (npm run build:web)');
 
 describe.skipIf(!ready)('web console (Chromium)', () => {
-  let server: Awaited<ReturnType<typeof listening>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await listening();
-    browser = await launch();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.app.close();
-  });
+  const suite = consoleSuite();
 
   const open = async (hash: string): Promise<{ page: Page; sessions: string[] }> => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const sessions: string[] = [];
     page.on('response', async (r) => {
       if (r.url().includes('/session?')) sessions.push(((await r.json()) as { session_id: string }).session_id);
     });
-    await page.goto(`${server.url}/web/#${hash}`);
+    await page.goto(`${suite.server.url}/web/#${hash}`);
     return { page, sessions };
   };
 
@@ -39,14 +30,14 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
   it('behind ENV_AUTH_TOKEN: opened as /web/#token=…, the console plays; without the token it says what to do', async () => {
     const guarded = await listening({ authToken: 'drill-token' });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${guarded.url}/web/#mode=play&task=task_easy&token=drill-token`);
       await page.getByTestId('start').click();
       await page.getByTestId('alerts').waitFor();
       expect(page.url()).not.toContain('drill-token');
       expect(page.url()).toContain('mode=play');
       await page.close();
-      const anonymous = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const anonymous = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
       await anonymous.goto(`${guarded.url}/web/#mode=play&task=task_easy`);
       await anonymous.getByText(/needs an access token/).first().waitFor({ timeout: 10_000 });
       await anonymous.close();
@@ -65,7 +56,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await page.getByText('FATAL sorry, too many clients already').first().waitFor();
     expect(await page.getByTestId('step').textContent()).toBe('1');
     // The server loses every session it holds (as after a restart): the next action still works.
-    for (const id of sessions) await server.envs.close(`id:${id}`);
+    for (const id of sessions) await suite.server.envs.close(`id:${id}`);
     await page.getByTestId('details').fill('Root cause: postgres-db is out of connections');
     await page.getByTestId('team').selectOption('database-team');
     await page.getByTestId('escalate').click();
@@ -209,7 +200,7 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     await pageDatabaseTeam(page, 2);
     await applyTheFix(page);
     const shown = Number(await page.getByTestId('final-score').textContent());
-    const state = (await (await fetch(`${server.url}/state?session_id=${sessions[0]}`)).json()) as { score: number; done: boolean };
+    const state = (await (await fetch(`${suite.server.url}/state?session_id=${sessions[0]}`)).json()) as { score: number; done: boolean };
     expect(state.done).toBe(true);
     expect(shown).toBe(Number(state.score.toFixed(2)));
     expect(shown).toBeGreaterThanOrEqual(0.95);
@@ -257,8 +248,8 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
   });
 
   it('fits a phone screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${server.url}/web/#mode=play&task=task_medium`);
+    const page = await suite.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${suite.server.url}/web/#mode=play&task=task_medium`);
     await page.getByTestId('start').click();
     await page.getByTestId('alerts').waitFor();
     // Runs in the page: the browser's own globals.

@@ -1,5 +1,8 @@
-/** The console steps several browser tests share: task_easy played by its controls. */
-import type { Page } from 'playwright-core';
+/** What the console's browser suites share: their server and browser, and task_easy played by its controls. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { listening } from '../helpers/server.js';
+import { launch } from './browser.js';
 
 /** task_easy started and postgres-db investigated, its telling log line on screen. */
 export async function startAndInvestigatePostgres(page: Page): Promise<void> {
@@ -23,4 +26,18 @@ export async function applyTheFix(page: Page): Promise<void> {
   await page.getByTestId('fix').selectOption('increase_db_connections');
   await page.getByTestId('apply').click();
   await page.getByTestId('explanation').waitFor();
+}
+
+/** A listening server and a Chromium for one suite, started before its tests and closed after. */
+export function consoleSuite(): { readonly server: Awaited<ReturnType<typeof listening>>; readonly browser: Browser } {
+  const ctx = {} as { server: Awaited<ReturnType<typeof listening>>; browser: Browser };
+  beforeAll(async () => {
+    ctx.server = await listening();
+    ctx.browser = await launch();
+  }, 30_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.app.close();
+  });
+  return ctx;
 }

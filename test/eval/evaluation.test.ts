@@ -6,27 +6,19 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CollectRecordSchema } from '../../src/eval/collect.js';
 import type { AgentSpec } from '../../src/agents/types.js';
 import type { Action } from '../../src/domain/index.js';
 import { applyDelta } from '../../src/eval/episodes.js';
 import { runEval } from '../../src/eval/harness.js';
 import { bootstrapCi, passAtK } from '../../src/eval/stats.js';
-import { expertScript, startMockLlm, type MockLlm } from '../helpers/mock-llm.js';
+import { expertScript, startMockLlm } from '../helpers/mock-llm.js';
 import { EXPERT_PATHS } from '../helpers/paths.js';
-import { listening } from '../helpers/server.js';
+import { evalSuite } from '../helpers/eval-suite.js';
 import { TSX, run } from '../helpers/spawn.js';
 
-let server: Awaited<ReturnType<typeof listening>>;
-let failing: MockLlm;
-beforeAll(async () => {
-  server = await listening();
-  failing = await startMockLlm({}, 'fail');
-});
-afterAll(async () => {
-  await Promise.all([server.app.close(), failing.close()]);
-});
+const suite = evalSuite();
 
 const noKey = { API_KEY: '', HF_TOKEN: '', OPENAI_API_KEY: '' };
 const out = () => mkdtempSync(join(tmpdir(), 'evaluation-'));
@@ -52,7 +44,7 @@ describe('statistics', () => {
 describe('failures are counted, never scored', () => {
   it('a dead model endpoint: every episode is an infrastructure failure, excluded, and the run exits 3', async () => {
     const dir = out();
-    const r = await cli(['eval', '--agent', 'llm', '--tasks', 'task_easy,task_medium', '--episodes', '1', '--retries', '1', '--out', dir], { API_KEY: 'k', API_BASE_URL: failing.url, MODEL_NAME: 'mock-model' });
+    const r = await cli(['eval', '--agent', 'llm', '--tasks', 'task_easy,task_medium', '--episodes', '1', '--retries', '1', '--out', dir], { API_KEY: 'k', API_BASE_URL: suite.failing.url, MODEL_NAME: 'mock-model' });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/infrastructure failures: 2 of 2/);
     const res = results(dir);

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/eval/contract.js';
-import { startMockLlm, expertScript, type MockLlm } from '../helpers/mock-llm.js';
+import { startMockLlm, expertScript } from '../helpers/mock-llm.js';
 import { EXPERT_PATHS } from '../helpers/paths.js';
-import { listening } from '../helpers/server.js';
+import { evalSuite } from '../helpers/eval-suite.js';
 import { PYTHON, requirePython } from '../helpers/python.js';
 import { TSX, run } from '../helpers/spawn.js';
 
-let server: Awaited<ReturnType<typeof listening>>;
-let failing: MockLlm;
-beforeAll(async () => {
-  server = await listening();
-  failing = await startMockLlm({}, 'fail');
-});
-afterAll(async () => {
-  await Promise.all([server.app.close(), failing.close()]);
-});
+const suite = evalSuite();
 
 /** Every stdout line is one of the three contract lines, in START, STEP*, END blocks, one per task. */
 function checkContract(stdout: string, tasks = ['task_easy', 'task_medium', 'task_hard']) {
@@ -52,7 +44,7 @@ for (const [name, runner, skip] of [['python inference.py (the real openai packa
   describe.skipIf(skip)(name, () => {
     it('prints the exact contract and plays the tasks through the model', async () => {
       const good = await startMockLlm(expertScript(EXPERT_PATHS));
-      const r = await runner({ ...noKey, ENV_URL: server.url, API_BASE_URL: good.url, API_KEY: 'test-key', MODEL_NAME: 'mock-model' });
+      const r = await runner({ ...noKey, ENV_URL: suite.server.url, API_BASE_URL: good.url, API_KEY: 'test-key', MODEL_NAME: 'mock-model' });
       await good.close();
       expect(r.code).toBe(0);
       const ends = checkContract(r.stdout);
@@ -62,14 +54,14 @@ for (const [name, runner, skip] of [['python inference.py (the real openai packa
     });
 
     it('survives a failing model endpoint: safe fallback actions, [END] for every task, exit 0', async () => {
-      const r = await runner({ ...noKey, ENV_URL: server.url, API_BASE_URL: failing.url, API_KEY: 'test-key', MODEL_NAME: 'mock-model' });
+      const r = await runner({ ...noKey, ENV_URL: suite.server.url, API_BASE_URL: suite.failing.url, API_KEY: 'test-key', MODEL_NAME: 'mock-model' });
       expect(r.code).toBe(0);
       checkContract(r.stdout);
       expect(r.stderr).toMatch(/call failed/);
     });
 
     it('survives an unreachable environment: [START] and [END] for every task, exit 0', async () => {
-      const r = await runner({ ...noKey, ENV_URL: 'http://127.0.0.1:9', API_BASE_URL: failing.url, API_KEY: 'test-key' });
+      const r = await runner({ ...noKey, ENV_URL: 'http://127.0.0.1:9', API_BASE_URL: suite.failing.url, API_KEY: 'test-key' });
       expect(r.code).toBe(0);
       for (const end of checkContract(r.stdout)) expect(end).toBe('[END] success=false steps=0 score=0.010 rewards=');
     });
@@ -78,7 +70,7 @@ for (const [name, runner, skip] of [['python inference.py (the real openai packa
 
 describe('npm run inference without a key', () => {
   it('says so and uses the rule agent', async () => {
-    const r = await typescript({ ...noKey, ENV_URL: server.url, TASKS: 'task_easy' });
+    const r = await typescript({ ...noKey, ENV_URL: suite.server.url, TASKS: 'task_easy' });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/using the rule agent/);
     expect(checkContract(r.stdout, ['task_easy'])[0]).toMatch(/success=true/);
