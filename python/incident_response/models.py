@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 ActionType = Literal["investigate", "escalate", "apply_fix", "postmortem", "no_op"]
+InvestigationView = Literal["logs", "metrics"]
 
 
 class IncidentResponseAction(BaseModel):
@@ -21,6 +22,8 @@ class IncidentResponseAction(BaseModel):
     action_type: ActionType
     target: str = Field(default="", max_length=200)
     details: Optional[str] = Field(default=None, max_length=20_000)
+    # Generated incidents, investigate only: "logs" or "metrics" alone; None fetches both.
+    view: Optional[InvestigationView] = None
     metadata: Dict[str, Any] = Field(default_factory=dict)
 
 
@@ -52,6 +55,7 @@ class IncidentResponseObservation(BaseModel):
     # Generated incidents only:
     remedy_kinds: Optional[Dict[str, str]] = None
     metric_evidence: Optional[Dict[str, str]] = None
+    logs_as_of: Optional[Dict[str, float]] = None
     elapsed_minutes: Optional[float] = None
     clock: Optional[str] = None
     error_budget_remaining_pct: Optional[float] = None

@@ -66,13 +66,16 @@ class IncidentResponseToolEnv:
         self.reward, self.done, self.step_rewards = 0.0, False, []
         return render_observation(result.observation)
 
-    def investigate(self, service: str) -> str:
-        """Read one service's logs and detailed metrics; they stay in view afterwards.
+    def investigate(self, service: str, view: str = "") -> str:
+        """Read one service's logs and detailed metrics.
 
         Args:
             service: A service name from the SERVICES list.
+            view: Generated incidents only: "logs" runs just a log search (lines up to when it ran;
+                search again for newer ones), "metrics" just opens the detailed metrics (they stay
+                live), each in less simulated time than both. Leave empty for both.
         """
-        return self._act(IncidentResponseAction(action_type="investigate", target=service))
+        return self._act(IncidentResponseAction(action_type="investigate", target=service, view=view or None))
 
     def escalate(self, team: str, details: str = "") -> str:
         """Page the team that owns the root-cause service, once the evidence shows it.

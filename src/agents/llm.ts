@@ -37,7 +37,7 @@ export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfi
 }
 
 export const SYSTEM_PROMPT = `You are the on-call SRE during a production incident. Each turn you get the current observation and reply with exactly one action as a JSON object, nothing else:
-{"action_type": "investigate" | "escalate" | "apply_fix" | "postmortem" | "no_op", "target": "<service, team or fix id>", "details": "<optional text>"}
+{"action_type": "investigate" | "escalate" | "apply_fix" | "postmortem" | "no_op", "target": "<service, team or fix id>", "details": "<optional text>", "view": "logs" | "metrics" (optional, investigate only)}
 
 How to work:
 - Alerts show where it hurts; the loudest alert is rarely the cause. Investigate a service to see its logs and detailed metrics.
@@ -47,6 +47,7 @@ How to work:
 - If nothing is actually broken, page nobody, change nothing, and say so in the postmortem.
 - Finish with a postmortem in "details" (it ends the episode, so write it last): root cause (one service per fault), mechanism, trigger, impact, timeline with times, remediation, prevention, citing evidence ids like ev-1a2b from the logs you read.
 - Fix ids of generated incidents are <kind>@<service>; "remedy kinds" describes each kind.
+- Generated incidents: time burns the error budget. An investigation with view "logs" is a log search (lines up to when it ran; search again for newer ones) and view "metrics" opens the detailed metrics (they stay live): each takes less time than both at once.
 Use only targets listed under "actions".`;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -69,6 +70,8 @@ export function renderObservation(obs: Observation, recent: string[], maxChars =
   for (const name of obs.investigated) {
     const detail = Object.entries(obs.metrics[name] ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
     lines.push(`${name} metrics: ${clip(detail, 400)}`);
+    const asOf = (obs.logs_as_of as Record<string, number> | undefined)?.[name];
+    if (asOf !== undefined) lines.push(`${name} logs (searched at minute ${asOf}):`);
     for (const l of (obs.logs[name] ?? []).slice(-12)) lines.push(`  ${clip(l, 220)}`);
   }
   const kinds = (obs.remedy_kinds as Record<string, string> | undefined) ?? {};

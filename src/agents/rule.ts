@@ -64,6 +64,8 @@ interface Finding {
 
 interface Memory {
   investigated: string[];
+  /** Generated incidents: services whose detailed metrics this responder has open. */
+  dashboards: Set<string>;
   findings: Finding[];
   handled: Set<string>;
   ruleOf: Map<string, RemedyRule>;
@@ -237,8 +239,12 @@ function shedAbove(obs: Observation, name: string): string | null {
   return fixes.filter((f) => above.has(f.slice('shed_load@'.length))).sort()[0] ?? null;
 }
 
+const generated = (obs: Observation) => typeof obs.elapsed_minutes === 'number';
+/** Erroring, or with an alert of its own firing. */
+const failingNow = (obs: Observation, name: string) => (obs.metrics[name]?.error_rate ?? 0) >= 0.05 || parseAlerts(obs).some((a) => a.service === name && a.severity >= 1);
+
 export function createRulePolicy(): Policy {
-  const m: Memory = { investigated: [], findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
+  const m: Memory = { investigated: [], dashboards: new Set(), findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
 
   /** A service whose trouble a found root explains (it calls the root, or the root calls it). */
   function explained(obs: Observation, name: string): boolean {
@@ -275,9 +281,23 @@ export function createRulePolicy(): Policy {
     return [...shared].sort((a, b) => b[1] - a[1] || errors(b[0]) - errors(a[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
   }
 
-  function look(service: string): Action {
+  /**
+   * On generated incidents a service is first searched for its logs (they name what it fails on);
+   * a leaf, where a fault can only be its own, is looked at fully. Seed tasks show everything at once.
+   */
+  function look(obs: Observation, service: string): Action {
     m.investigated.push(service);
-    return { action_type: 'investigate', target: service };
+    if (!generated(obs) || deps(obs, service).length === 0) {
+      m.dashboards.add(service);
+      return { action_type: 'investigate', target: service };
+    }
+    return { action_type: 'investigate', target: service, view: 'logs' };
+  }
+
+  /** Opens a service's detailed metrics: to confirm a root before acting on it, or to read a silent failure. */
+  function dashboard(service: string): Action {
+    m.dashboards.add(service);
+    return { action_type: 'investigate', target: service, view: 'metrics' };
   }
 
   function act(obs: Observation): Action {
@@ -308,7 +328,8 @@ export function createRulePolicy(): Policy {
     // A finding on a service we have looked at, that blames no failing dependency of its own, is a root.
     for (const f of findings) {
       if (m.handled.has(f.root)) continue;
-      if (!m.investigated.includes(f.root)) return look(f.root);
+      if (!m.investigated.includes(f.root)) return look(obs, f.root);
+      if (generated(obs) && !m.dashboards.has(f.root)) return dashboard(f.root);
       const own = findings.filter((x) => x.root === f.root);
       // An exception right after a flag flip is the flag's code path, not the release.
       const flagged = (obs.logs[f.root] ?? []).some((l) => /\bflag\b/i.test(body(l)));
@@ -335,32 +356,37 @@ export function createRulePolicy(): Policy {
 
     // Follow the strongest lead that no root explains yet.
     const lead = [...leadScore].filter(([name]) => !m.investigated.includes(name) && !explained(obs, name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    if (lead) return look(lead[0]);
+    if (lead) return look(obs, lead[0]);
+
+    // A failing service whose logs blame nothing: its own metrics may show the fault.
+    const silent = m.investigated.find((n) => !m.dashboards.has(n) && (failingNow(obs, n) || (obs.logs[n] ?? []).some(isProblem)) && !explained(obs, n) && (({ findings: f, leads }) => !f.length && !leads.length)(read(obs, n, m.applied)));
+    if (silent && obs.step < obs.max_steps - 2) return dashboard(silent);
 
     // A failing service that says nothing about whom it waits on: check the dependencies the deepest failing services share.
     const candidate = frontierCandidate(obs);
-    if (candidate && obs.step < obs.max_steps - 2) return look(candidate);
+    if (candidate && obs.step < obs.max_steps - 2) return look(obs, candidate);
 
     // Then the firing alerts no root explains: most severe first, deepest first.
     const alerts = parseAlerts(obs).filter((a) => a.severity >= 1 && !m.investigated.includes(a.service) && !explained(obs, a.service));
     const firing = new Set(alerts.map((a) => a.service));
     const callersAlerting = (name: string) => obs.services.filter((s) => firing.has(s.name) && s.depends_on.includes(name)).length;
     alerts.sort((a, b) => b.severity - a.severity || callersAlerting(b.service) - callersAlerting(a.service) || (a.service < b.service ? -1 : 1));
-    if (alerts.length && obs.step < obs.max_steps - 2) return look(alerts[0]!.service);
+    if (alerts.length && obs.step < obs.max_steps - 2) return look(obs, alerts[0]!.service);
 
     // Failing services but no cause in sight: look at the dependency most of them share.
     const failing = m.investigated.filter((n) => (obs.metrics[n]?.error_rate ?? 0) >= 0.05 && !explained(obs, n));
     const shared = new Map<string, number>();
     for (const n of failing) for (const d of deps(obs, n)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
     const common = [...shared].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    if (common && obs.step < obs.max_steps - 2) return look(common[0]);
+    if (common && obs.step < obs.max_steps - 2) return look(obs, common[0]);
 
     // Before closing, confirm the change worked: SLO alerts still firing after it had time means something else is wrong.
     if (m.fixedAt !== null && typeof obs.elapsed_minutes === 'number' && obs.step < obs.max_steps - 3) {
       const slo = parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text));
       if (slo.length) {
         const last = m.fixedRoots[m.fixedRoots.length - 1]!;
-        if (obs.elapsed_minutes - m.fixedAt < SETTLE_MINUTES) return { action_type: 'investigate', target: last };
+        // A fresh search of the fixed root shows what it logged since the change.
+        if (obs.elapsed_minutes - m.fixedAt < SETTLE_MINUTES) return { action_type: 'investigate', target: last, ...(m.dashboards.has(last) ? { view: 'logs' as const } : {}) };
         const doubted = m.fixedRoots.filter((r) => !m.distrusted.has(r));
         if (doubted.length) {
           for (const r of doubted) m.distrusted.add(r);

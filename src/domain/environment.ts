@@ -5,12 +5,12 @@
  */
 import { budgetBurn, logsAt, snapshot, wallClock } from './dynamics.js';
 import type { Episode } from './episode.js';
-import { investigationOf } from './episode.js';
+import { fetched, investigationOf, servicesLookedAt } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
 import { GENERATED_REWARDS, NOOP_STREAK_LIMIT, SEED_REWARDS, round } from './scoring.js';
 import { seedScenario, type Task } from './scenario.js';
-import type { Action, Observation, Reward, State, StepResult } from './schemas.js';
+import type { Action, InvestigationView, Observation, Reward, State, StepResult } from './schemas.js';
 
 /** The seed tasks' per-step rewards (the seed README's table). */
 export const REWARDS = SEED_REWARDS;
@@ -22,7 +22,7 @@ export const MINUTES = { escalate: ESCALATE_MINUTES, fixDefault: 6, postmortem: 
 function minutesFor(task: Task, action: Action): number {
   switch (action.action_type) {
     case 'investigate':
-      return investigationMinutes(task.serviceByName.get(action.target)?.depends_on.length ?? 0);
+      return investigationMinutes(task.serviceByName.get(action.target)?.depends_on.length ?? 0, action.view);
     case 'escalate':
       return MINUTES.escalate;
     case 'apply_fix':
@@ -57,7 +57,9 @@ export function reset(task: Task, params: ResetParams = {}): Episode {
     params: s.generated?.params ?? null,
     episode_id: params.episode_id ?? null,
     seed: params.seed ?? s.generated?.params.seed ?? null,
-    message: `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics.`,
+    message: s.generated
+      ? `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics (view "logs" or "metrics" fetches one, in less time).`
+      : `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics.`,
   };
 }
 
@@ -85,6 +87,8 @@ function emptyEpisode(taskId: string): Episode {
 
 /** Checks the action's target against this task; the schema has already checked its shape. */
 export function validateAction(task: Task, action: Action): ActionError | null {
+  if (action.view !== undefined && action.action_type !== 'investigate') return { field: 'view', message: 'a view is for investigate only', allowed: [] };
+  if (action.view !== undefined && !task.scenario.generated) return { field: 'view', message: 'seed tasks show logs and metrics together: leave "view" out', allowed: [] };
   const check = (kind: string, known: boolean, allowed: readonly string[]): ActionError | null =>
     known ? null : { field: 'target', message: `unknown ${kind} "${action.target}"`, allowed };
   switch (action.action_type) {
@@ -115,22 +119,46 @@ interface Effect {
   message: string;
 }
 
-function investigate(task: Task, ep: Episode, service: string): Effect {
+function investigate(task: Task, ep: Episode, service: string, view: InvestigationView | undefined, minutes: number): Effect {
+  if (task.scenario.generated) return investigateGenerated(task, ep, service, view, minutes);
   if (investigationOf(ep, service)) {
     return { episode: ep, reward: 0, reason: `${service} was already investigated`, message: `${service}'s logs and metrics are already in the observation.` };
   }
   const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes }] };
   const message = `Investigated ${service}: its logs and detailed metrics are now in the observation.`;
-  if (task.scenario.generated) {
-    // The same reward and reason for every service: a reward never tells which one is the root.
-    return { episode: next, reward: GENERATED_REWARDS.newEvidence, reason: `new evidence: ${service}'s logs and metrics`, message };
-  }
   const rubricWeight = seedScenario(task).rubric.find((i) => i.kind === 'investigate' && i.service === service)?.weight;
   if (rubricWeight !== undefined) {
     const reward = Math.min(REWARDS.investigateKeyMax, Math.max(REWARDS.investigateKeyMin, rubricWeight));
     return { episode: next, reward, reason: 'investigated a service at the heart of the incident', message };
   }
   return { episode: next, reward: REWARDS.investigateOther, reason: 'investigated a service outside the incident path', message };
+}
+
+/**
+ * A generated incident's service is looked at one view at a time: a log search shows the lines
+ * written up to when it finished (search again for newer ones); a metrics dashboard, once open,
+ * stays live. Every query is recorded, so a search repeated later is a real refresh.
+ */
+function investigateGenerated(task: Task, ep: Episode, service: string, view: InvestigationView | undefined, minutes: number): Effect {
+  const asOf = ep.minutes + minutes;
+  const before = ep.investigated.filter((i) => i.service === service);
+  const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes, as_of: asOf, ...(view ? { view } : {}) }] };
+  const newLogs = !before.some((i) => fetched(i, 'logs')) && fetched({ service, step: 0, minute: 0, view }, 'logs');
+  const newMetrics = !before.some((i) => fetched(i, 'metrics')) && fetched({ service, step: 0, minute: 0, view }, 'metrics');
+  const parts: string[] = [];
+  if (view !== 'metrics') {
+    const lastSearch = [...before].reverse().find((i) => fetched(i, 'logs'));
+    if (lastSearch) {
+      const fresh = logsAt(task, ep.fixes, service, asOf).length - logsAt(task, ep.fixes, service, lastSearch.as_of ?? lastSearch.minute).length;
+      parts.push(`searched ${service}'s logs again as of minute ${asOf}: ${fresh} new line${fresh === 1 ? '' : 's'} since minute ${lastSearch.as_of ?? lastSearch.minute}`);
+    } else parts.push(`searched ${service}'s logs as of minute ${asOf}`);
+  }
+  if (view !== 'logs') parts.push(newMetrics ? `opened ${service}'s detailed metrics (they stay live)` : `${service}'s detailed metrics were already open`);
+  const message = `${parts.join('; ')} (took ${minutes} min).`.replace(/^./, (c) => c.toUpperCase());
+  // The same reward for every service: a reward never tells which one is the root.
+  const fresh = newLogs || newMetrics;
+  const what = [newLogs ? 'logs' : '', newMetrics ? 'metrics' : ''].filter(Boolean).join(' and ');
+  return { episode: next, reward: fresh ? GENERATED_REWARDS.newEvidence : GENERATED_REWARDS.repeatInvestigation, reason: fresh ? `new evidence: ${service}'s ${what}` : `${service}: nothing new fetched`, message };
 }
 
 function escalate(task: Task, ep: Episode, team: string, details: string): Effect {
@@ -194,7 +222,7 @@ function effectOf(task: Task, ep: Episode, action: Action, minutes: number): Eff
   const details = action.details ?? '';
   switch (action.action_type) {
     case 'investigate':
-      return investigate(task, ep, action.target);
+      return investigate(task, ep, action.target, action.view, minutes);
     case 'escalate':
       return escalate(task, ep, action.target, details);
     case 'apply_fix':
@@ -296,7 +324,7 @@ export function step(task: Task, episode: Episode, action: Action, options: Step
 
   const reward: Reward = { value: round(value), reason };
   ep.cumulative_reward = round(ep.cumulative_reward + reward.value);
-  const recorded = { action_type: action.action_type, target: action.target, details: action.details ?? null };
+  const recorded = { action_type: action.action_type, target: action.target, details: action.details ?? null, ...(action.view ? { view: action.view } : {}) };
   ep.history = episode.history.concat({ step: ep.step, action: recorded, reward: reward.value, reason: reward.reason });
   return { ok: true, episode: ep, grade: g, result: stepResult(task, ep, reward, g) };
 }
@@ -323,19 +351,31 @@ export function observe(task: Task, ep: Episode): Observation {
 
 function observeGenerated(task: Task, ep: Episode): Observation {
   const s = task.scenario;
-  const investigated = new Set(ep.investigated.map((i) => i.service));
-  const { metrics, alerts } = snapshot(task, ep, ep.minutes, investigated);
+  const dashboards = new Set<string>();
+  const searchedAt = new Map<string, number>();
+  for (const i of ep.investigated) {
+    if (fetched(i, 'metrics')) dashboards.add(i.service);
+    if (fetched(i, 'logs')) searchedAt.set(i.service, i.as_of ?? ep.minutes);
+  }
+  const { metrics, alerts } = snapshot(task, ep, ep.minutes, dashboards);
   const logs: Record<string, string[]> = {};
+  const logs_as_of: Record<string, number> = {};
   const metric_evidence: Record<string, string> = {};
-  for (const { service } of ep.investigated) {
-    logs[service] = logsAt(task, ep.fixes, service, ep.minutes);
-    metric_evidence[service] = task.metricEvidence.get(service)!;
+  const looked = servicesLookedAt(ep);
+  for (const service of looked) {
+    const at = searchedAt.get(service);
+    if (at !== undefined) {
+      logs[service] = logsAt(task, ep.fixes, service, at);
+      logs_as_of[service] = at;
+    }
+    if (dashboards.has(service)) metric_evidence[service] = task.metricEvidence.get(service)!;
   }
   const p = s.generated!.params;
   return {
-    ...baseObservation(task, ep, { alerts, logs, metrics, investigated: ep.investigated.map((i) => i.service) }),
+    ...baseObservation(task, ep, { alerts, logs, metrics, investigated: looked }),
     remedy_kinds: remedyKinds(task),
     metric_evidence,
+    logs_as_of,
     elapsed_minutes: ep.minutes,
     clock: wallClock(task, ep.minutes),
     error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),

@@ -3,13 +3,17 @@
  * anywhere. Grades and observations are derived from it, never stored in it.
  */
 import type { GeneratedParams } from './scenario.js';
-import type { HistoryEntry } from './schemas.js';
+import type { HistoryEntry, InvestigationView } from './schemas.js';
 
 export interface Investigation {
   service: string;
   step: number;
   /** Simulated minute (since detection) when the action started. */
   minute: number;
+  /** Generated incidents: what was fetched (absent: logs and metrics both). */
+  view?: InvestigationView;
+  /** Generated incidents: the minute the fetched logs show (when the search finished). */
+  as_of?: number;
 }
 
 export interface Escalation {
@@ -58,6 +62,17 @@ export interface Episode {
   history: HistoryEntry[];
 }
 
+/** The first look at a service, whatever it fetched. */
 export function investigationOf(episode: Episode, service: string): Investigation | undefined {
   return episode.investigated.find((i) => i.service === service);
+}
+
+/** Whether an investigation fetched this view. */
+export const fetched = (inv: Investigation, view: InvestigationView) => inv.view === undefined || inv.view === view;
+
+/** Services in the order they were first looked at. */
+export function servicesLookedAt(episode: Episode): string[] {
+  const out: string[] = [];
+  for (const i of episode.investigated) if (!out.includes(i.service)) out.push(i.service);
+  return out;
 }

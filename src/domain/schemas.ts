@@ -11,6 +11,11 @@ export const MAX_DETAILS_LENGTH = 20_000;
 export const MAX_TARGET_LENGTH = 200;
 
 export const ActionTypeSchema = z.enum(ACTION_TYPES);
+
+/** What one investigation of a generated incident's service fetches; without a view, both. */
+export const INVESTIGATION_VIEWS = ['logs', 'metrics'] as const;
+export const InvestigationViewSchema = z.enum(INVESTIGATION_VIEWS);
+export type InvestigationView = z.infer<typeof InvestigationViewSchema>;
 export type ActionType = z.infer<typeof ActionTypeSchema>;
 
 export const ActionSchema = z
@@ -28,6 +33,9 @@ export const ActionSchema = z
       .max(MAX_DETAILS_LENGTH)
       .nullish()
       .describe('Postmortem text or JSON (postmortem); optional reasoning for escalate/apply_fix'),
+    view: InvestigationViewSchema.optional().describe(
+      'Generated incidents, investigate only: fetch just the service\'s logs (a search, as of when it ran) or just its detailed metrics (a dashboard that stays live); omitted, both, for the time of both',
+    ),
     metadata: z
       .record(z.string(), z.unknown())
       .optional()
@@ -68,6 +76,7 @@ export const ObservationSchema = z
     // Generated incidents only:
     remedy_kinds: z.record(z.string(), z.string()).optional().describe('Generated: each remediation kind on the fix menu (fix ids are <kind>@<service>)'),
     metric_evidence: z.record(z.string(), z.string()).optional().describe("Generated: the evidence id of each investigated service's metrics"),
+    logs_as_of: z.record(z.string(), z.number()).optional().describe("Generated: the elapsed minute each service's logs were searched at (search again to see newer lines)"),
     elapsed_minutes: z.number().optional().describe('Generated: simulated minutes since detection'),
     clock: z.string().optional().describe('Generated: simulated wall-clock time (ISO 8601)'),
     error_budget_remaining_pct: z.number().optional().describe('Generated: error budget left, in percent'),

@@ -6,7 +6,7 @@
  * episode (one fault, two, or none).
  */
 import { budgetBurn, firingAtDetection, holds, prematureAttempts, stoppedAt } from './dynamics.js';
-import { investigationOf, type Episode } from './episode.js';
+import { fetched, investigationOf, type Episode } from './episode.js';
 import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
 import { readText, type Reading } from './reading.js';
 import type { Task } from './scenario.js';
@@ -43,7 +43,8 @@ export function retrievedEvidence(task: Task, ep: Episode, beforeStep: number): 
   const seen = new Set<string>();
   for (const inv of ep.investigated) {
     if (inv.step >= beforeStep) continue;
-    for (const [id, where] of task.evidence) if (where.service === inv.service) seen.add(id);
+    const metricsId = task.metricEvidence.get(inv.service);
+    for (const [id, where] of task.evidence) if (where.service === inv.service && fetched(inv, id === metricsId ? 'metrics' : 'logs')) seen.add(id);
   }
   return seen;
 }

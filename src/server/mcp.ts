@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, SPLITS, type Action, type Observation } from '../domain/index.js';
+import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, InvestigationViewSchema, SPLITS, type Action, type InvestigationView, type Observation } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
 import { issuesToDetail } from './errors.js';
 import { envKey, type ProtocolSessions } from './protocol-sessions.js';
@@ -62,9 +62,14 @@ const TOOLS = {
   },
   investigate: {
     description:
-      "Read one service's logs and detailed metrics (they stay visible afterwards). Use it to follow the symptoms along " +
-      'dependencies to the root cause before escalating or fixing.',
-    args: z.strictObject({ service: z.string().describe('A service name from the observation') }),
+      "Read one service's logs and detailed metrics. Use it to follow the symptoms along dependencies to the root cause " +
+      'before escalating or fixing. On generated incidents, view "logs" runs just a log search (it shows the lines written ' +
+      'until it finished; search again for newer ones) and view "metrics" just opens the detailed metrics (they stay live), ' +
+      'each in less simulated time than both.',
+    args: z.strictObject({
+      service: z.string().describe('A service name from the observation'),
+      view: InvestigationViewSchema.optional().describe('Generated incidents: "logs" or "metrics" only; omitted, both'),
+    }),
     step: true,
   },
   escalate: {
@@ -114,7 +119,7 @@ export function listTools(): ToolDescription[] {
 function toAction(name: ToolName, args: Record<string, string | undefined>): Action | null {
   switch (name) {
     case 'investigate':
-      return { action_type: 'investigate', target: args.service ?? '' };
+      return { action_type: 'investigate', target: args.service ?? '', ...(args.view ? { view: args.view as InvestigationView } : {}) };
     case 'escalate':
       return { action_type: 'escalate', target: args.team ?? '', details: args.details ?? null };
     case 'apply_fix':

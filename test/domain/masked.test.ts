@@ -57,9 +57,13 @@ describe('masked faults', () => {
       const [a, b] = g.faults;
       const reached = new Set(Object.entries(g.dynamics.services).filter(([, d]) => d.fault === 1 || d.also.includes(1)).map(([s]) => s));
       const waits = Array.from({ length: 5 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
-      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits]);
+      const before = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits]);
+      // A log search shows what was written when it ran: the masked root's new lines need a new search.
+      expect(loud(observe(task, before).logs[b!.root_cause]!)).toEqual([]);
+      const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits, { action_type: 'investigate', target: b!.root_cause, view: 'logs' }]);
       const obs = observe(task, ep);
       expect(loud(obs.logs[b!.root_cause]!).length).toBeGreaterThan(0);
+      expect(obs.logs_as_of![b!.root_cause]).toBe(ep.minutes);
       // The first root's own log now names the dependency it fails on (by name or address).
       expect(obs.logs[a!.root_cause]!.length).toBeGreaterThan(task.serviceByName.get(a!.root_cause)!.logs.length);
       expect(sloFiring(obs.alerts, reached).length).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '3.2.0';
+export const GENERATOR_VERSION = '4.0.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -37,7 +37,13 @@ const FLOOD_TIERS = new Set(['api', 'auth']);
 const FLOOD_REMEDIES = new Set(['rollback', 'restart', 'reschedule', 'scale_out']);
 /** What a report of a flooded root's remediation says about shedding load. */
 const SHED_CONCEPT = ['shed', 'shedding', 'load shedding', 'rate limit', 'rate limited', 'rate limiting', 'throttled', '429'];
-export const investigationMinutes = (dependencies: number) => 2 + Math.ceil(dependencies / 2);
+/** A log search takes longer on a service with many dependencies (more call lines to read). */
+export const logSearchMinutes = (dependencies: number) => 2 + Math.ceil(dependencies / 2);
+/** Opening a service's dashboard of detailed metrics. */
+export const METRICS_VIEW_MINUTES = 2;
+/** An investigation fetches its view; without one, logs and metrics both, for the time of both. */
+export const investigationMinutes = (dependencies: number, view?: 'logs' | 'metrics') =>
+  view === 'logs' ? logSearchMinutes(dependencies) : view === 'metrics' ? METRICS_VIEW_MINUTES : logSearchMinutes(dependencies) + METRICS_VIEW_MINUTES;
 
 function timestamp(minuteOfDay: number, second: number): string {
   return new Date(DAY_ZERO + Math.round(minuteOfDay) * 60_000 + second * 1000).toISOString().replace('.000Z', 'Z');
@@ -740,6 +746,8 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
 /** The reference responder walks from the nearest firing service down to each root, then pages and fixes. */
 function referenceMinutes(a: Assembly, fixMinutes: Record<string, number>): number {
   const { topo, knobs, builds, hidden, opaque, flooded, drafts, rules } = a;
+  // Services on the way down are searched for the dependency they blame; the root is looked at fully.
+  const searchCost = (name: string) => investigationMinutes(topo.byName.get(name)!.depends_on.length, 'logs');
   const investigateCost = (name: string) => investigationMinutes(topo.byName.get(name)!.depends_on.length);
   const firingAtStart = (name: string) => {
     const d = drafts.get(name)!;
@@ -754,11 +762,11 @@ function referenceMinutes(a: Assembly, fixMinutes: Record<string, number>): numb
         let minutes = 0;
         let above = cur;
         for (let at: string | null = cur; at && at !== root; at = parent.get(at) ?? null) {
-          minutes += investigateCost(at);
+          minutes += searchCost(at);
           above = at;
         }
         // When no caller names the failing dependency, the responder checks the root's siblings too.
-        if (opaque[fi]) for (const dep of topo.byName.get(above)!.depends_on) if (dep !== root) minutes += investigateCost(dep);
+        if (opaque[fi]) for (const dep of topo.byName.get(above)!.depends_on) if (dep !== root) minutes += searchCost(dep);
         return minutes;
       }
       for (const c of topo.callers(cur)) {
@@ -768,7 +776,7 @@ function referenceMinutes(a: Assembly, fixMinutes: Record<string, number>): numb
       }
     }
     // No caller fires: the responder starts from the cheapest firing symptom (a queue behind a consumer).
-    const firing = rules.filter((r) => r.service !== root && drafts.get(r.service)!.fault !== null).map((r) => investigateCost(r.service));
+    const firing = rules.filter((r) => r.service !== root && drafts.get(r.service)!.fault !== null).map((r) => searchCost(r.service));
     return firing.length ? Math.min(...firing) : 0;
   };
   // A masked fault is found from its first root's dependencies, after that root is fixed: no walk.

@@ -15,6 +15,9 @@ export function Controls({ obs, disabled, onAct, postmortem, setPostmortem, pick
     setService(picked.name);
     document.querySelector<HTMLButtonElement>('.controls [data-testid="investigate"]')?.focus();
   }, [picked?.n]);
+  // Generated incidents: one view (a log search, or the metrics dashboard) takes less time than both.
+  const [view, setView] = useState<'' | 'logs' | 'metrics'>('');
+  const generated = typeof obs.elapsed_minutes === 'number';
   const [team, setTeam] = useState(teams[0] ?? '');
   const [fix, setFix] = useState(fixes[0] ?? '');
   const [details, setDetails] = useState('');
@@ -54,7 +57,17 @@ export function Controls({ obs, disabled, onAct, postmortem, setPostmortem, pick
         <select id="ctl-service" ref={refs.i} value={service} onChange={(e) => setService(e.currentTarget.value)} data-testid="service">
           {services.map((s) => <option key={s} value={s}>{s}{obs.investigated.includes(s) ? ' ✓' : ''}</option>)}
         </select>
-        <button disabled={disabled} data-testid="investigate" onClick={() => act('investigate', { action_type: 'investigate', target: service })}>Investigate</button>
+        {generated ? (
+          <>
+            <label for="ctl-view" class="sr-only">what to fetch</label>
+            <select id="ctl-view" value={view} onChange={(e) => setView(e.currentTarget.value as typeof view)} data-testid="view">
+              <option value="">logs and metrics</option>
+              <option value="logs">log search only</option>
+              <option value="metrics">metrics only</option>
+            </select>
+          </>
+        ) : null}
+        <button disabled={disabled} data-testid="investigate" onClick={() => act('investigate', { action_type: 'investigate', target: service, ...(generated && view ? { view } : {}) })}>Investigate</button>
       </div>
       <div class="row">
         <label for="ctl-team">escalate <kbd>e</kbd></label>

@@ -76,6 +76,9 @@ export function Evidence({ frames, onCite }: { frames: Frame[]; onCite?: (id: st
             </tbody>
           </table>
           {/* Focusable, so a keyboard can scroll a long log. */}
+          {(obs.logs_as_of as Record<string, number> | undefined)?.[s] !== undefined ? (
+            <p class="muted">logs as searched at minute {(obs.logs_as_of as Record<string, number>)[s]} (search again for newer lines)</p>
+          ) : obs.logs[s] === undefined ? <p class="muted">no log search yet</p> : null}
           <pre class="logs" tabIndex={0} aria-label={`logs of ${s}`} data-testid={`logs-${s}`}>{lines.map((l, i) => <LogLine key={i} line={l} onCite={onCite} />)}</pre>
         </details>
         );
