@@ -221,7 +221,8 @@ export async function httpRoutes(app: FastifyInstance, { envs, postmortemMaxChar
   });
 }
 
-const SEED_ACTION_KEYS = ['action_type', 'target', 'details', 'metadata'] as const;
+/** The action's own keys, from its schema: anything else in a seed-dialect body is ignored. */
+const SEED_ACTION_KEYS = Object.keys(ActionSchema.shape);
 
 /** An action as the seed read it: known keys only, the target trimmed and case-folded. */
 function seedAction(body: Record<string, unknown>): Record<string, unknown> {

@@ -229,7 +229,7 @@ describe('the README\'s tables come from scoring.ts', () => {
   });
 
   it('generated rewards and stage weights', () => {
-    expect(readme).toContain(`| investigate a service for the first time | ${money(GENERATED_REWARDS.newEvidence)}, whatever the service |`);
+    expect(readme).toContain(`| investigate: a view of a service fetched for the first time | ${money(GENERATED_REWARDS.newEvidence)}, whatever the service |`);
     for (const [stage, w] of Object.entries(STAGE_WEIGHTS)) expect(readme).toMatch(new RegExp(`\\| ${stage} \\| ${w.toFixed(2)} \\|`));
     for (const [part, w] of Object.entries(INCIDENT_REPORT_PARTS)) expect(readme).toMatch(new RegExp(`${part.replace('_', ' ')}[^,;]*? ${w.toFixed(2)}`));
     expect(readme).toContain(`−${STAGE_RULES.overPage} per page`);

@@ -30,6 +30,18 @@ describe('the seed dialect forgives what seed clients send', () => {
     expect(last!.body.info.score).toBe(0.99);
   });
 
+  it('keeps every key the action schema defines: a view on a generated incident is honoured, on a seed task refused by name', async () => {
+    const svc = (await post('/reset?task_id=generated&seed=77&difficulty=hard&session_id=v1')).json().services[0].name;
+    const res = await post('/step?session_id=v1', { action_type: 'investigate', target: svc, view: 'metrics', reasoning: 'dashboards first' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().observation.logs[svc]).toBeUndefined();
+    expect(res.json().observation.metric_evidence[svc]).toBeDefined();
+    await post('/reset?task_id=task_easy');
+    const seed = await step({ action_type: 'investigate', target: 'postgres-db', view: 'logs' });
+    expect(seed.status).toBe(422);
+    expect(JSON.stringify(seed.body)).toContain('view');
+  });
+
   it('trims and case-folds targets', async () => {
     await post('/reset?task_id=task_easy');
     const r = await step({ action_type: 'investigate', target: '  Postgres-DB ' });
