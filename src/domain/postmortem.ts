@@ -130,7 +130,7 @@ function evidenced(task: Task, fault: number, groups: ConceptGroups): ConceptGro
  * Grades a generated incident's postmortem against every fault's ground truth. Evidence the
  * agent cites counts only if it retrieved it; citing evidence it never saw costs.
  */
-export function assessIncidentReport(task: Task, text: string, retrieved: ReadonlySet<string>): IncidentReportAssessment {
+export function assessIncidentReport(task: Task, text: string, retrieved: ReadonlySet<string>, reachedDepth = Infinity): IncidentReportAssessment {
   const g = task.scenario.generated!;
   const r = readText(task, text, 'postmortem');
   const n = r.normalized;
@@ -138,7 +138,9 @@ export function assessIncidentReport(task: Task, text: string, retrieved: Readon
   const control = roots.length === 0;
   const impactText = r.sections.impact.trim() ? n.impact : normalize(r.sections.all);
   const normalizedRaw = normalize(r.sections.all);
-  const affected = g.faults.flatMap((f) => f.affected.slice(0, 3));
+  // Only services the symptoms had reached before the faults were stopped showed any impact to name.
+  const showed = (name: string) => (g.dynamics.services[name]?.hop ?? 0) <= reachedDepth;
+  const affected = g.faults.flatMap((f) => f.affected.filter(showed).slice(0, 3));
   const parts: Record<IncidentReportPart, number> = {
     root_cause: control ? (r.roots.length === 0 && saysNoFault(n.root_cause) ? 1 : 0) : r.roots.some((c) => !task.roots.has(c)) ? 0 : r.roots.filter((c) => task.roots.has(c)).length / roots.length,
     // Content counts wherever the report states it: the JSON fields are a convenience, not a form to fill.

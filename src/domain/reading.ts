@@ -137,7 +137,7 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   // Sentences that rule a cause out ("the deploy was a red herring") neither claim nor earn anything.
   const asserted = new Set<keyof Sections>(['mechanism', 'trigger', 'remediation', 'all']);
   const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, asserted.has(k as keyof Sections) ? affirmative(v) : normalize(v)])) as unknown as Sections;
-  const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()], form === 'structured');
+  const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()], form === 'structured', faultCount(task));
   // Naming a change one made (`flush_cache@…`) neither claims a mechanism nor states one.
   const mechanismText = withoutRemedies(task, normalized.all);
   const mechanisms = claimedMechanisms(mechanismText);

@@ -5,7 +5,7 @@
  * nothing is graded, so nothing mid-episode can tell a root, an owner, a remedy or the kind of
  * episode (one fault, two, or none).
  */
-import { budgetBurn, firingAtDetection, holds, prematureAttempts, stoppedAt } from './dynamics.js';
+import { budgetBurn, firingAtDetection, holds, prematureAttempts, spreadDepth, stoppedAt } from './dynamics.js';
 import { fetched, investigationOf, type Episode } from './episode.js';
 import { REPORT_PART_HINTS, assessIncidentReport, saysNoFault, type IncidentReportAssessment } from './postmortem.js';
 import { readText, type Reading } from './reading.js';
@@ -264,7 +264,10 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
   const g = task.scenario.generated!;
   const faults = g.faults;
   const firstPm = ep.postmortems[0];
-  const report = firstPm ? assessIncidentReport(task, firstPm.text, retrievedEvidence(task, ep, firstPm.step)) : null;
+  // Symptoms spread until the last fault was stopped (or the report was written, if sooner).
+  const stops = faults.map((_, i) => stoppedAt(task, ep.fixes, i));
+  const lastStop = stops.some((m) => m === undefined) ? Infinity : Math.max(0, ...(stops as number[]));
+  const report = firstPm ? assessIncidentReport(task, firstPm.text, retrievedEvidence(task, ep, firstPm.step), spreadDepth(task, Math.min(lastStop, firstPm.minute))) : null;
   const texts = statements(task, ep);
   const unchecked = firingAtDetection(task).filter((s) => !investigationOf(ep, s));
   const c: Ctx = {

@@ -186,7 +186,30 @@ function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1
  * service named after it in its sentence, however far ("The root cause was an outage of the
  * provider, reached through adyen-connector").
  */
-export function claimedRootCauses(text: string, services: readonly string[], field = false): string[] {
+/** Where a clause may open with its subject: after a comma or semicolon, an "and", an aside. */
+const CLAUSE_OPENING = /(?:^|[,;])\s*(?:and\s+)?(?:\(?(?:independently|separately|also|second(?:ly)?|in addition)\)?,?\s+)*(?:the\s+)?/g;
+/** A clause that reports a consequence names a victim, not another root. */
+const CONSEQUENCE = /\b(as a result|so|therefore|in turn|downstream|then|which|causing|because|after it|failed|failing|timed out|errors?|returned|returning|saw|showed|spiked|degraded|slowed|retried|retries|users?)\b/;
+
+/**
+ * A structured `root_cause` of an incident with several faults may give each root a clause of its
+ * own ("A's certificate expired, and (independently) B's clock drifted"): a clause that opens with
+ * a service and reports no consequence names that service as a root too.
+ */
+function clauseSubjects(sentence: string, mentions: readonly Mention[]): string[] {
+  const out: string[] = [];
+  for (const m of sentence.matchAll(CLAUSE_OPENING)) {
+    const at = m.index + m[0].length;
+    const subject = mentions.find((x) => x.start === at && !x.negated);
+    if (!subject) continue;
+    const rest = sentence.slice(subject.end);
+    const clause = rest.slice(0, rest.search(/[,;]|$/));
+    if (!CONSEQUENCE.test(clause)) out.push(subject.service);
+  }
+  return out;
+}
+
+export function claimedRootCauses(text: string, services: readonly string[], field = false, faults = 1): string[] {
   const claimed = new Set<string>();
   let subject: string[] = [];
   let sawCausePhrase = false;
@@ -210,9 +233,12 @@ export function claimedRootCauses(text: string, services: readonly string[], fie
         const target = mentions[first];
         if (target && (field || target.start - from <= ATTRIBUTION_WINDOW)) {
           for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
+          if (field && faults > 1) for (const service of clauseSubjects(sentence.slice(0), mentions.filter((x) => x.start > target.end))) claimed.add(service);
         }
       }
     }
+    // A later sentence of the field that opens with another root (the second fault's own clause).
+    if (field && faults > 1 && claimed.size > 0) for (const service of clauseSubjects(sentence, mentions)) claimed.add(service);
     mentions.forEach((m, i) => {
       const next = mentions[i + 1];
       const stop = Math.min(next ? next.start : sentence.length, m.end + ATTRIBUTION_WINDOW);

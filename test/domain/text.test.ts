@@ -46,6 +46,15 @@ describe("a postmortem's own root-cause field", () => {
     expect(field('The root cause was not checkout-service but, after a long look at the evidence, redis-cache')).toEqual(['redis-cache']);
     expect(field('postgres-db was the root cause. A second, masked fault was in auth-service: a release without timeouts')).toEqual(['auth-service', 'postgres-db']);
   });
+
+  it('with several faults, reads each root given a clause of its own, but not a victim named in a consequence', () => {
+    const two = (t: string) => claimedRootCauses(t, services, true, 2);
+    expect(two("Root cause: redis-cache's certificate expired, and (independently) postgres-db's clock drifted by 712 s")).toEqual(['postgres-db', 'redis-cache']);
+    expect(two('Root cause: redis-cache was CPU-throttled after its limit was cut; postgres-db ran full-table scans after an index was dropped')).toEqual(['postgres-db', 'redis-cache']);
+    expect(two('Root cause: redis-cache ran out of memory, and checkout-service failed as a result')).toEqual(['redis-cache']);
+    // One fault: a second clause is never read as a second root (that would be a hedge).
+    expect(claimedRootCauses("Root cause: redis-cache's certificate expired, and postgres-db's clock drifted", services, true, 1)).toEqual(['redis-cache']);
+  });
 });
 
 describe('root-cause statements as people write them', () => {

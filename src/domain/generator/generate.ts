@@ -4,7 +4,7 @@
  * the parameters.
  */
 import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, LateLine, ServiceDynamics, ServiceSpec } from '../scenario.js';
-import { baselineDetail, baselineOverview } from './baseline.js';
+import { HEALTHY_READINGS, baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
 import { KNOBS, type Knobs } from './ladder.js';
@@ -622,6 +622,30 @@ function controlBlip(a: Assembly): Dynamics['transient'] {
 }
 
 /** Consistent readings (a usage share implies its count), named as the split's products name them. */
+/**
+ * Dashboards are configured by kind of service, never by role: every service of a tier shows every
+ * reading any service of that tier shows (a healthy value where nothing is wrong), so the set of
+ * readings never names the root.
+ */
+function uniformDashboards(a: Assembly): void {
+  const { drafts, salt } = a;
+  const byTier = new Map<Tier, Set<string>>();
+  for (const d of drafts.values()) {
+    const keys = byTier.get(d.node.tier) ?? new Set<string>();
+    const all = [d.detail, d.detailImpacted, d.latent ?? {}, ...Object.values(d.profiles).map((p) => p.detailImpacted)];
+    for (const m of all) for (const k of Object.keys(m)) if (d.overview[k] === undefined) keys.add(k);
+    byTier.set(d.node.tier, keys);
+  }
+  for (const d of drafts.values()) {
+    for (const k of byTier.get(d.node.tier)!) {
+      if (d.detail[k] !== undefined) continue;
+      const healthy = HEALTHY_READINGS[k];
+      if (!healthy) throw new Error(`no healthy value for ${k} (${d.node.tier})`);
+      d.detail[k] = healthy((hash32(`${salt}|${d.node.name}|${k}`) % 1000) / 1000, d);
+    }
+  }
+}
+
 function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, string>>> {
   const { params, drafts } = a;
   // Keep each store's numbers consistent: a usage percentage implies the active count.
@@ -810,6 +834,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   builds.forEach((b, fi) => placeFault(a, b, fi));
   addDistractions(a);
   ensureVisible(a);
+  uniformDashboards(a);
   const transient = controlBlip(a);
   const names = harmoniseReadings(a);
   const { services, metricIds, late } = writeLogs(a);
