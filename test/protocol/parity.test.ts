@@ -52,7 +52,7 @@ const transports: Record<string, (taskId: string, actions: Action[]) => Promise<
     for (const a of actions) {
       const details = a.details ?? undefined;
       const r =
-        a.action_type === 'investigate' ? await call('investigate', { service: a.target })
+        a.action_type === 'investigate' ? await call('investigate', { service: a.target, ...(a.view ? { view: a.view } : {}) })
         : a.action_type === 'escalate' ? await call('escalate', { team: a.target, details })
         : a.action_type === 'apply_fix' ? await call('apply_fix', { fix_id: a.target, details })
         : a.action_type === 'postmortem' ? await call('submit_postmortem', { text: a.details })

@@ -284,7 +284,7 @@ describe.skipIf(needs.skip)('three replicas behind nginx on one Redis', () => {
       const a = await policy.act(data.observation);
       actions.push(a);
       const [name, args] =
-        a.action_type === 'investigate' ? ['investigate', { service: a.target }] : a.action_type === 'escalate' ? ['escalate', { team: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'apply_fix' ? ['apply_fix', { fix_id: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'postmortem' ? ['submit_postmortem', { text: a.details || a.target }] : ['no_op', {}];
+        a.action_type === 'investigate' ? ['investigate', { service: a.target, ...(a.view ? { view: a.view } : {}) }] : a.action_type === 'escalate' ? ['escalate', { team: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'apply_fix' ? ['apply_fix', { fix_id: a.target, ...(a.details ? { details: a.details } : {}) }] : a.action_type === 'postmortem' ? ['submit_postmortem', { text: a.details || a.target }] : ['no_op', {}];
       data = await tool(name as string, args as Record<string, unknown>);
     }
     const reference = await replay(seed, 'hard');
