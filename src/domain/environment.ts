@@ -143,17 +143,19 @@ function investigateGenerated(task: Task, ep: Episode, service: string, view: In
   const asOf = ep.minutes + minutes;
   const before = ep.investigated.filter((i) => i.service === service);
   const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes, as_of: asOf, ...(view ? { view } : {}) }] };
-  const newLogs = !before.some((i) => fetched(i, 'logs')) && fetched({ service, step: 0, minute: 0, view }, 'logs');
-  const newMetrics = !before.some((i) => fetched(i, 'metrics')) && fetched({ service, step: 0, minute: 0, view }, 'metrics');
+  const searches = view !== 'metrics';
+  const opens = view !== 'logs';
+  const newLogs = searches && !before.some((i) => fetched(i, 'logs'));
+  const newMetrics = opens && !before.some((i) => fetched(i, 'metrics'));
   const parts: string[] = [];
-  if (view !== 'metrics') {
+  if (searches) {
     const lastSearch = [...before].reverse().find((i) => fetched(i, 'logs'));
     if (lastSearch) {
       const fresh = logsAt(task, ep.fixes, service, asOf).length - logsAt(task, ep.fixes, service, lastSearch.as_of ?? lastSearch.minute).length;
       parts.push(`searched ${service}'s logs again as of minute ${asOf}: ${fresh} new line${fresh === 1 ? '' : 's'} since minute ${lastSearch.as_of ?? lastSearch.minute}`);
     } else parts.push(`searched ${service}'s logs as of minute ${asOf}`);
   }
-  if (view !== 'logs') parts.push(newMetrics ? `opened ${service}'s detailed metrics (they stay live)` : `${service}'s detailed metrics were already open`);
+  if (opens) parts.push(newMetrics ? `opened ${service}'s detailed metrics (they stay live)` : `${service}'s detailed metrics were already open`);
   const message = `${parts.join('; ')} (took ${minutes} min).`.replace(/^./, (c) => c.toUpperCase());
   // The same reward for every service: a reward never tells which one is the root.
   const fresh = newLogs || newMetrics;

@@ -90,6 +90,8 @@ interface Ctx {
   ruledOut: boolean;
   evidenceOf(root: string): string;
   seenAt(service: string): number | undefined;
+  /** The minute each fault was stopped (undefined: never). */
+  stops: (number | undefined)[];
 }
 
 type Graded = { score: number; why: string };
@@ -246,10 +248,8 @@ function gradePostmortem(c: Ctx): Graded {
 
 /** Efficiency: the reference responder's minutes over the minutes until every fault was stopped, times the mitigate stage. */
 function gradeEfficiency(c: Ctx, mitigate: number): Graded & { mitigatedAt: number | undefined } {
-  const { task, ep, g, faults, control } = c;
+  const { ep, g, control, stops } = c;
   const firstPm = ep.postmortems[0];
-  // Efficiency
-  const stops = faults.map((_, i) => stoppedAt(task, ep.fixes, i));
   const mitigatedAt = control || stops.some((m) => m === undefined) ? undefined : Math.max(...(stops as number[]));
   let efficiency: number;
   let why = '';
@@ -277,6 +277,7 @@ export function gradeStages(task: Task, ep: Episode): StageReport {
     ruledOut: unchecked.length === 0 && ep.investigated.length > 0,
     evidenceOf: (root) => (faults.find((f) => f.root_cause === root)?.decisive ?? []).join(', '),
     seenAt: (service) => investigationOf(ep, service)?.step,
+    stops,
   };
   const { control } = c;
   const loc = gradeLocalize(c);

@@ -233,11 +233,10 @@ export function claimedRootCauses(text: string, services: readonly string[], fie
         const target = mentions[first];
         if (target && (field || target.start - from <= ATTRIBUTION_WINDOW)) {
           for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
-          if (field && faults > 1) for (const service of clauseSubjects(sentence.slice(0), mentions.filter((x) => x.start > target.end))) claimed.add(service);
         }
       }
     }
-    // A later sentence of the field that opens with another root (the second fault's own clause).
+    // A clause of the field (or a later sentence) that opens with another root: the second fault's own.
     if (field && faults > 1 && claimed.size > 0) for (const service of clauseSubjects(sentence, mentions)) claimed.add(service);
     mentions.forEach((m, i) => {
       const next = mentions[i + 1];

@@ -31,6 +31,17 @@ export interface SetupProps {
   moveCursor: (to: number) => void;
 }
 
+/** A labelled list of `[value, text]` options. */
+function Choice({ label, value, options, onChange }: { label: string; value: string; options: [string, string][]; onChange: (v: string) => void }) {
+  return (
+    <label>{label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+    </label>
+  );
+}
+
 export function Setup({ mode, params, setParams, tasks, agent, setAgent, speed, setSpeed, drillOn, setDrillOn, paused, setPaused, stepOnce, running, start, watch, recorded, loadFile, showRecorded, cursor, frameCount, moveCursor }: SetupProps) {
   return (
     <section class="setup">
@@ -44,23 +55,9 @@ export function Setup({ mode, params, setParams, tasks, agent, setAgent, speed, 
           {params.task_id === 'generated' ? (
             <>
               <label>seed <input type="number" min={0} value={params.seed} data-testid="seed" onInput={(e) => setParams({ ...params, seed: Number(e.currentTarget.value) || 0 })} /></label>
-              <label>difficulty
-                <select value={params.difficulty} onChange={(e) => setParams({ ...params, difficulty: e.currentTarget.value })}>
-                  {(tasks?.difficulties ?? []).map((d) => <option key={d.id} value={d.id}>{d.id}</option>)}
-                </select>
-              </label>
-              <label>family
-                <select value={params.family} onChange={(e) => setParams({ ...params, family: e.currentTarget.value })}>
-                  <option value="">any</option>
-                  {(tasks?.families ?? []).map((f) => <option key={f.id} value={f.id}>{f.id}</option>)}
-                </select>
-              </label>
-              <label>split
-                <select value={params.split} onChange={(e) => setParams({ ...params, split: e.currentTarget.value })}>
-                  <option value="train">train</option>
-                  <option value="test">test</option>
-                </select>
-              </label>
+              <Choice label="difficulty" value={params.difficulty} options={(tasks?.difficulties ?? []).map((d) => [d.id, d.id])} onChange={(difficulty) => setParams({ ...params, difficulty })} />
+              <Choice label="family" value={params.family} options={[['', 'any'], ...(tasks?.families ?? []).map((f): [string, string] => [f.id, f.id])]} onChange={(family) => setParams({ ...params, family })} />
+              <Choice label="split" value={params.split} options={[['train', 'train'], ['test', 'test']]} onChange={(split) => setParams({ ...params, split })} />
             </>
           ) : null}
           {mode === 'watch' ? (
