@@ -13,11 +13,12 @@ import { HttpError } from './errors.js';
 import { ENV_VERSION, httpRoutes } from './http-routes.js';
 import { mcpGet, mcpHttpRoutes } from './mcp-http.js';
 import { createStreamableMcp } from './mcp-streamable.js';
-import { metaRoutes } from './meta-routes.js';
+import { metaRoutes, openApi } from './meta-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
 import { createClientQuota } from './quota.js';
 import { createMemoryStore, type SessionStore } from './sessions.js';
+import { zodValidatorCompiler, plainSerializerCompiler } from './validation.js';
 import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
 
@@ -213,16 +214,22 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
     done();
   });
   if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
+  // Routes declare zod schemas: they validate requests (answering the API's 422) and make /openapi.json.
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainSerializerCompiler);
+  app.register(openApi);
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(drillRoutes, { envs });
   app.register(metaRoutes);
   app.register(webRoutes);
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes, mcpGet: mcpGet(streamable) });
   app.register(mcpHttpRoutes, { envs, sessions, streamable, shared: store.kind !== 'memory' });
-  app.get('/metrics', async (_req, reply) => {
-    // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.
-    if (config.gcBeforeMetrics) (globalThis as { gc?: () => void }).gc?.();
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  app.register(async (scope) => {
+    scope.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)' } }, async (_req, reply) => {
+      // Diagnostics for soak tests: with GC_BEFORE_METRICS=1 and node --expose-gc, memory is read after a full GC.
+      if (config.gcBeforeMetrics) (globalThis as { gc?: () => void }).gc?.();
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
   });
   app.addHook('onClose', async () => {
     clearInterval(reaper);

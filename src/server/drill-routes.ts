@@ -7,29 +7,25 @@
  * Nothing here changes the episode: hints are words for the player, not actions.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_TASK_ID } from '../domain/index.js';
+import {
+  DrillHintsSchema,
+  DrillParamsSchema,
+  DrillQuerySchema,
+  DrillStartSchema,
+  DrillViewSchema,
+  FacilitatorKeySchema,
+  HINTS_PER_DRILL,
+  HintRequestSchema,
+  errors,
+} from './api-schemas.js';
 import type { Environments } from './environments.js';
-import { HttpError, validationError } from './errors.js';
-import { SessionIdSchema, envCall as call } from './http-routes.js';
+import { HttpError } from './errors.js';
+import { envCall as call } from './http-routes.js';
 import type { Session } from './sessions.js';
 
-/** Longest hint a facilitator may send, and how many a drill keeps. */
-export const HINT_MAX_CHARS = 500;
-export const HINTS_PER_DRILL = 50;
-
-const StartQuery = z.looseObject({
-  task_id: z.string().min(1).max(100).optional(),
-  seed: z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).optional(),
-  difficulty: z.string().max(20).optional(),
-  family: z.string().max(60).optional(),
-  split: z.string().max(10).optional(),
-  exam: z.enum(['0', '1', 'true', 'false']).optional(),
-});
-const KeyQuery = z.strictObject({ key: z.string().min(1).max(100) });
-const HintBody = z.strictObject({ key: z.string().min(1).max(100), text: z.string().trim().min(1).max(HINT_MAX_CHARS) });
-const Params = z.strictObject({ id: SessionIdSchema });
 
 const keyOf = (id: string) => `id:${id}`;
 
@@ -42,18 +38,18 @@ function keyMatches(session: Session | undefined, presented: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, what: string): z.infer<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw validationError(parsed.error, [where], what);
-  return parsed.data;
-}
-
 /** A wrong key and a missing drill answer alike, so a guess learns nothing. */
 const NO_DRILL = () => new HttpError(404, 'NO_DRILL', 'no drill with this id and key');
 
-export async function drillRoutes(app: FastifyInstance, { envs }: { envs: Environments }): Promise<void> {
-  app.post('/drill', async (req: FastifyRequest) => {
-    const q = parse(StartQuery, req.query, 'query', 'drill options');
+export async function drillRoutes(base: FastifyInstance, { envs }: { envs: Environments }): Promise<void> {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const start = {
+    summary: 'Start a drill: a session for the player and a facilitator key (exam=1 hides per-step rewards in the console)',
+    querystring: DrillQuerySchema,
+    response: { 200: DrillStartSchema, ...errors(404, 422, 429, 503) },
+  };
+  app.post('/drill', { schema: start }, async (req) => {
+    const q = req.query;
     const id = randomBytes(16).toString('base64url');
     const key = randomBytes(18).toString('base64url');
     const exam = q.exam === '1' || q.exam === 'true';
@@ -63,17 +59,24 @@ export async function drillRoutes(app: FastifyInstance, { envs }: { envs: Enviro
   });
 
   // The facilitator's view: everything, the ground truth included, as the drill goes.
-  app.get('/drill/:id', async (req: FastifyRequest) => {
-    const { id } = parse(Params, req.params, 'path', 'drill id');
-    const { key } = parse(KeyQuery, req.query, 'query', 'facilitator key');
+  const view = {
+    summary: "The facilitator's view (needs the key): ground truth, observation and state as the drill goes; the debrief once it is over",
+    params: DrillParamsSchema,
+    querystring: FacilitatorKeySchema,
+    response: { 200: DrillViewSchema, ...errors(404, 422) },
+  };
+  app.get('/drill/:id', { schema: view }, async (req) => {
+    const { id } = req.params;
+    const { key } = req.query;
     const seen = await call(() => envs.inspect(keyOf(id)));
     if (!seen || !keyMatches(seen.session, key)) throw NO_DRILL();
     return { session_id: id, task_id: seen.session.task_id, exam: seen.session.drill!.exam, hints: seen.session.drill!.hints, ground_truth: seen.truth, observation: seen.observation, state: seen.state };
   });
 
-  app.post('/drill/:id/hints', async (req: FastifyRequest) => {
-    const { id } = parse(Params, req.params, 'path', 'drill id');
-    const body = parse(HintBody, req.body, 'body', 'hint');
+  const send = { summary: `Send the player a hint (needs the key)`, params: DrillParamsSchema, body: HintRequestSchema, response: { 200: DrillHintsSchema, ...errors(404, 422) } };
+  app.post('/drill/:id/hints', { schema: send }, async (req) => {
+    const { id } = req.params;
+    const body = req.body;
     const updated = await call(() =>
       envs.update(keyOf(id), (s) => {
         if (!keyMatches(s, body.key)) throw NO_DRILL();
@@ -86,8 +89,9 @@ export async function drillRoutes(app: FastifyInstance, { envs }: { envs: Enviro
   });
 
   // The player's own hints: from the address that owns the session, like /state.
-  app.get('/drill/:id/hints', async (req: FastifyRequest) => {
-    const { id } = parse(Params, req.params, 'path', 'drill id');
+  const read = { summary: "The player's hints (from the address that owns the session)", params: DrillParamsSchema, response: { 200: DrillHintsSchema, ...errors(404, 422) } };
+  app.get('/drill/:id/hints', { schema: read }, async (req) => {
+    const { id } = req.params;
     const seen = await call(() => envs.inspect(keyOf(id)));
     const owned = seen?.session.drill && (seen.session.client === undefined || seen.session.client === req.ip);
     if (!seen || !owned) throw new HttpError(404, 'NO_DRILL', 'no drill in this session');

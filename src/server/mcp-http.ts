@@ -8,6 +8,8 @@
  * Notifications (`notifications/*`, no id) are accepted with 202 and no body in both.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { JsonRpcResponseSchema, jsonReply } from './api-schemas.js';
 import type { Environments } from './environments.js';
 import { JSONRPC, handleRpc, rpcError } from './mcp.js';
 import type { StreamableMcp } from './mcp-streamable.js';
@@ -51,7 +53,14 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, stre
       .send(rpcError(null, tooLarge ? JSONRPC.INVALID_REQUEST : JSONRPC.INTERNAL_ERROR, tooLarge ? `Invalid request: ${error.message}` : 'internal error'));
   });
 
-  app.post('/mcp', async (req, reply) => {
+  // The body is read here, not by a route schema: JSON-RPC answers a malformed request in-band (HTTP 200).
+  const post = {
+    summary: 'MCP: Streamable HTTP (initialize, then the Mcp-Session-Id header) or OpenEnv JSON-RPC (always HTTP 200)',
+    description:
+      "A JSON-RPC 2.0 request: tools/list, tools/call, openenv/session/create, openenv/session/close, initialize, ping. An initialize request, or any request carrying Mcp-Session-Id, is MCP Streamable HTTP (202 for notifications, 404 for an unknown session, 406 without Accept: application/json, text/event-stream). Anything else is OpenEnv's JSON-RPC dialect: always HTTP 200, the session in params.session_id.",
+    response: { 200: jsonReply(JsonRpcResponseSchema, 'JSON-RPC result or error'), 202: z.undefined().describe('A notification, accepted (no body)') },
+  };
+  app.post('/mcp', { schema: post }, async (req, reply) => {
     const text = typeof req.body === 'string' ? req.body : '';
     let message: unknown;
     try {
@@ -68,7 +77,7 @@ export async function mcpHttpRoutes(app: FastifyInstance, { envs, sessions, stre
     return handleRpc({ envs, sessions, client: req.ip, shared }, message);
   });
 
-  app.delete('/mcp', async (req, reply) => {
+  app.delete('/mcp', { schema: { summary: 'End an MCP session (Mcp-Session-Id); 400 without one, 404 for an unknown one' } }, async (req, reply) => {
     const sid = sessionHeader(req);
     if (!sid) return reply.code(400).send({ detail: 'DELETE /mcp ends an MCP session: send its Mcp-Session-Id', code: 'MISSING_SESSION', message: 'DELETE /mcp ends an MCP session: send its Mcp-Session-Id' });
     reply.hijack();

@@ -15,11 +15,11 @@ export function consoleRoot(): string | null {
 
 export async function webRoutes(app: FastifyInstance): Promise<void> {
   const root = consoleRoot();
-  app.get('/web', async (_req, reply) => reply.redirect('/web/', 302));
+  app.get('/web', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/web/', 302));
   if (root) {
     await app.register(fastifyStatic, { root, prefix: '/web/', index: ['index.html'], maxAge: '1h', immutable: false });
   } else {
-    app.get('/web/*', async (_req, reply) =>
+    app.get('/web/*', { schema: { hide: true } }, async (_req, reply) =>
       reply.code(503).send({ detail: 'console not built', code: 'CONSOLE_NOT_BUILT', message: 'the web console is not built: run npm run build' }),
     );
   }

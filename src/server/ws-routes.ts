@@ -279,7 +279,7 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       }
     }));
   };
-  app.route({ method: 'GET', url: '/ws', handler: upgradeRequired('/ws is the OpenEnv WebSocket session endpoint: connect with a WebSocket client'), wsHandler: sessionSocket });
+  app.route({ method: 'GET', url: '/ws', schema: { summary: 'The OpenEnv session protocol over WebSocket (Upgrade: websocket); a plain GET answers 426' }, handler: upgradeRequired('/ws is the OpenEnv WebSocket session endpoint: connect with a WebSocket client'), wsHandler: sessionSocket });
 
   /** WebSocket /mcp: raw JSON-RPC, one session per connection. */
   const mcpSocket = (socket: WebSocket, req: FastifyRequest) => {
@@ -316,5 +316,9 @@ export async function wsRoutes(app: FastifyInstance, { envs, sessions, metrics, 
       metrics.wsDuration.observe({ endpoint: '/mcp', type: 'rpc' }, Number(process.hrtime.bigint() - started) / 1e9);
     }));
   };
-  app.route({ method: 'GET', url: '/mcp', handler: mcpGet, wsHandler: mcpSocket });
+  app.route({
+    method: 'GET',
+    url: '/mcp',
+    schema: { summary: 'The event stream of an MCP session (Mcp-Session-Id), or MCP over WebSocket with Upgrade: websocket; otherwise 405' },
+    handler: mcpGet, wsHandler: mcpSocket });
 }

@@ -49,13 +49,31 @@ describe('OpenEnv HTTP surface', () => {
     expect(body.state.properties).toHaveProperty('step_count');
   });
 
-  it('GET /openapi.json documents every HTTP route with request and response schemas', async () => {
+  it('GET /openapi.json is generated from the routes: every route there is, with its declared schemas', async () => {
     const { body } = await req('GET', '/openapi.json');
+    expect(body.openapi).toBe('3.1.0');
     expect(body.info.version).toBe('1.0.0');
-    for (const p of ['/', '/health', '/metadata', '/schema', '/tasks', '/reset', '/step', '/state', '/mcp', '/openapi.json']) expect(body.paths).toHaveProperty(p);
-    expect(body.paths['/step'].post.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(body.paths['/step'].post.responses['200']).toBeDefined();
-    expect(body.components.schemas.IncidentAction.properties.action_type).toBeDefined();
+    // The routes the API has are documented, and every documented operation is a route the server has.
+    const documented = Object.keys(body.paths);
+    for (const p of ['/', '/health', '/metadata', '/schema', '/tasks', '/session', '/reset', '/step', '/state', '/drill', '/drill/{id}', '/drill/{id}/hints', '/mcp', '/ws', '/metrics', '/openapi.json']) expect(documented).toContain(p);
+    for (const [path, ops] of Object.entries(body.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) expect(server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }), `${method} ${path}`).toBe(true);
+    }
+    expect(documented.filter((p) => p.startsWith('/web') || p.startsWith('/docs'))).toEqual([]);
+    // Request schemas are the zod declarations: both step dialects, the action's own fields and descriptions.
+    const step = body.paths['/step'].post;
+    const bodies = step.requestBody.content['application/json'].schema.anyOf.map((r: { $ref: string }) => r.$ref.split('/').pop());
+    expect(bodies).toEqual(['SeedStepRequestInput', 'OpenEnvStepRequestInput']);
+    const seedForm = body.components.schemas.SeedStepRequestInput;
+    expect(seedForm.properties.action_type.enum).toEqual(['investigate', 'escalate', 'apply_fix', 'postmortem', 'no_op']);
+    expect(seedForm.properties.view.description).toMatch(/Generated incidents/);
+    expect(body.components.schemas.OpenEnvStepRequestInput.properties.action.$ref).toBe('#/components/schemas/IncidentActionInput');
+    expect(step.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:task_id', 'query:session_id', 'header:x-session-id']);
+    expect(step.responses['200'].content['application/json'].schema.anyOf).toHaveLength(2);
+    expect(step.responses['422'].description).toMatch(/invalid action/);
+    expect(body.paths['/reset'].post.parameters.map((p: { name: string }) => p.name)).toContain('seed');
+    expect(body.paths['/drill/{id}'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:key', 'path:id']);
+    expect(body.components.schemas.IncidentObservation.properties).toHaveProperty('available_actions');
     const docs = await fetch(`${server.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
