@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFil
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AGENTS } from '../agents/index.js';
+import { ENV_VERSION } from '../server/api-schemas.js';
 import { llmAgent, llmConfigFromEnv } from '../agents/llm.js';
 import type { AgentSpec } from '../agents/types.js';
 import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, type Difficulty } from '../domain/index.js';
@@ -35,7 +36,7 @@ function agentNamed(name: string, temperature?: number): AgentSpec {
   return agent;
 }
 
-const program = new Command('incident-env').description('Incident Response OpenEnv: serve the environment, play it, evaluate agents, replay runs').version('1.0.0');
+const program = new Command('incident-env').description('Incident Response OpenEnv: serve the environment, play it, evaluate agents, replay runs').version(ENV_VERSION);
 
 program
   .command('serve')

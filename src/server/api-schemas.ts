@@ -133,6 +133,17 @@ export const MetadataSchema = named(
   }),
 );
 
+/** A JSON-RPC request on /mcp (read by the dispatcher itself: errors are answered in-band). */
+export const JsonRpcRequestSchema = named(
+  'JsonRpcRequest',
+  z.strictObject({
+    jsonrpc: z.literal('2.0'),
+    method: z.string().describe('tools/list, tools/call, openenv/session/create, openenv/session/close, initialize, ping'),
+    params: z.record(z.string(), z.unknown()).default({}),
+    id: z.union([z.string(), z.number().int(), z.null()]).optional(),
+  }),
+);
+
 export const JsonRpcResponseSchema = named(
   'JsonRpcResponse',
   z.looseObject({

@@ -1,4 +1,5 @@
 /** Server configuration from environment variables, with defaults that suit a single box. */
+import { MAX_DETAILS_LENGTH } from '../domain/index.js';
 export interface ServerConfig {
   host: string;
   port: number;
@@ -18,7 +19,7 @@ export interface ServerConfig {
   bodyLimit: number;
   /** Largest WebSocket message accepted, in bytes. */
   wsMaxPayload: number;
-  /** Longest postmortem (or escalation/fix details) accepted, in characters (at most 20000). */
+  /** Longest postmortem (or escalation/fix details) accepted, in characters (at most MAX_DETAILS_LENGTH, 20,000). */
   postmortemMaxChars: number;
   /** Time allowed to receive a request's headers, and the whole request (slow clients). */
   headersTimeoutMs: number;
@@ -88,7 +89,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     wsMaxBufferedBytes: intFrom(env, 'WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
     bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024),
     wsMaxPayload: intFrom(env, 'WS_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024),
-    postmortemMaxChars: intFrom(env, 'POSTMORTEM_MAX_CHARS', 20_000, 1, 20_000),
+    postmortemMaxChars: intFrom(env, 'POSTMORTEM_MAX_CHARS', MAX_DETAILS_LENGTH, 1, MAX_DETAILS_LENGTH),
     headersTimeoutMs: intFrom(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
     requestTimeoutMs: intFrom(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),
     keepAliveTimeoutMs: intFrom(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 100),

@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, InvestigationViewSchema, SPLITS, type Action, type InvestigationView, type Observation } from '../domain/index.js';
+import { ALL_TASK_IDS, DIFFICULTIES, FAMILY_IDS, InvestigationViewSchema, MAX_DETAILS_LENGTH, SPLITS, type Action, type InvestigationView, type Observation } from '../domain/index.js';
 import { EnvError, type Environments } from './environments.js';
+import { ENV_NAME, ENV_VERSION, JsonRpcRequestSchema } from './api-schemas.js';
 import { issuesToDetail } from './errors.js';
 import { envKey, type ProtocolSessions } from './protocol-sessions.js';
 
@@ -32,14 +33,8 @@ export const rpcError = (id: Id, code: number, message: string, data: unknown = 
 });
 const rpcResult = (id: Id, result: unknown): JsonRpcResponse => ({ jsonrpc: '2.0', id, result });
 
-const JsonRpcRequestSchema = z.strictObject({
-  jsonrpc: z.literal('2.0'),
-  method: z.string(),
-  params: z.record(z.string(), z.unknown()).default({}),
-  id: z.union([z.string(), z.number().int(), z.null()]).optional(),
-});
 
-const details = z.string().max(20_000).optional().describe('What you found, e.g. "root cause: <service> ...". A root-cause statement here is graded.');
+const details = z.string().max(MAX_DETAILS_LENGTH).optional().describe('What you found, e.g. "root cause: <service> ...". A root-cause statement here is graded.');
 
 const TOOLS = {
   start_incident: {
@@ -87,7 +82,7 @@ const TOOLS = {
     description:
       'Submit the postmortem once the incident is mitigated: root cause (one service), mechanism, impact, remediation and ' +
       'prevention, in sentences or as a JSON object with those keys. Only the first postmortem is graded.',
-    args: z.strictObject({ text: z.string().min(1).max(20_000).describe('The postmortem') }),
+    args: z.strictObject({ text: z.string().min(1).max(MAX_DETAILS_LENGTH).describe('The postmortem') }),
     step: true,
   },
   no_op: {
@@ -243,7 +238,7 @@ export async function handleRpc(ctx: RpcContext, message: unknown): Promise<Json
           // Version negotiation: a version this server speaks is echoed, any other gets the latest.
           protocolVersion: typeof params.protocolVersion === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) ? params.protocolVersion : LATEST_PROTOCOL_VERSION,
           capabilities: { tools: { listChanged: false } },
-          serverInfo: { name: 'incident-response-openenv', version: '1.0.0' },
+          serverInfo: { name: ENV_NAME, version: ENV_VERSION },
         });
       case 'ping':
         return rpcResult(id, {});
