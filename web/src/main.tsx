@@ -8,18 +8,13 @@ import type { Policy } from '../../src/agents/types.js';
 import type { Action } from '../../src/domain/schemas.js';
 import { fetchHints, fetchTasks, startDrill, startSession, state as fetchState, step as sendStep, type IncidentParams, type TaskList } from './api.js';
 import { Facilitator } from './facilitator.js';
-import { Timeline } from './components/Charts.js';
-import { Controls } from './components/Controls.js';
+import { IncidentView } from './components/IncidentView.js';
 import { Setup, type Mode } from './components/Setup.js';
-import { Graph } from './components/Graph.js';
-import { Alerts, Catalogue, DebriefTimeline, Evidence, Explanation, History, ReferencePath } from './components/Panels.js';
 import { rootsOf, type Frame } from './model.js';
 import { parseTrajectories, rebuild, type RecordedEpisode } from './replay.js';
-import { asTrajectory, download, forgetPlay, loadPlay, savePlay, timelineMarkdown } from './saved.js';
+import { forgetPlay, loadPlay, savePlay } from './saved.js';
 import { EMPTY, episodeReducer } from './episode-state.js';
 import './style.css';
-
-
 
 const DEFAULTS: IncidentParams = { task_id: 'task_easy', seed: 42, difficulty: 'medium', split: 'train', family: '' };
 
@@ -71,6 +66,30 @@ function newPolicy(agent: string, seed: number): Policy {
   return agent === 'random' ? randomAgent.create({ seed }) : createRulePolicy();
 }
 
+/**
+ * Watch mode's pace: each step waits for the speed control; paused, it waits for a single step; a
+ * new watch (or a reset) makes the old one's token stale, and it stops.
+ */
+function usePacing(speed: number) {
+  const watchToken = useRef(0);
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+  const [paused, setPaused] = useState(false);
+  const pausedRef = useRef(false);
+  pausedRef.current = paused;
+  const stepOnce = useRef(false);
+  const beforeStep = async (token: number) => {
+    await new Promise((r) => setTimeout(r, speedRef.current));
+    while (pausedRef.current && !stepOnce.current) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (token !== watchToken.current) return false;
+    }
+    stepOnce.current = false;
+    return token === watchToken.current;
+  };
+  return { watchToken, paused, setPaused, stepOnce, beforeStep };
+}
+
 function App() {
   const initial = readHash();
   const [tasks, setTasks] = useState<TaskList | null>(null);
@@ -79,13 +98,12 @@ function App() {
   const [agent, setAgent] = useState(initial.agent);
   const [speed, setSpeed] = useState(initial.speed);
   const [view, dispatch] = useReducer(episodeReducer, EMPTY);
-  const { frames, cursor, session, final, busy, error, recorded, notice, postmortem, picked, drill, hints } = view;
+  const { frames, cursor, session, final, busy, error, recorded, notice, drill } = view;
   const setError = (message: string | null) => dispatch({ type: 'error', message });
   // A drill: a facilitator watches through their own link; in exam mode rewards stay hidden until the end.
   const [drillOn, setDrillOn] = useState(false);
-  const watchToken = useRef(0);
-  /** Appends an evidence id to the postmortem draft (once), and says so. */
-  const cite = (id: string) => dispatch({ type: 'cite', id });
+  const pacing = usePacing(speed);
+  const { watchToken, paused, setPaused, stepOnce } = pacing;
 
   useEffect(() => {
     fetchTasks().then(setTasks, (e: Error) => setError(friendly(e)));
@@ -176,29 +194,13 @@ function App() {
         return { observation: last.observation, reward: last.reward ?? null, reason: last.reason ?? null, done: last.done };
       },
     };
-    // Paced by the speed control; paused, it waits for a single step; a new watch stops this one.
-    const beforeStep = async () => {
-      await new Promise((r) => setTimeout(r, speedRef.current));
-      while (pausedRef.current && !stepOnce.current) {
-        await new Promise((r) => setTimeout(r, 50));
-        if (token !== watchToken.current) return false;
-      }
-      stepOnce.current = false;
-      return token === watchToken.current;
-    };
+    const beforeStep = () => pacing.beforeStep(token);
     try {
       await runEpisode(env, policy, acc[0]!.observation, { beforeStep });
     } catch (e) {
       setError((e as Error).message);
     }
   }
-  const speedRef = useRef(speed);
-  speedRef.current = speed;
-  // Watch mode can pause, and step one action at a time while paused.
-  const [paused, setPaused] = useState(false);
-  const pausedRef = useRef(false);
-  pausedRef.current = paused;
-  const stepOnce = useRef(false);
 
   // Replay: the arrow keys step backwards and forwards.
   useEffect(() => {
@@ -246,8 +248,7 @@ function App() {
   const current = shown[shown.length - 1];
   const over = !!final && (mode !== 'replay' || cursor === frames.length - 1);
   const roots = over ? rootsOf(final) : [];
-  const lastFrame = frames[frames.length - 1];
-  const score = mode === 'replay' ? current?.score : lastFrame?.score;
+  const score = mode === 'replay' ? current?.score : frames[frames.length - 1]?.score;
   /** Exam: no per-step reward, reason or score until the episode is over. */
   const hidden = !!drill?.exam && !final;
 
@@ -282,67 +283,10 @@ function App() {
       {notice ? <p class="notice" role="status" data-testid="notice">{notice}</p> : null}
 
       {current ? (
-        <main class="grid">
-          <section class="panel wide">
-            <div class="status">
-              <span>step <b data-testid="step">{current.observation.step}</b> / {current.observation.max_steps}</span>
-              {current.observation.clock ? <span>clock {String(current.observation.clock).slice(11, 16)} · +{String(current.observation.elapsed_minutes)} min</span> : null}
-              {current.observation.error_budget_remaining_pct !== undefined ? (
-                <span class="budget">error budget <meter min={0} max={100} low={30} high={60} optimum={100} value={Number(current.observation.error_budget_remaining_pct)} /> {String(current.observation.error_budget_remaining_pct)}%</span>
-              ) : null}
-              <span>score <b data-testid="score">{score == null || hidden ? '—' : score.toFixed(2)}</b></span>
-              {mode === 'play' && frames.length > 1 ? (
-                <span class="exports">
-                  <button class="ghost" data-testid="export-trajectory" onClick={() => download('trajectory.jsonl', `${JSON.stringify(asTrajectory(params, frames, final))}\n`, 'application/jsonl')}>Export trajectory</button>
-                  <button class="ghost" data-testid="export-timeline" onClick={() => download('incident-timeline.md', timelineMarkdown(params, frames, final), 'text/markdown')}>Export timeline</button>
-                </span>
-              ) : null}
-            </div>
-            <p class="message" role="status" aria-live="polite" data-testid="message">{current.observation.message}{current.reason && !hidden ? ` (${current.reward != null && current.reward >= 0 ? '+' : ''}${current.reward ?? ''}: ${current.reason})` : ''}</p>
-            <Graph obs={current.observation} roots={roots} {...(mode === 'play' && !final ? { onPick: (name: string) => dispatch({ type: 'picked', name }) } : {})} />
-          </section>
-          <section class="panel">
-            <h2>Alerts</h2>
-            <Alerts obs={current.observation} />
-            <Catalogue obs={current.observation} />
-            {hidden ? (
-              <h2>Actions</h2>
-            ) : (
-              <>
-                <h2>Rewards</h2>
-                <Timeline frames={shown} />
-              </>
-            )}
-            <History frames={shown} hideRewards={hidden} />
-            {drill ? (
-              <>
-                <h2>From the facilitator</h2>
-                <div role="log" aria-live="polite" data-testid="hints">
-                  <ul class="hints">
-                    {hints.length ? hints.map((h, i) => <li key={i}><span class="muted">after step {h.step}:</span> {h.text}</li>) : <li class="muted">No hints yet.</li>}
-                  </ul>
-                </div>
-              </>
-            ) : null}
-          </section>
-          <section class="panel">
-            {mode === 'play' && !final ? (
-              <>
-                <h2>Act</h2>
-                <Controls obs={current.observation} disabled={busy || !!final} onAct={(a) => void onAct(a)} postmortem={postmortem} setPostmortem={(text) => dispatch({ type: 'postmortem', text })} {...(picked ? { picked } : {})} />
-              </>
-            ) : null}
-            <h2>Evidence</h2>
-            <Evidence frames={shown} {...(mode === 'play' && !final ? { onCite: cite } : {})} />
-          </section>
-          {over && final ? (
-            <section class="panel wide">
-              <Explanation state={final} />
-              <ReferencePath state={final} frames={shown} />
-              <DebriefTimeline frames={shown} />
-            </section>
-          ) : null}
-        </main>
+        <IncidentView
+          view={view} dispatch={dispatch} mode={mode} params={params} shown={shown} current={current} score={score} hidden={hidden} over={over} roots={roots}
+          onAct={(a) => void onAct(a)}
+        />
       ) : (
         <p class="intro">
           Choose an incident and press <b>Start incident</b> to play it, switch to <b>watch</b> to see an agent play, or to <b>replay</b> to open a
