@@ -243,207 +243,240 @@ const generated = (obs: Observation) => typeof obs.elapsed_minutes === 'number';
 /** Erroring, or with an alert of its own firing. */
 const failingNow = (obs: Observation, name: string) => (obs.metrics[name]?.error_rate ?? 0) >= 0.05 || parseAlerts(obs).some((a) => a.service === name && a.severity >= 1);
 
-export function createRulePolicy(): Policy {
-  const m: Memory = { investigated: [], dashboards: new Set(), findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
-
-  /** A service whose trouble a found root explains (it calls the root, or the root calls it). */
-  function explained(obs: Observation, name: string): boolean {
-    const roots = m.findings.filter((f) => m.handled.has(f.root) && !m.distrusted.has(f.root)).map((f) => f.root);
-    if (roots.includes(name)) return true;
-    if (roots.some((r) => deps(obs, r).includes(name))) return true;
-    const seen = new Set<string>();
-    const stack = [name];
-    while (stack.length) {
-      const cur = stack.pop()!;
-      if (seen.has(cur)) continue;
-      seen.add(cur);
-      for (const d of deps(obs, cur)) {
-        if (roots.includes(d)) return true;
-        stack.push(d);
-      }
+/** A service whose trouble a found root explains (it calls the root, or the root calls it). */
+function explained(m: Memory, obs: Observation, name: string): boolean {
+  const roots = m.findings.filter((f) => m.handled.has(f.root) && !m.distrusted.has(f.root)).map((f) => f.root);
+  if (roots.includes(name)) return true;
+  if (roots.some((r) => deps(obs, r).includes(name))) return true;
+  const seen = new Set<string>();
+  const stack = [name];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    for (const d of deps(obs, cur)) {
+      if (roots.includes(d)) return true;
+      stack.push(d);
     }
-    return (obs.logs[name] ?? []).some((l) => roots.some((r) => mentions(body(l).toLowerCase(), r).length > 0));
   }
+  return (obs.logs[name] ?? []).some((l) => roots.some((r) => mentions(body(l).toLowerCase(), r).length > 0));
+}
 
+/** Investigated, failing or complaining, unexplained, and its logs name neither a cause nor a suspect. */
+const says = (m: Memory, obs: Observation, n: string) => (({ findings, leads }) => findings.length > 0 || leads.length > 0)(read(obs, n, m.applied));
 
-  /**
-   * When an investigated failing service names no dependency, the fault is below the deepest failing
-   * services (those none of whose dependencies fail): their most shared, most erroring dependency.
-   */
-  function frontierCandidate(obs: Observation): string | null {
-    const slo = new Set(parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text)).map((a) => a.service));
-    const silent = m.investigated.some((n) => slo.has(n) && !explained(obs, n) && (({ findings, leads }) => !findings.length && !leads.length)(read(obs, n, m.applied)));
-    if (!silent) return null;
-    const frontier = [...slo].filter((n) => !explained(obs, n) && !deps(obs, n).some((d) => slo.has(d)));
-    const shared = new Map<string, number>();
-    for (const f of frontier) for (const d of deps(obs, f)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
-    const errors = (n: string) => obs.metrics[n]?.error_rate ?? 0;
-    return [...shared].sort((a, b) => b[1] - a[1] || errors(b[0]) - errors(a[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
-  }
+/**
+ * When an investigated failing service names no dependency, the fault is below the deepest failing
+ * services (those none of whose dependencies fail): their most shared, most erroring dependency.
+ */
+function frontierCandidate(m: Memory, obs: Observation): string | null {
+  const slo = new Set(parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text)).map((a) => a.service));
+  const silent = m.investigated.some((n) => slo.has(n) && !explained(m, obs, n) && !says(m, obs, n));
+  if (!silent) return null;
+  const frontier = [...slo].filter((n) => !explained(m, obs, n) && !deps(obs, n).some((d) => slo.has(d)));
+  const errors = (n: string) => obs.metrics[n]?.error_rate ?? 0;
+  return mostShared(m, obs, frontier, (a, b) => errors(b) - errors(a));
+}
 
-  /**
-   * On generated incidents a service is first searched for its logs (they name what it fails on);
-   * a leaf, where a fault can only be its own, is looked at fully. Seed tasks show everything at once.
-   */
-  function look(obs: Observation, service: string): Action {
-    m.investigated.push(service);
-    if (!generated(obs) || deps(obs, service).length === 0) {
-      m.dashboards.add(service);
-      return { action_type: 'investigate', target: service };
-    }
-    return { action_type: 'investigate', target: service, view: 'logs' };
-  }
+/** The uninvestigated dependency most of the given services share (ties: `tie`, then by name). */
+function mostShared(m: Memory, obs: Observation, services: string[], tie: (a: string, b: string) => number = () => 0): string | null {
+  const shared = new Map<string, number>();
+  for (const f of services) for (const d of deps(obs, f)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
+  return [...shared].sort((a, b) => b[1] - a[1] || tie(a[0], b[0]) || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
+}
 
-  /** Opens a service's detailed metrics: to confirm a root before acting on it, or to read a silent failure. */
-  function dashboard(service: string): Action {
+/**
+ * On generated incidents a service is first searched for its logs (they name what it fails on);
+ * a leaf, where a fault can only be its own, is looked at fully. Seed tasks show everything at once.
+ */
+function look(m: Memory, obs: Observation, service: string): Action {
+  m.investigated.push(service);
+  if (!generated(obs) || deps(obs, service).length === 0) {
     m.dashboards.add(service);
-    return { action_type: 'investigate', target: service, view: 'metrics' };
+    return { action_type: 'investigate', target: service };
   }
+  return { action_type: 'investigate', target: service, view: 'logs' };
+}
 
-  function act(obs: Observation): Action {
-    const action = decide(obs);
-    m.lastAction = action;
-    return action;
+/** Opens a service's detailed metrics: to confirm a root before acting on it, or to read a silent failure. */
+function dashboard(m: Memory, service: string): Action {
+  m.dashboards.add(service);
+  return { action_type: 'investigate', target: service, view: 'metrics' };
+}
+
+/** Notes what the last step did and what the first observation showed. */
+function remember(m: Memory, obs: Observation): void {
+  if (m.lastAction?.action_type === 'apply_fix' && typeof obs.elapsed_minutes === 'number') {
+    m.fixedAt = obs.elapsed_minutes;
+    m.fixedRoots = [...m.handled];
   }
+  if (!m.detection.length) m.detection = parseAlerts(obs).filter((a) => a.severity >= 2);
+  if (m.firstClock === null && typeof obs.clock === 'string') m.firstClock = obs.clock.slice(11, 16);
+}
 
-  function decide(obs: Observation): Action {
-    if (m.lastAction?.action_type === 'apply_fix' && typeof obs.elapsed_minutes === 'number') {
-      m.fixedAt = obs.elapsed_minutes;
-      m.fixedRoots = [...m.handled];
+/** Reads everything seen so far: the findings, and how often each service is blamed. */
+function readAll(m: Memory, obs: Observation): Map<string, number> {
+  const findings: Finding[] = [];
+  const leadScore = new Map<string, number>();
+  for (const name of m.investigated) {
+    const r = read(obs, name, m.applied);
+    findings.push(...r.findings);
+    for (const l of r.leads) leadScore.set(l, (leadScore.get(l) ?? 0) + 1);
+  }
+  m.findings = findings;
+  return leadScore;
+}
+
+/**
+ * A finding on a service looked at in full, that blames no failing dependency of its own, is a
+ * root: plan the page and the remedy (load shed first when retries flood it).
+ */
+function actOnRoots(m: Memory, obs: Observation): Action | null {
+  for (const f of m.findings) {
+    if (m.handled.has(f.root)) continue;
+    if (!m.investigated.includes(f.root)) return look(m, obs, f.root);
+    if (generated(obs) && !m.dashboards.has(f.root)) return dashboard(m, f.root);
+    const own = m.findings.filter((x) => x.root === f.root);
+    // An exception right after a flag flip is the flag's code path, not the release.
+    const flagged = (obs.logs[f.root] ?? []).some((l) => /\bflag\b/i.test(body(l)));
+    const rule = own[0]!.rule.id === 'bad-deploy' && flagged ? ruleById('feature-flag') : own[0]!.rule;
+    m.handled.add(f.root);
+    m.ruleOf.set(f.root, rule);
+    const owner = svc(obs, f.root)?.owner;
+    const fix = chooseFix(obs, rule.kind, f.root);
+    const why = `Root cause: ${f.root}. ${rule.mechanism}.`;
+    if (owner) m.plan.push({ action_type: 'escalate', target: owner, details: why });
+    if (fix) {
+      // Restarts already failing under retried traffic: shed load at the edge first, or the fix falls over too.
+      const shed = flooded(obs, f.root) ? shedAbove(obs, f.root) : null;
+      if (shed && !m.applied.includes(shed)) {
+        m.applied.push(shed);
+        m.plan.push({ action_type: 'apply_fix', target: shed, details: `Shedding load so ${f.root} can come back: its restarts fail under client retries.` });
+      }
+      m.applied.push(fix);
+      m.plan.push({ action_type: 'apply_fix', target: fix, details: why });
     }
-    if (!m.detection.length) m.detection = parseAlerts(obs).filter((a) => a.severity >= 2);
-    if (m.firstClock === null && typeof obs.clock === 'string') m.firstClock = obs.clock.slice(11, 16);
     if (m.plan.length) return m.plan.shift()!;
-
-    // Read everything seen so far.
-    const findings: Finding[] = [];
-    const leadScore = new Map<string, number>();
-    for (const name of m.investigated) {
-      const r = read(obs, name, m.applied);
-      findings.push(...r.findings);
-      for (const l of r.leads) leadScore.set(l, (leadScore.get(l) ?? 0) + 1);
-    }
-    m.findings = findings;
-
-    // A finding on a service we have looked at, that blames no failing dependency of its own, is a root.
-    for (const f of findings) {
-      if (m.handled.has(f.root)) continue;
-      if (!m.investigated.includes(f.root)) return look(obs, f.root);
-      if (generated(obs) && !m.dashboards.has(f.root)) return dashboard(f.root);
-      const own = findings.filter((x) => x.root === f.root);
-      // An exception right after a flag flip is the flag's code path, not the release.
-      const flagged = (obs.logs[f.root] ?? []).some((l) => /\bflag\b/i.test(body(l)));
-      const rule = own[0]!.rule.id === 'bad-deploy' && flagged ? ruleById('feature-flag') : own[0]!.rule;
-      const target = rule.where === 'self' || rule.where === 'named' || tierOf(f.root) === rule.where ? f.root : f.root;
-      m.handled.add(f.root);
-      m.ruleOf.set(f.root, rule);
-      const owner = svc(obs, f.root)?.owner;
-      const fix = chooseFix(obs, rule.kind, target);
-      const why = `Root cause: ${f.root}. ${rule.mechanism}.`;
-      if (owner) m.plan.push({ action_type: 'escalate', target: owner, details: why });
-      if (fix) {
-        // Restarts already failing under retried traffic: shed load at the edge first, or the fix falls over too.
-        const shed = flooded(obs, f.root) ? shedAbove(obs, f.root) : null;
-        if (shed && !m.applied.includes(shed)) {
-          m.applied.push(shed);
-          m.plan.push({ action_type: 'apply_fix', target: shed, details: `Shedding load so ${f.root} can come back: its restarts fail under client retries.` });
-        }
-        m.applied.push(fix);
-        m.plan.push({ action_type: 'apply_fix', target: fix, details: why });
-      }
-      if (m.plan.length) return m.plan.shift()!;
-    }
-
-    // Follow the strongest lead that no root explains yet.
-    const lead = [...leadScore].filter(([name]) => !m.investigated.includes(name) && !explained(obs, name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    if (lead) return look(obs, lead[0]);
-
-    // A failing service whose logs blame nothing: its own metrics may show the fault.
-    const silent = m.investigated.find((n) => !m.dashboards.has(n) && (failingNow(obs, n) || (obs.logs[n] ?? []).some(isProblem)) && !explained(obs, n) && (({ findings: f, leads }) => !f.length && !leads.length)(read(obs, n, m.applied)));
-    if (silent && obs.step < obs.max_steps - 2) return dashboard(silent);
-
-    // A failing service that says nothing about whom it waits on: check the dependencies the deepest failing services share.
-    const candidate = frontierCandidate(obs);
-    if (candidate && obs.step < obs.max_steps - 2) return look(obs, candidate);
-
-    // Then the firing alerts no root explains: most severe first, deepest first.
-    const alerts = parseAlerts(obs).filter((a) => a.severity >= 1 && !m.investigated.includes(a.service) && !explained(obs, a.service));
-    const firing = new Set(alerts.map((a) => a.service));
-    const callersAlerting = (name: string) => obs.services.filter((s) => firing.has(s.name) && s.depends_on.includes(name)).length;
-    alerts.sort((a, b) => b.severity - a.severity || callersAlerting(b.service) - callersAlerting(a.service) || (a.service < b.service ? -1 : 1));
-    if (alerts.length && obs.step < obs.max_steps - 2) return look(obs, alerts[0]!.service);
-
-    // Failing services but no cause in sight: look at the dependency most of them share.
-    const failing = m.investigated.filter((n) => (obs.metrics[n]?.error_rate ?? 0) >= 0.05 && !explained(obs, n));
-    const shared = new Map<string, number>();
-    for (const n of failing) for (const d of deps(obs, n)) if (!m.investigated.includes(d)) shared.set(d, (shared.get(d) ?? 0) + 1);
-    const common = [...shared].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    if (common && obs.step < obs.max_steps - 2) return look(obs, common[0]);
-
-    // Before closing, confirm the change worked: SLO alerts still firing after it had time means something else is wrong.
-    if (m.fixedAt !== null && typeof obs.elapsed_minutes === 'number' && obs.step < obs.max_steps - 3) {
-      const slo = parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text));
-      if (slo.length) {
-        const last = m.fixedRoots[m.fixedRoots.length - 1]!;
-        // A fresh search of the fixed root shows what it logged since the change.
-        if (obs.elapsed_minutes - m.fixedAt < SETTLE_MINUTES) return { action_type: 'investigate', target: last, ...(m.dashboards.has(last) ? { view: 'logs' as const } : {}) };
-        const doubted = m.fixedRoots.filter((r) => !m.distrusted.has(r));
-        if (doubted.length) {
-          for (const r of doubted) m.distrusted.add(r);
-          return decide(obs);
-        }
-      }
-    }
-    if (!m.postmortemDone) {
-      m.postmortemDone = true;
-      return postmortem(obs);
-    }
-    return { action_type: 'no_op', target: '' };
   }
+  return null;
+}
 
-  function postmortem(obs: Observation): Action {
-    const roots = [...m.handled];
-    const clock = typeof obs.clock === 'string' ? obs.clock.slice(11, 16) : null;
-    const start = roots.flatMap((r) => (obs.logs[r] ?? []).map(timeOf).filter((x): x is string => !!x))[0] ?? m.firstClock ?? '00:00';
-    const end = clock ?? start;
-    const metricIds = (name: string) => (obs.metric_evidence as Record<string, string> | undefined)?.[name];
-    if (roots.length === 0) {
-      return {
-        action_type: 'postmortem',
-        target: '',
-        details: JSON.stringify({
-          root_cause: 'No root cause: after checking every alerting service, no fault was found; the alerts were benign.',
-          mechanism: `There was no fault. The alerts on ${m.investigated.join(', ')} came from expected activity, and their logs and metrics were healthy.`,
-          impact: 'There was no user impact: error rates stayed at their normal level.',
-          timeline: `The alerts were reviewed at ${m.firstClock ?? start} and closed as a false alarm at ${end}.`,
-          remediation: 'No action needed: nothing was changed, because nothing was broken.',
-          prevention: 'We will tune the alert thresholds and add a runbook note so that this alert is recognised as benign.',
-          evidence: m.investigated.map(metricIds).filter((x): x is string => !!x),
-        }),
-      };
-    }
-    const rules = [...new Set(roots.map((r) => m.ruleOf.get(r)!))];
-    const quotes = roots.flatMap((r) => (obs.logs[r] ?? []).filter((l) => isProblem(l)).slice(0, 2).map((l) => `"${body(l).replace(/"/g, "'")}"`));
-    const changes = roots.flatMap((r) => (obs.logs[r] ?? []).filter((l) => /deploy|release|config|revision|changed|applied|rotat|migration|scheduled|policy|flag|started/i.test(body(l))).slice(0, 2).map((l) => `"${body(l).replace(/"/g, "'")}"`));
-    const affected = [...new Set(m.detection.map((a) => a.service).filter((s) => !roots.includes(s)))];
-    const cited = [...roots.flatMap((r) => (obs.logs[r] ?? []).filter(isProblem).map(evidenceId)), ...roots.map(metricIds)].filter((x): x is string => !!x);
+/** Where to look next while no root explains the trouble: leads, silent failures, shared dependencies, alerts. */
+function nextLook(m: Memory, obs: Observation, leadScore: Map<string, number>): Action | null {
+  // Follow the strongest lead that no root explains yet.
+  const lead = [...leadScore].filter(([name]) => !m.investigated.includes(name) && !explained(m, obs, name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+  if (lead) return look(m, obs, lead[0]);
+  const room = obs.step < obs.max_steps - 2;
+
+  // A failing service whose logs blame nothing: its own metrics may show the fault.
+  const silent = m.investigated.find((n) => !m.dashboards.has(n) && (failingNow(obs, n) || (obs.logs[n] ?? []).some(isProblem)) && !explained(m, obs, n) && !says(m, obs, n));
+  if (silent && room) return dashboard(m, silent);
+
+  // A failing service that says nothing about whom it waits on: check the dependencies the deepest failing services share.
+  const candidate = frontierCandidate(m, obs);
+  if (candidate && room) return look(m, obs, candidate);
+
+  // Then the firing alerts no root explains: most severe first, deepest first.
+  const alerts = parseAlerts(obs).filter((a) => a.severity >= 1 && !m.investigated.includes(a.service) && !explained(m, obs, a.service));
+  const firing = new Set(alerts.map((a) => a.service));
+  const callersAlerting = (name: string) => obs.services.filter((s) => firing.has(s.name) && s.depends_on.includes(name)).length;
+  alerts.sort((a, b) => b.severity - a.severity || callersAlerting(b.service) - callersAlerting(a.service) || (a.service < b.service ? -1 : 1));
+  if (alerts.length && room) return look(m, obs, alerts[0]!.service);
+
+  // Failing services but no cause in sight: look at the dependency most of them share.
+  const common = mostShared(m, obs, m.investigated.filter((n) => (obs.metrics[n]?.error_rate ?? 0) >= 0.05 && !explained(m, obs, n)));
+  if (common && room) return look(m, obs, common);
+  return null;
+}
+
+/**
+ * Before closing, confirm the change worked: SLO alerts still firing after it had time to settle
+ * mean something else is wrong. Answers a fresh search of the fixed root while it settles,
+ * 'doubt' once the fixed roots are no longer trusted, or null when recovery holds.
+ */
+function verifyRecovery(m: Memory, obs: Observation): Action | 'doubt' | null {
+  if (m.fixedAt === null || typeof obs.elapsed_minutes !== 'number' || obs.step >= obs.max_steps - 3) return null;
+  const slo = parseAlerts(obs).filter((a) => a.severity >= 2 && /error rate|latency/.test(a.text));
+  if (!slo.length) return null;
+  const last = m.fixedRoots[m.fixedRoots.length - 1]!;
+  // A fresh search of the fixed root shows what it logged since the change.
+  if (obs.elapsed_minutes - m.fixedAt < SETTLE_MINUTES) return { action_type: 'investigate', target: last, ...(m.dashboards.has(last) ? { view: 'logs' as const } : {}) };
+  const doubted = m.fixedRoots.filter((r) => !m.distrusted.has(r));
+  if (!doubted.length) return null;
+  for (const r of doubted) m.distrusted.add(r);
+  return 'doubt';
+}
+
+function decide(m: Memory, obs: Observation): Action {
+  remember(m, obs);
+  if (m.plan.length) return m.plan.shift()!;
+  const leadScore = readAll(m, obs);
+  const next = actOnRoots(m, obs) ?? nextLook(m, obs, leadScore);
+  if (next) return next;
+  const verified = verifyRecovery(m, obs);
+  if (verified === 'doubt') return decide(m, obs);
+  if (verified) return verified;
+  if (!m.postmortemDone) {
+    m.postmortemDone = true;
+    return postmortem(m, obs);
+  }
+  return { action_type: 'no_op', target: '' };
+}
+
+/** The postmortem, from what this responder read: the roots' own lines, the change that started it, what it did. */
+function postmortem(m: Memory, obs: Observation): Action {
+  const roots = [...m.handled];
+  const clock = typeof obs.clock === 'string' ? obs.clock.slice(11, 16) : null;
+  const start = roots.flatMap((r) => (obs.logs[r] ?? []).map(timeOf).filter((x): x is string => !!x))[0] ?? m.firstClock ?? '00:00';
+  const end = clock ?? start;
+  const metricIds = (name: string) => (obs.metric_evidence as Record<string, string> | undefined)?.[name];
+  if (roots.length === 0) {
     return {
       action_type: 'postmortem',
       target: '',
       details: JSON.stringify({
-        root_cause: roots.join(' and '),
-        mechanism: `${rules.map((r) => r.mechanism).join('. ')}. The logs of ${roots.join(' and ')} show it: ${quotes.slice(0, 3).join('; ')}.`,
-        trigger: changes.length ? `The change that started it: ${changes.join('; ')}.` : `The first sign in the logs was ${quotes[0] ?? 'an error'}.`,
-        impact: `The failure spread to the services that depend on it: ${affected.join(', ') || 'its callers'} saw errors, timeouts and latency.`,
-        timeline: `The first sign was at ${start}; the incident was detected, investigated and paged, and the fix was in at ${end}.`,
-        remediation: `We applied ${m.applied.join(' and ') || 'no change'}, which removed the cause, and the metrics recovered.`,
-        prevention: `To prevent a repeat we will ${rules.map((r) => r.prevention).join(', and ')}.`,
-        evidence: cited.slice(0, 8),
+        root_cause: 'No root cause: after checking every alerting service, no fault was found; the alerts were benign.',
+        mechanism: `There was no fault. The alerts on ${m.investigated.join(', ')} came from expected activity, and their logs and metrics were healthy.`,
+        impact: 'There was no user impact: error rates stayed at their normal level.',
+        timeline: `The alerts were reviewed at ${m.firstClock ?? start} and closed as a false alarm at ${end}.`,
+        remediation: 'No action needed: nothing was changed, because nothing was broken.',
+        prevention: 'We will tune the alert thresholds and add a runbook note so that this alert is recognised as benign.',
+        evidence: m.investigated.map(metricIds).filter((x): x is string => !!x),
       }),
     };
   }
+  const rules = [...new Set(roots.map((r) => m.ruleOf.get(r)!))];
+  const quote = (l: string) => `"${body(l).replace(/"/g, "'")}"`;
+  const quotes = roots.flatMap((r) => (obs.logs[r] ?? []).filter((l) => isProblem(l)).slice(0, 2).map(quote));
+  const changes = roots.flatMap((r) => (obs.logs[r] ?? []).filter((l) => /deploy|release|config|revision|changed|applied|rotat|migration|scheduled|policy|flag|started/i.test(body(l))).slice(0, 2).map(quote));
+  const affected = [...new Set(m.detection.map((a) => a.service).filter((s) => !roots.includes(s)))];
+  const cited = [...roots.flatMap((r) => (obs.logs[r] ?? []).filter(isProblem).map(evidenceId)), ...roots.map(metricIds)].filter((x): x is string => !!x);
+  return {
+    action_type: 'postmortem',
+    target: '',
+    details: JSON.stringify({
+      root_cause: roots.join(' and '),
+      mechanism: `${rules.map((r) => r.mechanism).join('. ')}. The logs of ${roots.join(' and ')} show it: ${quotes.slice(0, 3).join('; ')}.`,
+      trigger: changes.length ? `The change that started it: ${changes.join('; ')}.` : `The first sign in the logs was ${quotes[0] ?? 'an error'}.`,
+      impact: `The failure spread to the services that depend on it: ${affected.join(', ') || 'its callers'} saw errors, timeouts and latency.`,
+      timeline: `The first sign was at ${start}; the incident was detected, investigated and paged, and the fix was in at ${end}.`,
+      remediation: `We applied ${m.applied.join(' and ') || 'no change'}, which removed the cause, and the metrics recovered.`,
+      prevention: `To prevent a repeat we will ${rules.map((r) => r.prevention).join(', and ')}.`,
+      evidence: cited.slice(0, 8),
+    }),
+  };
+}
 
-  return { act };
+/** The rule agent: its memory, and one decision per observation (stages above, in the order they are tried). */
+export function createRulePolicy(): Policy {
+  const m: Memory = { investigated: [], dashboards: new Set(), findings: [], handled: new Set(), ruleOf: new Map(), plan: [], applied: [], detection: [], firstClock: null, postmortemDone: false, fixedAt: null, fixedRoots: [], distrusted: new Set(), lastAction: null };
+  return {
+    act(obs: Observation): Action {
+      const action = decide(m, obs);
+      m.lastAction = action;
+      return action;
+    },
+  };
 }
 
 export const ruleAgent: AgentSpec = {
