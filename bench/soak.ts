@@ -113,7 +113,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   if (code !== 0) errors.push(`server exited with ${code}`);
 
   log(`replaying ${trajectories.length} trajectories in-process`);
-  const replay = replayTrajectories(trajectories);
+  const replay = await replayTrajectories(trajectories);
   // After a full GC, the heap must be back near the warm baseline (bounded caches are already full).
   const heapOk = end.heap <= start.heap * 1.15 + 3;
   const passed = errors.length === 0 && replay.mismatches.length === 0 && sessionsAtEnd === 0 && heapOk;

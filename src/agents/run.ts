@@ -89,3 +89,14 @@ export async function runEpisode(env: EpisodeEnv, policy: Policy, first: Observa
   }
   return { steps, last: obs, done };
 }
+
+/**
+ * Replaying a recorded episode is running one: a policy that plays the recorded actions in order,
+ * stopping when they run out. The in-process determinism check and the console's replay through a
+ * server both replay this way and compare what comes back with what was recorded.
+ */
+export async function replayActions(env: EpisodeEnv, first: Observation, actions: readonly Action[], options: Pick<RunOptions, 'onStep'> = {}): Promise<EpisodeRun> {
+  let next = 0;
+  const policy: Policy = { act: () => actions[next++] ?? NO_OP };
+  return runEpisode(env, policy, first, { ...options, beforeStep: () => next < actions.length });
+}

@@ -218,13 +218,13 @@ program
   .command('replay')
   .description('replay trajectories in-process and fail if any reward, observation or score differs')
   .argument('<path>', 'trajectories.jsonl written by eval, or its output directory')
-  .action((path: string) => {
+  .action(async (path: string) => {
     const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'trajectories.jsonl') : path;
     if (!existsSync(file)) throw new Error(`${file} does not exist`);
     if (file.endsWith('.json')) throw new Error(`${file} is a results file; replay reads trajectories.jsonl (or the run's directory)`);
     const trajectories = readJsonl<Trajectory>(file);
     if (trajectories.some((t) => !t || !Array.isArray(t.steps) || !t.spec)) throw new Error(`${file} does not hold trajectories (written by incident-env eval)`);
-    const report = replayTrajectories(trajectories);
+    const report = await replayTrajectories(trajectories);
     for (const m of report.mismatches.slice(0, 20)) console.error(`MISMATCH ${m}`);
     console.log(`replayed ${report.episodes} episodes, ${report.steps} steps: ${report.mismatches.length} mismatch(es)`);
     process.exitCode = report.mismatches.length ? 1 : 0;

@@ -1,6 +1,7 @@
 /** Replays recorded trajectories in-process and reports every difference: the determinism check. */
-import { observe, reset, state, step } from '../domain/index.js';
+import { replayActions } from '../agents/run.js';
 import { digest, taskFor, type Trajectory } from './episodes.js';
+import { inProcessEnv } from './in-process.js';
 
 export interface ReplayReport {
   episodes: number;
@@ -8,32 +9,32 @@ export interface ReplayReport {
   mismatches: string[];
 }
 
-export function replayTrajectories(trajectories: Trajectory[]): ReplayReport {
+export async function replayTrajectories(trajectories: Trajectory[]): Promise<ReplayReport> {
   const mismatches: string[] = [];
   let steps = 0;
-  trajectories.forEach((t, i) => {
+  for (const [i, t] of trajectories.entries()) {
     const where = `episode ${i + 1} (${t.spec.task_id} seed ${t.spec.seed})`;
     if (!t.initial_digest) {
       mismatches.push(`${where}: no recorded episode (it failed to run)`);
-      return;
+      continue;
     }
-    const task = taskFor(t.spec);
-    let ep = reset(task, { seed: t.spec.seed });
-    if (digest(observe(task, ep)) !== t.initial_digest) mismatches.push(`${where}: the initial observation differs`);
-    for (const s of t.steps) {
+    const env = inProcessEnv(taskFor(t.spec), t.spec.seed);
+    if (digest(env.first) !== t.initial_digest) mismatches.push(`${where}: the initial observation differs`);
+    const run = await replayActions(env, env.first, t.steps.map((s) => s.action));
+    for (const [k, r] of run.steps.entries()) {
+      const s = t.steps[k]!;
       steps++;
-      const o = step(task, ep, s.action);
-      if (!o.ok) {
-        mismatches.push(`${where} step ${s.step}: the action was rejected on replay (${o.error.message})`);
-        return;
+      if (r.error !== undefined) {
+        mismatches.push(`${where} step ${s.step}: the action was rejected on replay (${r.error})`);
+        break;
       }
-      ep = o.episode;
-      if (o.result.reward.value !== s.reward) mismatches.push(`${where} step ${s.step}: reward ${o.result.reward.value} on replay, ${s.reward} recorded`);
-      if (o.result.done !== s.done) mismatches.push(`${where} step ${s.step}: done ${o.result.done} on replay, ${s.done} recorded`);
-      if (digest(o.result.observation) !== s.observation_digest) mismatches.push(`${where} step ${s.step}: the observation differs`);
+      if (r.reward !== s.reward) mismatches.push(`${where} step ${s.step}: reward ${r.reward} on replay, ${s.reward} recorded`);
+      if (r.done !== s.done) mismatches.push(`${where} step ${s.step}: done ${r.done} on replay, ${s.done} recorded`);
+      if (digest(r.observation) !== s.observation_digest) mismatches.push(`${where} step ${s.step}: the observation differs`);
     }
-    const score = state(task, ep).score;
+    if (run.steps.some((r) => r.error !== undefined)) continue;
+    const score = env.state().score;
     if (score !== t.score) mismatches.push(`${where}: score ${score} on replay, ${t.score} recorded`);
-  });
+  }
   return { episodes: trajectories.length, steps, mismatches };
 }

@@ -72,7 +72,7 @@ describe('eval harness', () => {
     const http = await runEval({ ...opts, url: server.url, transport: 'http' });
     expect(ws.trajectories).toEqual(local.trajectories);
     expect(http.trajectories).toEqual(local.trajectories);
-    expect(replayTrajectories(ws.trajectories).mismatches).toEqual([]);
+    expect((await replayTrajectories(ws.trajectories)).mismatches).toEqual([]);
   });
 
   it('replay fails loudly when a trajectory was tampered with', async () => {
@@ -80,7 +80,7 @@ describe('eval harness', () => {
     const tampered: Trajectory[] = JSON.parse(JSON.stringify(trajectories));
     tampered[0]!.steps[0]!.reward += 0.5;
     tampered[1]!.steps[0]!.observation_digest = 'deadbeefdeadbeef';
-    const report = replayTrajectories(tampered);
+    const report = await replayTrajectories(tampered);
     expect(report.mismatches.length).toBeGreaterThanOrEqual(2);
     expect(report.mismatches.join('\n')).toMatch(/reward .* recorded/);
   });

@@ -3,6 +3,7 @@
  * scratch session: the console holds no scenario and no environment code of its own.
  */
 import type { Action, State } from '../../src/domain/schemas.js';
+import { replayActions } from '../../src/agents/run.js';
 import { startSession, state as fetchState, step as sendStep } from './api.js';
 import type { Frame } from './model.js';
 
@@ -29,6 +30,7 @@ export function parseTrajectories(text: string): RecordedEpisode[] {
   return out;
 }
 
+/** Replays the recorded actions in a new session on this server; a recorded reward that differs is a mismatch. */
 export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; final: State; mismatches: number; session: string }> {
   const session = await startSession({
     task_id: t.spec.task_id,
@@ -38,11 +40,14 @@ export async function rebuild(t: RecordedEpisode): Promise<{ frames: Frame[]; fi
     family: t.spec.family ?? '',
   });
   const frames: Frame[] = [{ observation: session.observation, action: null, reward: null, reason: '', done: false, score: null }];
-  let mismatches = 0;
-  for (const s of t.steps) {
-    const r = await sendStep(session.id, s.action);
-    if (r.reward.value !== s.reward) mismatches++;
-    frames.push({ observation: r.observation, action: s.action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score });
-  }
+  const env = {
+    async step(action: Action) {
+      const r = await sendStep(session.id, action);
+      frames.push({ observation: r.observation, action, reward: r.reward.value, reason: r.reward.reason, done: r.done, score: r.info.score });
+      return { observation: r.observation, reward: r.reward.value, reason: r.reward.reason, done: r.done };
+    },
+  };
+  const run = await replayActions(env, session.observation, t.steps.map((s) => s.action));
+  const mismatches = run.steps.filter((r, i) => r.error !== undefined || r.reward !== t.steps[i]!.reward).length;
   return { frames, final: await fetchState(session.id), mismatches, session: session.id };
 }
