@@ -87,6 +87,22 @@ describe('fair capacity', () => {
   });
 });
 
+describe('idle MCP sessions give their capacity back', () => {
+  it('the reaper closes MCP HTTP sessions idle past MCP_SESSION_TTL_MS, and the client that held them gets in again', async () => {
+    const { app, sessions } = testApp({ maxConcurrentEnvs: 8, maxSessionsPerClient: 2, mcpSessionTtlMs: 200 });
+    closers.push(() => app.close());
+    const create = (id: number) =>
+      app.inject({ method: 'POST', url: '/mcp', remoteAddress: '192.0.2.80', headers: { 'content-type': 'application/json' }, payload: { jsonrpc: '2.0', id, method: 'openenv/session/create', params: {} } });
+    expect((await create(1)).json().result).toBeDefined();
+    expect((await create(2)).json().result).toBeDefined();
+    expect((await create(3)).json().error.message).toMatch(/MAX_SESSIONS_PER_CLIENT/);
+    // The reaper runs every second at the shortest; two passes are plenty.
+    await new Promise((r) => setTimeout(r, 2200));
+    expect(sessions.expired()).toEqual([]);
+    expect((await create(4)).json().result).toBeDefined();
+  }, 10_000);
+});
+
 describe('WebSocket backpressure', () => {
   it('a client that sends but never reads is closed with 1008 and a reason, before it can hold much memory', async () => {
     const server = await listening({ wsMaxBufferedBytes: 64 * 1024 });
