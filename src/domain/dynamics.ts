@@ -92,7 +92,16 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
 };
 
 /** Every metric of every service at `minute` (overview and detail together). */
-type MetricMaps = { full: Map<string, Record<string, number>>; overview: Map<string, Record<string, number>>; key: string };
+type MetricMaps = {
+  full: Map<string, Record<string, number>>;
+  overview: Map<string, Record<string, number>>;
+  key: string;
+  /** The readings shown with each set of open dashboards, memoised with the state (at most SHOWN_LIMIT sets). */
+  shown: Map<number | string, Snapshot['metrics']>;
+};
+
+/** Dashboard sets remembered per simulated state; past it the memo starts again (it is only a cache). */
+const SHOWN_LIMIT = 256;
 
 /** Keeps a simulated state (readings, alerts, their text) in the task's bounded memo. */
 function remember<T extends {}>(task: Task, key: string, value: T): T {
@@ -122,10 +131,10 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
   const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
-  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, active, blipNow, latentOpen), key });
+  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, active, blipNow, latentOpen), key, shown: new Map() });
 }
 
-function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Omit<MetricMaps, 'key'> {
+function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
@@ -193,8 +202,21 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
 function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[]; alertsKey: string } {
   const d = task.scenario.generated!.dynamics;
   const now = metricsAt(task, fixes, minute);
-  const metrics: Record<string, Record<string, number>> = {};
-  for (const name of task.serviceByName.keys()) metrics[name] = detailFor.has(name) ? now.full.get(name)! : now.overview.get(name)!;
+  // The readings shown: the same state and the same open dashboards give the same (shared) object.
+  // Which dashboards are open, as a bit per service (a list of names past 52 services).
+  let open: number | string = 0;
+  let bit = 1;
+  for (const name of task.serviceByName.keys()) {
+    if (detailFor.has(name)) open = typeof open === 'number' && bit <= 2 ** 52 ? open + bit : `${open},${name}`;
+    bit *= 2;
+  }
+  let metrics = now.shown.get(open);
+  if (!metrics) {
+    metrics = {};
+    for (const name of task.serviceByName.keys()) metrics[name] = detailFor.has(name) ? now.full.get(name)! : now.overview.get(name)!;
+    if (now.shown.size >= SHOWN_LIMIT) now.shown.clear();
+    now.shown.set(open, metrics);
+  }
 
   // An alert that fired at detection or at any change since, and no longer breaches, shows as RESOLVED.
   const checkpoints = new Set<number>([0]);

@@ -156,7 +156,8 @@ function investigateGenerated(task: Task, ep: Episode, service: string, view: In
     } else parts.push(`searched ${service}'s logs as of minute ${asOf}`);
   }
   if (opens) parts.push(newMetrics ? `opened ${service}'s detailed metrics (they stay live)` : `${service}'s detailed metrics were already open`);
-  const message = `${parts.join('; ')} (took ${minutes} min).`.replace(/^./, (c) => c.toUpperCase());
+  const said = `${parts.join('; ')} (took ${minutes} min).`;
+  const message = said.charAt(0).toUpperCase() + said.slice(1);
   // The same reward for every service: a reward never tells which one is the root.
   const fresh = newLogs || newMetrics;
   const what = [newLogs ? 'logs' : '', newMetrics ? 'metrics' : ''].filter(Boolean).join(' and ');
@@ -336,7 +337,7 @@ function stepResult(task: Task, ep: Episode, reward: Reward, g: GradeReport): St
   const grader_state = task.scenario.kind === 'seed' ? { ...g.grader_state, no_op_count: ep.history.filter((h) => h.action.action_type === 'no_op').length } : g.grader_state;
   return {
     // The reason travels with the observation too: OpenEnv's wire format carries only the scalar reward.
-    observation: { ...observe(task, ep), reward_reason: reward.reason },
+    observation: observe(task, ep, reward.reason),
     reward,
     done: ep.done,
     info: { score: g.score, grader_state, outcome: ep.outcome, cumulative_reward: ep.cumulative_reward },
@@ -347,8 +348,12 @@ export function isFixed(task: Task, ep: Episode): boolean {
   return ep.fixes.some((f) => f.fix === task.scenario.truth.fix);
 }
 
-export function observe(task: Task, ep: Episode): Observation {
-  return task.scenario.generated ? observeGenerated(task, ep) : observeSeed(task, ep);
+/** What the agent sees; after a step, `rewardReason` says why it earned its reward (the last key). */
+export function observe(task: Task, ep: Episode, rewardReason?: string): Observation {
+  const o = task.scenario.generated ? observeGenerated(task, ep) : observeSeed(task, ep);
+  // Added to the fresh object, not spread into a copy: this runs on every step.
+  if (rewardReason !== undefined) o.reward_reason = rewardReason;
+  return o;
 }
 
 function observeGenerated(task: Task, ep: Episode): Observation {
@@ -373,8 +378,20 @@ function observeGenerated(task: Task, ep: Episode): Observation {
     if (dashboards.has(service)) metric_evidence[service] = task.metricEvidence.get(service)!;
   }
   const p = s.generated!.params;
+  // One literal in the seed's key order (not a spread of baseObservation): this is the hot path of
+  // every generated step, and a spread object grown by seven more keys costs more than the step.
   return {
-    ...baseObservation(task, ep, { alerts, logs, metrics, investigated: looked }),
+    step: ep.step,
+    alerts,
+    logs,
+    metrics,
+    available_actions: task.availableActions as string[],
+    message: ep.message,
+    task_id: s.id,
+    task_description: s.description,
+    max_steps: s.max_steps,
+    services: task.serviceInfo as Observation['services'],
+    investigated: looked,
     remedy_kinds: remedyKinds(task),
     metric_evidence,
     logs_as_of,
