@@ -9,6 +9,8 @@ import { freePort, spawnPinned, startServerProcess } from './server-process.js';
 export interface HttpRun {
   /** The server with in-memory sessions, the same server on a Redis session store, or raw node:http. */
   target: 'server' | 'redis' | 'ceiling';
+  /** Seed task (task_hard) steps, or steps of a generated expert incident (bigger observations). */
+  workload: 'seed' | 'generated';
   connections: number;
   requestsPerSecond: number;
   p50ms: number;
@@ -20,8 +22,15 @@ export interface HttpRun {
 
 let connectionSeq = 0;
 
-/** Each connection plays its own session: one reset, then steps that keep the episode going. */
-function requests(task: string, actions: object[], sessions: boolean) {
+/** Each connection plays its own session: a reset, then steps that keep the episode going (a new session each cycle). */
+/** What one connection plays: a reset path and the steps after it. */
+interface Workload {
+  name: HttpRun['workload'];
+  reset: string;
+  actions: object[];
+}
+
+function requests(workload: Workload, sessions: boolean) {
   // autocannon keeps one context per connection: it carries that connection's session id.
   const withSession = (path: string) => (req: { path?: string }, ctx: { sid?: string }) => {
     if (!sessions) return { ...req, path };
@@ -29,8 +38,8 @@ function requests(task: string, actions: object[], sessions: boolean) {
     return { ...req, path: `${path}${path.includes('?') ? '&' : '?'}session_id=${ctx.sid}` };
   };
   return [
-    { method: 'POST' as const, path: `/reset?task_id=${task}`, headers: { 'content-type': 'application/json' }, body: '', setupRequest: withSession(`/reset?task_id=${task}`) },
-    ...actions.map((a) => ({ method: 'POST' as const, path: '/step', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a), setupRequest: withSession('/step') })),
+    { method: 'POST' as const, path: workload.reset, headers: { 'content-type': 'application/json' }, body: '', setupRequest: withSession(workload.reset) },
+    ...workload.actions.map((a) => ({ method: 'POST' as const, path: '/step', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a), setupRequest: withSession('/step') })),
   ];
 }
 
@@ -49,7 +58,25 @@ export const STEP_ACTIONS = [
   { action_type: 'no_op', target: '' },
 ];
 
-function cannon(url: string, connections: number, seconds: number, sessionIds: boolean): Promise<autocannon.Result> {
+const SEED_WORKLOAD: Workload = { name: 'seed', reset: '/reset?task_id=task_hard', actions: STEP_ACTIONS };
+
+/**
+ * A generated expert incident (fixed seed, held-out split): log searches and dashboards on its
+ * services, as an agent reads them, then waiting; the episode never ends within one cycle.
+ */
+async function generatedWorkload(url: string): Promise<Workload> {
+  const reset = '/reset?task_id=generated&difficulty=expert&split=test&seed=4242';
+  const r = await fetch(`${url}${reset}&session_id=bench-probe`, { method: 'POST' });
+  const obs = (await r.json()) as { services: { name: string }[] };
+  const names = obs.services.map((s) => s.name).slice(0, 6);
+  const actions = [
+    ...names.map((target, i) => ({ action_type: 'investigate', target, view: i % 2 ? 'metrics' : 'logs' })),
+    ...Array.from({ length: 6 }, () => ({ action_type: 'no_op', target: '' })),
+  ];
+  return { name: 'generated', reset, actions };
+}
+
+function cannon(url: string, connections: number, seconds: number, sessionIds: boolean, workload: Workload): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -57,19 +84,21 @@ function cannon(url: string, connections: number, seconds: number, sessionIds: b
         connections,
         duration: seconds,
         pipelining: 1,
-        requests: requests('task_hard', STEP_ACTIONS, sessionIds) as autocannon.Request[],
+        requests: requests(workload, sessionIds) as autocannon.Request[],
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
 }
 
-async function measure(target: HttpRun['target'], url: string, connections: number, seconds: number): Promise<HttpRun> {
+async function measure(target: HttpRun['target'], url: string, connections: number, seconds: number, workload: Workload = SEED_WORKLOAD): Promise<HttpRun> {
   const sessions = target !== 'ceiling';
-  await cannon(url, connections, 1, sessions); // warm-up
-  const r = await cannon(url, connections, seconds, sessions);
+  await cannon(url, connections, 1, sessions, workload); // warm-up
+  const r = await cannon(url, connections, seconds, sessions, workload);
+  if (r.non2xx) process.stderr.write(`${target} ${workload.name} ${connections}: replies by status ${JSON.stringify(r.statusCodeStats)}\n`);
   return {
     target,
+    workload: workload.name,
     connections,
     requestsPerSecond: r.requests.average,
     p50ms: r.latency.p50,
@@ -80,24 +109,15 @@ async function measure(target: HttpRun['target'], url: string, connections: numb
   };
 }
 
-export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
-  const server = await startServerProcess({ MAX_SESSIONS_PER_CLIENT: '100000', LOG_LEVEL: 'warn' });
-  const runs: HttpRun[] = [];
-  // Size the ceiling's reply like the server's typical step reply.
-  const probe = await cannon(server.url, 1, 1, true);
-  const bodyBytes = Math.round(probe.throughput.average / Math.max(1, probe.requests.average)) - 160;
-  for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds));
-  await server.stop();
+/**
+ * autocannon starts each connection's context afresh when its request list wraps, so every cycle
+ * (a reset, then the steps) plays a new session: thousands a second. They expire after 20 s, so the
+ * store never fills (at the default cap, later runs would be refused).
+ */
+const SERVER_ENV = { MAX_SESSIONS_PER_CLIENT: '100000', MAX_SESSIONS: '100000', SESSION_TTL_SECONDS: '20', LOG_LEVEL: 'warn' };
 
-  // The same server with its sessions in Redis (one store round-trip to read, one to write per step).
-  const redis = await startBenchRedis();
-  if (redis) {
-    const shared = await startServerProcess({ MAX_SESSIONS_PER_CLIENT: '100000', LOG_LEVEL: 'warn', REDIS_URL: redis.url });
-    for (const c of [1, 64]) runs.push(await measure('redis', shared.url, c, seconds));
-    await shared.stop();
-    redis.stop();
-  }
-
+/** The raw node:http ceiling, answering bodies of the given size; stopped by the caller. */
+async function startCeiling(bodyBytes: number): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const ceilingEntry = new URL('./raw-server.js', import.meta.url).pathname;
   const raw = spawnPinned(process.execPath, import.meta.url.endsWith('.ts') ? ['--import', 'tsx', 'bench/raw-server.ts'] : [ceilingEntry], {
@@ -113,7 +133,43 @@ export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  for (const c of [1, 64]) runs.push(await measure('ceiling', url, c, seconds));
-  raw.kill();
+  return { url, stop: () => raw.kill() };
+}
+
+/** Mean reply size of a workload, less the headers: the ceiling answers bodies this big. */
+async function replyBytes(url: string, workload: Workload): Promise<number> {
+  const probe = await cannon(url, 1, 1, true, workload);
+  return Math.round(probe.throughput.average / Math.max(1, probe.requests.average)) - 160;
+}
+
+/**
+ * One method for every row: autocannon, keep-alive, each connection its own session, 1 s warm-up,
+ * then `seconds` measured; the ceiling is raw node:http answering bodies of the same size, measured
+ * the same way in the same run, for each workload.
+ */
+export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
+  const server = await startServerProcess(SERVER_ENV);
+  const runs: HttpRun[] = [];
+  const generated = await generatedWorkload(server.url);
+  const seedBytes = await replyBytes(server.url, SEED_WORKLOAD);
+  const generatedBytes = await replyBytes(server.url, generated);
+  for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds));
+  for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds, generated));
+  await server.stop();
+
+  // The same server with its sessions in Redis (one store round-trip to read, one to write per step).
+  const redis = await startBenchRedis();
+  if (redis) {
+    const shared = await startServerProcess({ ...SERVER_ENV, REDIS_URL: redis.url });
+    for (const c of [1, 64]) runs.push(await measure('redis', shared.url, c, seconds));
+    await shared.stop();
+    redis.stop();
+  }
+
+  for (const [workload, bytes] of [[SEED_WORKLOAD, seedBytes], [generated, generatedBytes]] as const) {
+    const ceiling = await startCeiling(bytes);
+    for (const c of [1, 64]) runs.push(await measure('ceiling', ceiling.url, c, seconds, workload));
+    ceiling.stop();
+  }
   return runs;
 }

@@ -33,15 +33,21 @@ log('60 s mixed soak ...');
 delete process.env.BENCH_SERVER_CPU; // the soak uses both cores as a real deployment would
 const soak = await runSoak({ durationMs: 60_000, agents: 64, ttlSeconds: 5, sampleEveryMs: 10_000, log });
 
-const find = (target: HttpRun['target'], c: number) => http.find((r) => r.target === target && r.connections === c)!;
+const find = (target: HttpRun['target'], c: number, workload: HttpRun['workload'] = 'seed') => http.find((r) => r.target === target && r.connections === c && r.workload === workload)!;
 const srv64 = find('server', 64);
 const raw64 = find('ceiling', 64);
+const gen64 = find('server', 64, 'generated');
+const genRaw64 = find('ceiling', 64, 'generated');
 const ws64 = ws.find((r) => r.connections === 64)!;
 const seedMin = Math.min(...inProcess.filter((r) => r.task.startsWith('task_')).map((r) => r.stepsPerSecond));
+const generatedMin = Math.min(...inProcess.filter((r) => r.task.startsWith('generated')).map((r) => r.stepsPerSecond));
 const targets = [
-  { target: 'HTTP step throughput ≥ 70% of raw node:http at 64 clients', value: srv64.requestsPerSecond / raw64.requestsPerSecond, pass: srv64.requestsPerSecond / raw64.requestsPerSecond >= 0.7, show: (v: number) => `${(v * 100).toFixed(0)}%` },
+  { target: 'HTTP seed-task steps ≥ 85% of raw node:http at 64 clients', value: srv64.requestsPerSecond / raw64.requestsPerSecond, pass: srv64.requestsPerSecond / raw64.requestsPerSecond >= 0.85, show: (v: number) => `${(v * 100).toFixed(0)}%` },
+  { target: 'HTTP generated-incident steps, share of raw node:http at 64 clients (same reply size)', value: gen64.requestsPerSecond / genRaw64.requestsPerSecond, pass: true, show: (v: number) => `${(v * 100).toFixed(0)}% (reported)` },
   { target: 'WebSocket step throughput ≥ 1.5× HTTP (64 connections)', value: ws64.roundTripsPerSecond / srv64.requestsPerSecond, pass: ws64.roundTripsPerSecond / srv64.requestsPerSecond >= 1.5, show: (v: number) => `${v.toFixed(2)}×` },
   { target: 'in-process ≥ 200,000 steps/s on seed tasks (slowest task)', value: seedMin, pass: seedMin >= 200_000, show: (v: number) => Math.round(v).toLocaleString('en-US') },
+  { target: 'in-process ≥ 100,000 steps/s on generated incidents (slowest difficulty)', value: generatedMin, pass: generatedMin >= 100_000, show: (v: number) => Math.round(v).toLocaleString('en-US') },
+  { target: 'generated incidents within 3× of the seed tasks in-process (slowest of each)', value: seedMin / generatedMin, pass: seedMin / generatedMin <= 3, show: (v: number) => `${v.toFixed(2)}×` },
   { target: '≤ 20 KB per idle session (heap, 10,000 sessions)', value: memory.kbPerSessionHeap, pass: memory.kbPerSessionHeap <= 20, show: (v: number) => `${v.toFixed(1)} KB` },
   { target: 'p99 step latency at 64 clients within 2× of the ceiling p99', value: srv64.p99ms / Math.max(1, raw64.p99ms), pass: srv64.p99ms <= 2 * Math.max(1, raw64.p99ms), show: (v: number) => `${v.toFixed(2)}×` },
   { target: 'soak: no errors, identical replays, sessions gone and heap back after expiry', value: soak.passed ? 1 : 0, pass: soak.passed, show: (v: number) => (v ? 'yes' : 'no') },
@@ -61,11 +67,11 @@ const md = [
   '|---|---|---|---|',
   ...inProcess.map((r) => `| ${r.task} | ${n(r.stepsPerSecond)} | ${n(r.resetsPerSecond)} | ${r.generationMs === undefined ? '—' : `${r.generationMs.toFixed(2)} ms/scenario`} |`),
   '',
-  '**HTTP** (autocannon, keep-alive; each connection resets once then steps its own session; 5 s after a 1 s warm-up)',
+  '**HTTP** (one method for every row: autocannon, keep-alive, each connection plays its own session — a reset, then twelve steps, again — for 5 s after a 1 s warm-up; the ceiling is raw node:http answering bodies of the same size, measured the same way)',
   '',
-  '| server | connections | req/s | p50 | p99 | reply bytes | errors |',
-  '|---|---|---|---|---|---|---|',
-  ...http.map((r) => `| ${r.target === 'server' ? 'this server, POST /reset + /step' : r.target === 'redis' ? 'this server, sessions in Redis (REDIS_URL)' : 'raw node:http ceiling, same bodies'} | ${r.connections} | ${n(r.requestsPerSecond)} | ${r.p50ms} ms | ${r.p99ms} ms | ${r.bodyBytes} | ${r.errors + r.non2xx} |`),
+  '| server | workload | connections | req/s | p50 | p99 | reply bytes | errors |',
+  '|---|---|---|---|---|---|---|---|',
+  ...http.map((r) => `| ${r.target === 'server' ? 'this server' : r.target === 'redis' ? 'this server, sessions in Redis (REDIS_URL)' : 'raw node:http ceiling, same reply size'} | ${r.workload === 'seed' ? 'task_hard steps' : 'generated expert steps'} | ${r.connections} | ${n(r.requestsPerSecond)} | ${r.p50ms} ms | ${r.p99ms} ms | ${r.bodyBytes} | ${r.errors + r.non2xx} |`),
   '',
   '**WebSocket /ws** (sequential step round-trips per connection)',
   '',

@@ -221,7 +221,7 @@ export interface Task {
 }
 
 /** How many memoised derivations of each kind a compiled task keeps (least recently used go first). */
-export const MEMO_LIMITS = { views: 4096, readings: 256, states: 64 } as const;
+export const MEMO_LIMITS = { views: 4096, readings: 256, states: 128 } as const;
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
