@@ -15,9 +15,9 @@ import { mcpGet, mcpHttpRoutes } from './mcp-http.js';
 import { createStreamableMcp } from './mcp-streamable.js';
 import { metaRoutes, openApi } from './meta-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createProtocolSessions, envKey, type ProtocolSessions } from './protocol-sessions.js';
-import { createClientQuota } from './quota.js';
-import { createMemoryStore, type SessionStore } from './sessions.js';
+import { envKey, type ProtocolSessions } from './protocol-sessions.js';
+import { createSessionManager } from './session-manager.js';
+import type { SessionStore } from './sessions.js';
 import { zodValidatorCompiler, plainSerializerCompiler } from './validation.js';
 import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
@@ -87,16 +87,9 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
       return server;
     },
   });
-  const quota = createClientQuota(config.maxSessionsPerClient);
-  const store =
-    shared ??
-    createMemoryStore({
-      maxSessions: config.maxSessions,
-      ttlMs: config.sessionTtlMs,
-      quota,
-      onRemove: (s) => envs.forget(s.id),
-    });
-  const sessions = createProtocolSessions(config.maxConcurrentEnvs, config.mcpSessionTtlMs, quota);
+  // Capacity, TTLs, the per-client quota and the compiled tasks of live sessions: one owner, one sweeper.
+  const manager = createSessionManager(config, shared);
+  const { store, protocol: sessions } = manager;
   const metrics = createMetrics({ httpSessions: async () => Math.max(0, (await store.size()) - sessions.active), protocolSessions: () => sessions.countByKind() });
   const envs = createEnvironments(store, {
     quotaLimit: config.maxSessionsPerClient,
@@ -104,7 +97,7 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
       metrics.storeDuration.observe({ op, outcome: ok ? 'ok' : 'error' }, seconds);
       if (!ok) metrics.storeErrors.inc({ op });
     },
-    generatedCacheSize: config.generatedCacheSize,
+    tasks: manager.tasks,
     onReset: (s) => metrics.resets.inc({ task: s.task_id }),
     onStep: (s, result) => {
       metrics.steps.inc({ task: s.task_id });
@@ -172,15 +165,11 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
     reply.code(403).send({ detail: message, code: 'FORBIDDEN_ORIGIN', message });
   });
 
-  // Idle HTTP MCP sessions give their capacity slot back.
-  const reaper = setInterval(() => {
-    for (const id of sessions.expired()) {
-      if (streamable.has(id)) void streamable.drop(id);
-      sessions.close(id);
-      void envs.close(envKey(id)).catch(() => false);
-    }
-  }, Math.min(60_000, Math.max(1000, config.mcpSessionTtlMs / 4)));
-  reaper.unref();
+  // Idle HTTP MCP sessions give their capacity slot back: their transport closes and their episode goes.
+  manager.onExpired(async (id) => {
+    if (streamable.has(id)) await streamable.drop(id);
+    await envs.close(envKey(id)).catch(() => false);
+  });
 
   // The WebSocket plugin goes first: its hooks must see every upgrade, even one refused by auth.
   app.register(websocket, {
@@ -232,9 +221,8 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
     });
   });
   app.addHook('onClose', async () => {
-    clearInterval(reaper);
     await streamable.closeAll();
-    await store.close();
+    await manager.close();
   });
   return { app, envs, sessions, metrics };
 }

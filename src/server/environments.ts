@@ -10,8 +10,6 @@ import {
   GeneratedOptionsSchema,
   RESET_OPTION_KEYS,
   findTask,
-  generatedTask,
-  paramsKey,
   type GeneratedParams,
   observe,
   reset as resetEpisode,
@@ -24,7 +22,7 @@ import {
   type StepResult,
   type Task,
 } from '../domain/index.js';
-import { LRUCache } from 'lru-cache';
+import { createTaskCache, type TaskCache } from './session-manager.js';
 import { StoreUnavailable, type Drill, type Session, type SessionStore } from './sessions.js';
 
 export type EnvErrorKind = 'unknown_task' | 'invalid_options' | 'no_episode' | 'invalid_action' | 'capacity' | 'task_mismatch' | 'forbidden' | 'quota' | 'conflict' | 'unavailable';
@@ -72,8 +70,6 @@ export interface Environments {
   /** Changes a session's record (not its episode), retrying once if a step wrote it meanwhile. */
   update(sessionId: string, change: (s: Session) => Session): Promise<Session | null>;
   close(sessionId: string): Promise<boolean>;
-  /** Drops what is kept beside a session that left the store (its compiled generated task). */
-  forget(sessionId: string): void;
   readonly store: SessionStore;
 }
 
@@ -99,22 +95,9 @@ export function generatedParamsOrThrow(request: ResetRequest): GeneratedParams {
   return { seed: o.seed, difficulty: o.difficulty, family: o.family ?? null, split: o.split };
 }
 
-/** Generated tasks are pure functions of their parameters; keep the recent ones compiled. */
-function createTaskCache(limit: number) {
-  const cache = new LRUCache<string, Task>({ max: limit });
-  return (params: GeneratedParams): Task => {
-    const key = paramsKey(params);
-    let task = cache.get(key);
-    if (!task) {
-      task = generatedTask(params);
-      cache.set(key, task);
-    }
-    return task;
-  };
-}
-
 export interface EnvironmentsOptions {
-  generatedCacheSize?: number;
+  /** Compiled generated tasks (the session manager's); without one, a private cache of 128. */
+  tasks?: TaskCache;
   /** Sessions a client address may own at once (reported in the quota error; the store enforces it). */
   quotaLimit?: number;
   /** Every store operation's latency and outcome (for /metrics). */
@@ -124,12 +107,9 @@ export interface EnvironmentsOptions {
 }
 
 export function createEnvironments(store: SessionStore, options: EnvironmentsOptions = {}): Environments {
-  const generated = createTaskCache(options.generatedCacheSize ?? 128);
   // Each live generated session keeps its compiled task beside it (the session record itself
-  // stays plain JSON; the task is re-derived from its parameters when missing). A shared store
-  // expires sessions where this process cannot see it, so there the bounded cache alone serves.
-  const liveTasks = new Map<string, Task>();
-  const pin = store.kind === 'memory';
+  // stays plain JSON; the task is re-derived from its parameters when missing).
+  const tasks = options.tasks ?? createTaskCache(128, store.kind === 'memory');
   /** Store errors become the environment's own: unavailable is retryable, nothing was changed. */
   const stored = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
     const started = process.hrtime.bigint();
@@ -145,10 +125,10 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
   };
   const taskOf = (session: Session): Task => {
     if (session.task_id === GENERATED_TASK_ID && session.episode.params) {
-      let task = liveTasks.get(session.id);
+      let task = tasks.pinned(session.id);
       if (!task) {
-        task = generated(session.episode.params);
-        if (pin) liveTasks.set(session.id, task);
+        task = tasks.forParams(session.episode.params);
+        tasks.pin(session.id, task);
       }
       return task;
     }
@@ -180,7 +160,7 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       if (unknown.length) throw new EnvError('invalid_options', `unknown reset option(s): ${unknown.join(', ')}; allowed: ${RESET_OPTION_KEYS.join(', ')}`);
       const taskId = request.task_id ?? DEFAULT_TASK_ID;
       checkTaskId(taskId);
-      const task = taskId === GENERATED_TASK_ID ? generated(generatedParamsOrThrow(request)) : findTask(taskId)!;
+      const task = taskId === GENERATED_TASK_ID ? tasks.forParams(generatedParamsOrThrow(request)) : findTask(taskId)!;
       const seed = typeof request.seed === 'number' ? request.seed : typeof request.seed === 'string' && /^\d+$/.test(request.seed) ? Number(request.seed) : null;
       const episode = resetEpisode(task, { seed, episode_id: request.episode_id ?? null });
       // A drill keeps its facilitator and hints across resets of its session.
@@ -192,8 +172,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
         if (put.reason === 'full') throw new EnvError('capacity', 'server at capacity: every session slot (MAX_SESSIONS) is live; close one or wait for idle sessions to expire');
         throw new EnvError('conflict', 'the session changed while this reset ran; nothing was applied, retry');
       }
-      if (task.scenario.generated && pin) liveTasks.set(sessionId, task);
-      else liveTasks.delete(sessionId);
+      if (task.scenario.generated) tasks.pin(sessionId, task);
+      else tasks.unpin(sessionId);
       const saved = { ...session, version: put.version };
       options.onReset?.(saved);
       return { session: saved, observation: observe(task, episode) };
@@ -252,11 +232,8 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
       return (await stored('get', () => store.get(sessionId))) !== undefined;
     },
     async close(sessionId) {
-      liveTasks.delete(sessionId);
+      tasks.unpin(sessionId);
       return stored('delete', () => store.delete(sessionId));
-    },
-    forget(sessionId) {
-      liveTasks.delete(sessionId);
     },
   };
 }
