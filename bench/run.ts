@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchHttp, type HttpRun } from './http.js';
 import { benchInProcess } from './inprocess.js';
+import { benchLongEpisode } from './long-episode.js';
 import { benchMemory } from './memory.js';
 import { hasTaskset } from './server-process.js';
 import { runSoak } from './soak.js';
@@ -23,6 +24,8 @@ if (pinned) {
 
 log('in-process ...');
 const inProcess = benchInProcess(1000);
+log('long episode ...');
+const longEpisode = benchLongEpisode(30);
 log('HTTP ...');
 const http = await benchHttp(5);
 log('WebSocket ...');
@@ -48,6 +51,7 @@ const targets = [
   { target: 'in-process ≥ 200,000 steps/s on seed tasks (slowest task)', value: seedMin, pass: seedMin >= 200_000, show: (v: number) => Math.round(v).toLocaleString('en-US') },
   { target: 'in-process ≥ 100,000 steps/s on generated incidents (slowest difficulty)', value: generatedMin, pass: generatedMin >= 100_000, show: (v: number) => Math.round(v).toLocaleString('en-US') },
   { target: 'generated incidents within 3× of the seed tasks in-process (slowest of each)', value: seedMin / generatedMin, pass: seedMin / generatedMin <= 3, show: (v: number) => `${v.toFixed(2)}×` },
+  { target: 'long hostile episode (100 requests): the last request costs ≤ 1.5× the first (worst task)', value: Math.max(...longEpisode.map((r) => r.ratio)), pass: longEpisode.every((r) => r.ratio <= 1.5), show: (v: number) => `${v.toFixed(2)}×` },
   { target: '≤ 20 KB per idle session (heap, 10,000 sessions)', value: memory.kbPerSessionHeap, pass: memory.kbPerSessionHeap <= 20, show: (v: number) => `${v.toFixed(1)} KB` },
   { target: 'p99 step latency at 64 clients within 2× of the ceiling p99', value: srv64.p99ms / Math.max(1, raw64.p99ms), pass: srv64.p99ms <= 2 * Math.max(1, raw64.p99ms), show: (v: number) => `${v.toFixed(2)}×` },
   { target: 'soak: no errors, identical replays, sessions gone and heap back after expiry', value: soak.passed ? 1 : 0, pass: soak.passed, show: (v: number) => (v ? 'yes' : 'no') },
@@ -66,6 +70,12 @@ const md = [
   '| task | steps/s | resets/s | generation |',
   '|---|---|---|---|',
   ...inProcess.map((r) => `| ${r.task} | ${n(r.stepsPerSecond)} | ${n(r.resetsPerSecond)} | ${r.generationMs === undefined ? '—' : `${r.generationMs.toFixed(2)} ms/scenario`} |`),
+  '',
+  '**Long hostile episode** (in-process, median of 30: a look, three notes of 20,000 characters of service names and semicolons, looks until the episode ends, then steps and state reads after the end; each request is a step plus a state read)',
+  '',
+  '| task | requests | first | last | last / first | slowest (a note being read) |',
+  '|---|---|---|---|---|---|',
+  ...longEpisode.map((r) => `| ${r.task} | ${r.requests} | ${r.firstUs.toFixed(0)} µs | ${r.lastUs.toFixed(0)} µs | ${r.ratio.toFixed(2)}× | ${(r.slowestUs / 1000).toFixed(1)} ms |`),
   '',
   '**HTTP** (one method for every row: autocannon, keep-alive, each connection plays its own session — a reset, then twelve steps, again — for 5 s after a 1 s warm-up; the ceiling is raw node:http answering bodies of the same size, measured the same way)',
   '',
@@ -87,6 +97,6 @@ const md = [
 ].join('\n');
 
 mkdirSync(new URL('../../bench/results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../../bench/results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, pinned, targets: targets.map(({ show: _s, ...t }) => t), inProcess, http, ws, memory, soak }, null, 2)}\n`);
+writeFileSync(new URL('../../bench/results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, pinned, targets: targets.map(({ show: _s, ...t }) => t), inProcess, longEpisode, http, ws, memory, soak }, null, 2)}\n`);
 writeFileSync(new URL('../../bench/results/latest.md', import.meta.url), `${md}\n`);
 console.log(md);

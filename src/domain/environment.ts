@@ -8,9 +8,10 @@ import type { Episode } from './episode.js';
 import { fetched, investigationOf, servicesLookedAt } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
+import { readText } from './reading.js';
 import { GENERATED_REWARDS, NOOP_STREAK_LIMIT, SEED_REWARDS, round } from './scoring.js';
 import { seedScenario, type Task } from './scenario.js';
-import type { Action, InvestigationView, Observation, Reward, State, StepResult } from './schemas.js';
+import { MAX_EPISODE_TEXT, type Action, type InvestigationView, type Observation, type Reward, type State, type StepResult } from './schemas.js';
 
 /** The seed tasks' per-step rewards (the seed README's table). */
 export const REWARDS = SEED_REWARDS;
@@ -105,6 +106,17 @@ export function validateAction(task: Task, action: Action): ActionError | null {
     case 'no_op':
       return null;
   }
+}
+
+/** Text already submitted in this episode (every action's details, as recorded). */
+const submittedText = (ep: Episode) => ep.history.reduce((n, h) => n + (h.action.details?.length ?? 0), 0);
+
+/** An action whose text would take the episode past MAX_EPISODE_TEXT is refused (nothing changes). */
+function textBudgetError(ep: Episode, action: Action): ActionError | null {
+  const length = action.details?.length ?? 0;
+  if (length === 0) return null;
+  const left = MAX_EPISODE_TEXT - submittedText(ep);
+  return length <= left ? null : { field: 'details', message: `an episode takes at most ${MAX_EPISODE_TEXT} characters of text in all (notes and the postmortem); ${Math.max(0, left)} left, this one has ${length}` };
 }
 
 /** Seed clients put the text in `details`; a client following `postmortem:<text>` may use `target`. */
@@ -267,10 +279,13 @@ export function step(task: Task, episode: Episode, action: Action, options: Step
     const reward: Reward = { value: REWARDS.afterDone, reason: 'already done' };
     return { ok: true, episode, grade: g, result: stepResult(task, episode, reward, g) };
   }
-  const error = validateAction(task, action);
+  const error = validateAction(task, action) ?? textBudgetError(episode, action);
   const forgiven = error !== null && options.forgiving === true && error.field === 'target' && action.action_type !== 'postmortem';
   if (error && !forgiven) return { ok: false, error };
 
+  // Every text is read once, when it is submitted (the reading is memoised for the grade at the
+  // end): the request that ends an episode never pays for the notes of all the others.
+  if (task.scenario.generated && action.details && (action.action_type === 'escalate' || action.action_type === 'apply_fix')) readText(task, action.details, 'note');
   const minutes = minutesFor(task, action);
   const effect = forgiven ? unknownTarget(task, episode, action, error!) : effectOf(task, episode, action, minutes);
   const e = effect.episode;

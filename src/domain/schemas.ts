@@ -8,6 +8,11 @@ export const ACTION_TYPES = ['investigate', 'escalate', 'apply_fix', 'postmortem
 
 /** Longest `details` text accepted (a postmortem is the longest thing an agent writes). */
 export const MAX_DETAILS_LENGTH = 20_000;
+/**
+ * Most text one episode takes in all (escalation and fix notes and the postmortem): every text is
+ * read when submitted, so this bounds what grading an episode can ever cost.
+ */
+export const MAX_EPISODE_TEXT = 60_000;
 export const MAX_TARGET_LENGTH = 200;
 
 export const ActionTypeSchema = z.enum(ACTION_TYPES);
