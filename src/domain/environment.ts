@@ -393,28 +393,17 @@ function observeGenerated(task: Task, ep: Episode): Observation {
     if (dashboards.has(service)) metric_evidence[service] = task.metricEvidence.get(service)!;
   }
   const p = s.generated!.params;
-  // One literal in the seed's key order (not a spread of baseObservation): this is the hot path of
-  // every generated step, and a spread object grown by seven more keys costs more than the step.
-  return {
-    step: ep.step,
-    alerts,
-    logs,
-    metrics,
-    available_actions: task.availableActions as string[],
-    message: ep.message,
-    task_id: s.id,
-    task_description: s.description,
-    max_steps: s.max_steps,
-    services: task.serviceInfo as Observation['services'],
-    investigated: looked,
-    remedy_kinds: remedyKinds(task),
-    metric_evidence,
-    logs_as_of,
-    elapsed_minutes: ep.minutes,
-    clock: wallClock(task, ep.minutes),
-    error_budget_remaining_pct: round(Math.max(0, 100 - ep.budget_burned), 2),
-    scenario: { seed: p.seed, difficulty: p.difficulty, split: p.split, family: p.family },
-  };
+  // The seed's fields, then the generated incident's, added to that fresh object in place: a
+  // spread copy of it would cost more than the step itself (this is every generated step's path).
+  const o = baseObservation(task, ep, { alerts, logs, metrics, investigated: looked });
+  o.remedy_kinds = remedyKinds(task);
+  o.metric_evidence = metric_evidence;
+  o.logs_as_of = logs_as_of;
+  o.elapsed_minutes = ep.minutes;
+  o.clock = wallClock(task, ep.minutes);
+  o.error_budget_remaining_pct = round(Math.max(0, 100 - ep.budget_burned), 2);
+  o.scenario = { seed: p.seed, difficulty: p.difficulty, split: p.split, family: p.family };
+  return o;
 }
 
 /** Each remediation kind on the menu, described once (fix ids are `<kind>@<service>`). */
