@@ -187,14 +187,15 @@ function joinedChain(sentence: string, mentions: Mention[], from: number, dir: 1
  * provider, reached through adyen-connector").
  */
 /** Where a clause may open with its subject: after a comma or semicolon, an "and", an aside. */
-const CLAUSE_OPENING = /(?:^|[,;])\s*(?:and\s+)?(?:\(?(?:independently|separately|also|second(?:ly)?|in addition)\)?,?\s+)*(?:the\s+)?/g;
+const CLAUSE_OPENING = /(?:^|[,;)]|\band\b)\s*(?:and\s+)?(?:\(?(?:independently|separately|also|second(?:ly)?|in addition)\)?,?\s+)*(?:the\s+)?/g;
 /** A clause that reports a consequence names a victim, not another root. */
 const CONSEQUENCE = /\b(as a result|so|therefore|in turn|downstream|then|which|causing|because|after it|failed|failing|timed out|errors?|returned|returning|saw|showed|spiked|degraded|slowed|retried|retries|users?)\b/;
 
 /**
  * A structured `root_cause` of an incident with several faults may give each root a clause of its
- * own ("A's certificate expired, and (independently) B's clock drifted"): a clause that opens with
- * a service and reports no consequence names that service as a root too.
+ * own ("A's certificate expired, and (independently) B's clock drifted"; "A clock skew (…) and B
+ * thread pool exhaustion"): a clause that opens with a service, after a comma, a semicolon, a
+ * closing parenthesis or "and", and reports no consequence names that service as a root too.
  */
 function clauseSubjects(sentence: string, mentions: readonly Mention[]): string[] {
   const out: string[] = [];

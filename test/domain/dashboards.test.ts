@@ -40,3 +40,25 @@ describe('dashboards', () => {
     expect(compared).toBeGreaterThan(500);
   });
 });
+
+describe('settings', () => {
+  it("a root's settings (pool size, thread pool, memory limit, latest secret version) do not drift as its fault fades", async () => {
+    const { oracleAgent } = await import('../../src/agents/oracle.js');
+    const { runInProcess } = await import('../../src/eval/in-process.js');
+    const SETTINGS = ['max_threads', 'db_pool_size', 'memory_limit_mb', 'secret_version_latest'];
+    let checked = 0;
+    for (const family of ['thread_pool_exhaustion', 'connection_leak', 'memory_leak', 'database_credential_mismatch', 'partial_secret_rotation']) {
+      for (let seed = 0; seed < 6; seed++) {
+        const task = generatedTask({ seed, difficulty: 'hard', split: 'train', family });
+        const root = task.scenario.generated!.faults[0]!.root_cause;
+        const run = await runInProcess(task, oracleAgent, seed, true);
+        for (const key of SETTINGS) {
+          const seen = new Set(run.observations.map((o) => o.metrics[root]?.[key]).filter((v) => v !== undefined));
+          if (seen.size) checked++;
+          expect(seen.size, `${family} seed ${seed} ${root}.${key}: ${[...seen].join(' → ')}`).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});

@@ -52,8 +52,13 @@ describe("a postmortem's own root-cause field", () => {
     expect(two("Root cause: redis-cache's certificate expired, and (independently) postgres-db's clock drifted by 712 s")).toEqual(['postgres-db', 'redis-cache']);
     expect(two('Root cause: redis-cache was CPU-throttled after its limit was cut; postgres-db ran full-table scans after an index was dropped')).toEqual(['postgres-db', 'redis-cache']);
     expect(two('Root cause: redis-cache ran out of memory, and checkout-service failed as a result')).toEqual(['redis-cache']);
+    // "Root cause: A … and B …", with an "and" of its own inside a parenthesis about A.
+    expect(two('Root cause: redis-cache clock skew (its host lost its time sources and its clock drifted 164 s ahead) and postgres-db thread pool exhaustion after release v9.11.0')).toEqual(['postgres-db', 'redis-cache']);
+    expect(two('Root cause: redis-cache clock skew and postgres-db thread pool exhaustion')).toEqual(['postgres-db', 'redis-cache']);
+    expect(two('Root cause: redis-cache clock skew and checkout-service timed out')).toEqual(['redis-cache']);
     // One fault: a second clause is never read as a second root (that would be a hedge).
     expect(claimedRootCauses("Root cause: redis-cache's certificate expired, and postgres-db's clock drifted", services, true, 1)).toEqual(['redis-cache']);
+    expect(claimedRootCauses('Root cause: redis-cache clock skew and postgres-db thread pool exhaustion', services, true, 1)).toEqual(['redis-cache']);
   });
 });
 

@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '4.0.0';
+export const GENERATOR_VERSION = '4.1.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -659,6 +659,9 @@ function controlBlip(a: Assembly): Dynamics['transient'] {
  * reading any service of that tier shows (a healthy value where nothing is wrong), so the set of
  * readings never names the root.
  */
+/** Readings that are configuration, not gauges. */
+const SETTINGS = new Set(['max_threads', 'db_pool_size', 'memory_limit_mb', 'secret_version_latest']);
+
 function uniformDashboards(a: Assembly): void {
   const { drafts, salt } = a;
   const byTier = new Map<Tier, Set<string>>();
@@ -671,6 +674,13 @@ function uniformDashboards(a: Assembly): void {
   for (const d of drafts.values()) {
     for (const k of byTier.get(d.node.tier)!) {
       if (d.detail[k] !== undefined) continue;
+      // A setting a fault gives its service (a pool size, a memory limit, the latest secret
+      // version) is that service's own: it never fades towards another value as the fault does.
+      const own = SETTINGS.has(k) ? (d.detailImpacted[k] ?? d.latent?.[k] ?? Object.values(d.profiles).find((p) => p.detailImpacted[k] !== undefined)?.detailImpacted[k]) : undefined;
+      if (own !== undefined) {
+        d.detail[k] = own;
+        continue;
+      }
       const healthy = HEALTHY_READINGS[k];
       if (!healthy) throw new Error(`no healthy value for ${k} (${d.node.tier})`);
       d.detail[k] = healthy((hash32(`${salt}|${d.node.name}|${k}`) % 1000) / 1000, d);
