@@ -83,7 +83,6 @@ export const SeedStepRequestSchema = named(
 
 /** POST /step: the bare action (seed) or `{"action": {...}}` (OpenEnv). */
 export const StepRequestSchema = z.union([SeedStepRequestSchema, OpenEnvStepRequestSchema]);
-export type StepRequest = z.output<typeof StepRequestSchema>;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
