@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '4.1.0';
+export const GENERATOR_VERSION = '4.2.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -534,11 +534,18 @@ function victimChange({ rng, topo, params, knobs, isOpaque, drafts, seen, decoys
   decoys.push({ kind: 'rollback', target: v.name });
 }
 
-/** A victim that looks like a root: a direct caller's threads all wait on the root. */
+/** Added latency at which calls into a failing service pile up in its callers' thread pools. */
+const SLOW_CALLS_MS = 1000;
+
+/**
+ * A victim that looks like a root: a direct caller's threads all wait on the root. Only where the
+ * fault makes calls slow: a fault that fails calls fast (a rejected token, a refused handshake, a
+ * wrong DNS answer) leaves no threads waiting.
+ */
 function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, drafts, seen, decoys }: Assembly): void {
   if (!knobs.victimSignature) return;
   builds.forEach((b, fi) => {
-    if (hidden(fi)) return;
+    if (hidden(fi) || b.callerImpact.latency_ms < SLOW_CALLS_MS) return;
     const callers = topo.callers(b.root).filter((c) => (c.tier === 'api' || c.tier === 'auth') && drafts.get(c.name)!.fault === fi);
     if (!callers.length) return;
     const v = rng.pick(callers);
