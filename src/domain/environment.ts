@@ -173,7 +173,7 @@ function investigateGenerated(task: Task, ep: Episode, service: string, view: In
   // The same reward for every service: a reward never tells which one is the root.
   const fresh = newLogs || newMetrics;
   const what = [newLogs ? 'logs' : '', newMetrics ? 'metrics' : ''].filter(Boolean).join(' and ');
-  return { episode: next, reward: fresh ? GENERATED_REWARDS.newEvidence : GENERATED_REWARDS.repeatInvestigation, reason: fresh ? `new evidence: ${service}'s ${what}` : `${service}: nothing new fetched`, message };
+  return { episode: next, reward: fresh ? GENERATED_REWARDS.newEvidence : GENERATED_REWARDS.repeatInvestigation, reason: fresh ? `new evidence: ${service}'s ${what}` : `${service}: already fetched (a repeat search or look pays nothing; the message says what is new)`, message };
 }
 
 function escalate(task: Task, ep: Episode, team: string, details: string): Effect {

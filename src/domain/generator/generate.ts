@@ -16,7 +16,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '4.2.0';
+export const GENERATOR_VERSION = '4.3.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;

@@ -15,7 +15,10 @@ export const replicaLag: Family = {
     const query = ctx.variant === 'long_query';
     return {
       ...faultOf(this, ctx),
-      remedy: remedy('route_reads_to_primary', root),
+      // A query blocking replay is ended by terminating it (reads on the primary only spare users
+      // the stale rows meanwhile); a backup's I/O has no remedy of its own here, so reads move.
+      remedy: remedy(query ? 'terminate_query' : 'route_reads_to_primary', root),
+      ...(query ? { mitigations: [remedy('route_reads_to_primary', root)] } : {}),
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), remedy('restart', caller)],
       rootOverview: { error_rate: 0.004 },
       rootDetail: { replication_lag_s: lag, ...(query ? {} : { replica_disk_io_util_pct: rng.int(96, 100) }) },
@@ -33,7 +36,7 @@ export const replicaLag: Family = {
       concepts: {
         mechanism: [['replica', 'replication', 'replay'], ['lag', 'behind', 'stale']],
         trigger: query ? [['long running', 'analytics', 'report', 'query', 'lock']] : [['backup', 'disk', 'io', 'i/o']],
-        remediation: [['primary', 'reroute', 'route reads']],
+        remediation: query ? [['terminate', 'terminated', 'kill', 'killed', 'cancel', 'cancelled']] : [['primary', 'reroute', 'route reads']],
       },
     };
   },
