@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.js';
@@ -23,8 +24,6 @@ import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
 
 /** Paths that serve pages to browsers, and so get security headers. */
-const HTML_PREFIXES = ['/docs', '/web'];
-
 export interface App {
   app: FastifyInstance;
   envs: Environments;
@@ -138,10 +137,6 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
 
   // Request ids travel back to the client; latency is measured per route (Fastify times each reply).
   const latency = new Map<string, { observe(v: number): void }>();
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const key = `${req.method} ${route} ${reply.statusCode}`;
@@ -155,9 +150,11 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
     done();
   });
 
-  // A page on another site may not drive the API from a visitor's browser: a browser names the page's
-  // origin on every cross-site POST and WebSocket upgrade, even "simple" ones CORS never preflights.
+  // One hook on every request: its id travels back to the client; and a page on another site may not
+  // drive the API from a visitor's browser (a browser names the page's origin on every cross-site POST
+  // and WebSocket upgrade, even "simple" ones CORS never preflights).
   app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
     const origin = req.headers.origin;
     if (origin === undefined || (req.method === 'GET' && !req.headers.upgrade) || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     if (config.corsOrigins.includes('*') || config.corsOrigins.includes(origin) || sameHost(origin, req.headers.host)) return done();
@@ -190,18 +187,6 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
     },
   });
   if (config.authToken) app.register(authPlugin, { token: config.authToken });
-  // Security headers where a browser renders pages (the API explorer and the console); the JSON
-  // API is spared the per-request cost.
-  app.register(helmet, {
-    global: false,
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
-    crossOriginEmbedderPolicy: false,
-  });
-  app.addHook('onRequest', (req, reply, done) => {
-    if (!HTML_PREFIXES.some((p) => req.url.startsWith(p))) return done();
-    reply.helmet();
-    done();
-  });
   if (config.corsOrigins.length) app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   // Routes declare zod schemas: they validate requests (answering the API's 422) and make /openapi.json.
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -210,7 +195,17 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
   app.register(httpRoutes, { envs, postmortemMaxChars: config.postmortemMaxChars });
   app.register(drillRoutes, { envs });
   app.register(metaRoutes);
-  app.register(webRoutes);
+  // Security headers where a browser renders pages (the API explorer and the console), in a scope of
+  // their own: the JSON API pays nothing for them.
+  app.register(async (pages) => {
+    await pages.register(helmet, {
+      global: true,
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+      crossOriginEmbedderPolicy: false,
+    });
+    await pages.register(swaggerUi, { routePrefix: '/docs' });
+    await pages.register(webRoutes);
+  });
   app.register(wsRoutes, { envs, sessions, metrics, pingIntervalMs: config.wsPingIntervalMs, idleTimeoutMs: config.wsIdleTimeoutMs, postmortemMaxChars: config.postmortemMaxChars, maxBufferedBytes: config.wsMaxBufferedBytes, mcpGet: mcpGet(streamable) });
   app.register(mcpHttpRoutes, { envs, sessions, streamable, shared: store.kind !== 'memory' });
   app.register(async (scope) => {

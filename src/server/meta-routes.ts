@@ -1,11 +1,11 @@
 /**
- * Discovery: /metadata, /schema, /openapi.json and the API explorer at /docs. The OpenAPI document
+ * Discovery: /metadata, /schema and /openapi.json (the API explorer at /docs is served with the
+ * console's pages, under their security headers). The OpenAPI document
  * is generated from the zod schemas each route declares (api-schemas.ts), so it lists exactly the
  * routes there are; `openApi` must be registered before the routes it documents.
  */
 import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -79,5 +79,4 @@ export async function metaRoutes(base: FastifyInstance): Promise<void> {
   app.get('/schema', { schema: { summary: 'JSON Schemas of action, observation and state', response: { 200: z.object({ action: z.unknown(), observation: z.unknown(), state: z.unknown() }) } } }, async () => schemas);
   // Built once, on first request: every route is registered by then.
   app.get('/openapi.json', { schema: { summary: 'This document (OpenAPI 3.1)', response: { 200: z.record(z.string(), z.unknown()) } } }, async () => (document ??= app.swagger() as unknown as Record<string, unknown>));
-  await app.register(swaggerUi, { routePrefix: '/docs' });
 }
