@@ -43,13 +43,15 @@ export function stoppedAt(task: Task, fixes: readonly FixAttempt[], fault: numbe
  * shows nothing until the fault masking it is stopped, then grows as load returns.
  */
 export function faultImpact(task: Task, fixes: readonly FixAttempt[], fault: number, minute: number): number {
-  const g = task.scenario.generated!;
-  const recovery = g.dynamics.recovery_min;
-  const fixed = stoppedAt(task, fixes, fault);
+  const maskedBy = task.scenario.generated!.faults[fault]!.masked_by;
+  return impactGiven(task, stoppedAt(task, fixes, fault), maskedBy === undefined ? null : stoppedAt(task, fixes, maskedBy), minute);
+}
+
+/** `faultImpact` from the minutes the fault and the fault masking it (null: none) were stopped. */
+function impactGiven(task: Task, fixed: number | undefined, unmasked: number | undefined | null, minute: number): number {
+  const recovery = task.scenario.generated!.dynamics.recovery_min;
   const own = fixed === undefined || minute <= fixed ? 1 : Math.max(0, 1 - (minute - fixed) / recovery);
-  const maskedBy = g.faults[fault]!.masked_by;
-  if (maskedBy === undefined) return own;
-  const unmasked = stoppedAt(task, fixes, maskedBy);
+  if (unmasked === null) return own;
   return unmasked === undefined ? 0 : own * Math.min(1, Math.max(0, (minute - unmasked) / recovery));
 }
 
@@ -113,7 +115,8 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const depth = spreadDepth(task, minute);
-  const impacts = g.faults.map((_, i) => faultImpact(task, fixes, i, minute));
+  const stops = g.faults.map((_, i) => stoppedAt(task, fixes, i));
+  const impacts = g.faults.map((f, i) => impactGiven(task, stops[i], f.masked_by === undefined ? null : stops[f.masked_by], minute));
   const damage = new Map<string, number>();
   const active: string[] = [];
   for (const f of fixes) {
@@ -124,10 +127,7 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
   }
   // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
   const blipNow = d.transient ? transientShare(task, minute) : 0;
-  const latentOpen = g.faults.map((_, i) => {
-    const own = stoppedAt(task, fixes, i);
-    return own === undefined || minute < own ? 1 : 0;
-  });
+  const latentOpen = stops.map((own) => (own === undefined || minute < own ? 1 : 0));
   const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
@@ -250,8 +250,12 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
     for (let m = from; m < from + minutes; m++) burned += g.dynamics.burn_per_min * TRANSIENT_BURN_SHARE * transientShare(task, m);
     return Math.round(burned * 100) / 100;
   }
+  // When each fault (and the one masking it) was stopped, found once for every minute summed.
+  const stops = g.faults.map((_, i) => stoppedAt(task, ep.fixes, i));
+  const maskers = g.faults.map((f) => (f.masked_by === undefined ? null : stops[f.masked_by]));
   for (let m = from; m < from + minutes; m++) {
-    const worst = Math.max(...g.faults.map((_, i) => faultImpact(task, ep.fixes, i, m)));
+    let worst = 0;
+    for (let i = 0; i < stops.length; i++) worst = Math.max(worst, impactGiven(task, stops[i], maskers[i], m));
     burned += g.dynamics.burn_per_min * worst;
   }
   return Math.round(burned * 100) / 100;
