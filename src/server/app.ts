@@ -11,7 +11,8 @@ import type { ServerConfig } from './config.js';
 import { drillRoutes } from './drill-routes.js';
 import { createEnvironments, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
-import { ENV_VERSION, httpRoutes } from './http-routes.js';
+import { ENV_VERSION } from './api-schemas.js';
+import { httpRoutes } from './http-routes.js';
 import { mcpGet, mcpHttpRoutes } from './mcp-http.js';
 import { createStreamableMcp } from './mcp-streamable.js';
 import { metaRoutes, openApi } from './meta-routes.js';
@@ -23,7 +24,6 @@ import { zodValidatorCompiler, plainSerializerCompiler } from './validation.js';
 import { webRoutes } from './web-routes.js';
 import { wsRoutes } from './ws-routes.js';
 
-/** Paths that serve pages to browsers, and so get security headers. */
 export interface App {
   app: FastifyInstance;
   envs: Environments;

@@ -28,8 +28,6 @@ import { EnvError, checkTaskId, type Environments } from './environments.js';
 import { HttpError } from './errors.js';
 import { openEnvResultJson, stepResultJson } from './serialize.js';
 
-export { ENV_NAME, ENV_VERSION };
-
 const ENV_ERROR_STATUS: Record<EnvError['kind'], number> = {
   unknown_task: 404,
   invalid_options: 422,
@@ -51,13 +49,17 @@ export function toHttpError(error: EnvError): HttpError {
   return new HttpError(ENV_ERROR_STATUS[error.kind], code, error.message, error.extra);
 }
 
+/** Rethrows an environment's error as the HTTP error this API answers with (anything else as it is). */
+const rethrown = (error: unknown): never => {
+  throw error instanceof EnvError ? toHttpError(error) : error;
+};
+
 /** Runs an environment call, turning its errors into the HTTP errors this API answers with. */
 export async function envCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof EnvError) throw toHttpError(error);
-    throw error;
+    return rethrown(error);
   }
 }
 
@@ -87,8 +89,7 @@ export async function httpRoutes(base: FastifyInstance, { envs, postmortemMaxCha
       try {
         checkTaskId(query.task_id);
       } catch (error) {
-        if (error instanceof EnvError) throw toHttpError(error);
-        throw error;
+        rethrown(error);
       }
     }
     return query;
