@@ -109,6 +109,8 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
   if (over('nxdomain_per_min')) return ruleById('dns');
   if ((metrics.pods_desired ?? 0) > (metrics.pods_ready ?? 0) && (metrics.hpa_max_replicas ?? 99) <= (metrics.pods_ready ?? 0)) return ruleById('autoscaler');
   if (over('restarts_last_hour')) return ruleById('memory-leak');
+  // A breaker of the service's own held open (a connector's `circuit_open` is its provider's outage).
+  if (tier === 'api' && Object.entries(metrics).some(([k, v]) => k.endsWith('s_open') && v > 0)) return ruleById('breaker-open');
   return null;
 }
 
@@ -361,8 +363,35 @@ function actOnRoots(m: Memory, obs: Observation): Action | null {
   return null;
 }
 
+/** Business throughput against last week, on a dashboard that shows it. */
+function weekShare(obs: Observation, name: string): number | undefined {
+  const metrics = obs.metrics[name] ?? {};
+  const k = Object.keys(metrics).find((x) => x.endsWith('_vs_last_week_pct'));
+  return k === undefined ? undefined : metrics[k];
+}
+
+/** Throughput well below last week's on an open dashboard: transactions are being lost at or below it. */
+const THROUGHPUT_FELL = 80;
+
+/**
+ * A gray failure: throughput fell where nothing errors. Compare the dashboards of the APIs below
+ * each service where it fell; the deepest one where it fell is where transactions are lost.
+ */
+function followThroughput(m: Memory, obs: Observation): Action | null {
+  const paging = parseAlerts(obs).filter((a) => a.severity >= 2 && /_vs_last_week_pct=/.test(a.text)).map((a) => a.service);
+  const fell = [...new Set([...paging, ...m.dashboards])].filter((n) => (paging.includes(n) || (weekShare(obs, n) ?? 100) < THROUGHPUT_FELL) && !explained(m, obs, n)).sort();
+  for (const n of fell) {
+    const next = deps(obs, n).find((d) => tierOf(d) === 'api' && !m.dashboards.has(d));
+    if (next) return dashboard(m, next);
+  }
+  return null;
+}
+
 /** Where to look next while no root explains the trouble: leads, silent failures, shared dependencies, alerts. */
 function nextLook(m: Memory, obs: Observation, leadScore: Map<string, number>): Action | null {
+  // A dashboard that shows a failure of the service's own: read its logs before acting on it.
+  const anomalous = [...m.dashboards].find((n) => !m.investigated.includes(n) && ruleFromMetrics(obs.metrics[n] ?? {}, tierOf(n)) !== null);
+  if (anomalous) return look(m, obs, anomalous);
   // Follow the strongest lead that no root explains yet.
   const lead = [...leadScore].filter(([name]) => !m.investigated.includes(name) && !explained(m, obs, name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
   if (lead) return look(m, obs, lead[0]);
@@ -375,6 +404,9 @@ function nextLook(m: Memory, obs: Observation, leadScore: Map<string, number>): 
   // A failing service that says nothing about whom it waits on: check the dependencies the deepest failing services share.
   const candidate = frontierCandidate(m, obs);
   if (candidate && room) return look(m, obs, candidate);
+
+  const lower = room ? followThroughput(m, obs) : null;
+  if (lower) return lower;
 
   // Then the firing alerts no root explains: most severe first, deepest first.
   const alerts = parseAlerts(obs).filter((a) => a.severity >= 1 && !m.investigated.includes(a.service) && !explained(m, obs, a.service));

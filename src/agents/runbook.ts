@@ -28,7 +28,7 @@ export const WAITING_ON_OTHERS = ['downstream responses', 'outbound calls'];
 export const CLIENT_CLASSES: Record<string, string> = { repository: 'db', cacheclient: 'cache', authclient: 'auth', gateway: 'thirdparty', client: 'api' };
 
 /** Phrases after which a named service is a fallback or a client, not a suspect. */
-export const NOT_A_SUSPECT = ['falling back to', 'client=', 'from application_name=', "from user '"];
+export const NOT_A_SUSPECT = ['falling back to', 'client=', 'from application_name=', "from user '", "breaker '", 'breaker '];
 
 export type Where = 'self' | 'dns' | 'config' | 'secrets' | 'named' | 'keys';
 
@@ -56,6 +56,8 @@ export const REMEDIES: readonly RemedyRule[] = [
   { id: 'config-push', signs: ['config revision', 'config rev', 'filter evaluation', 'regex backtracking'], kind: 'revert_config', where: 'config', mechanism: 'a bad configuration revision (an invalid value or a pathological filter) was pushed to every watcher, which applied it and failed', prevention: 'validate configuration before pushing it and roll changes out gradually with automatic revert' },
   { id: 'cert', signs: ['x509', 'certificate has expired', 'bad certificate'], tiers: ['api', 'auth', 'edge'], kind: 'renew_credentials', where: 'self', mechanism: 'the TLS certificate expired, so every client handshake failed', prevention: 'alert on certificate expiry well ahead of time and monitor the renewal job' },
   { id: 'api-credential', signs: ['401', 'unauthorized', 'revoked', 'key expired', 'credential expired'], tiers: ['thirdparty'], kind: 'renew_credentials', where: 'self', mechanism: 'the API credential for the provider expired or was revoked, so the provider rejected every call with 401 unauthorized', prevention: 'alert on credential expiry and automate key renewal' },
+  // Known from the dashboard only (breakers held open): a breaker logged beside errors of its own is a symptom.
+  { id: 'breaker-open', signs: [], tiers: ['api'], kind: 'restart', where: 'self', mechanism: 'a circuit breaker guarding a dependency opened during a brief blip of that dependency and stayed open, so the service answered from its fallback with HTTP 200 while business transactions failed silently', prevention: 'alert on fallback responses and on breakers that stay open, and test that half-open trial calls can succeed' },
   { id: 'provider-outage', signs: ['503', 'status page', 'status feed', 'breaker', 'timed out', 'deadline exceeded'], tiers: ['thirdparty'], kind: 'failover', where: 'self', mechanism: 'the external provider (a third party) had an outage and was unavailable, so every call through it failed', prevention: 'fail over to a secondary provider automatically and monitor the vendor status' },
   { id: 'poison-message', signs: ['deserialize', 'unmarshal', 'retrying message', 'redelivery', 'exceeds', 'cannot make progress'], tiers: ['worker'], kind: 'dead_letter', where: 'self', mechanism: 'a poison (malformed or oversized) message made consumers fail and retry forever, blocking the queue so the backlog and lag grew', prevention: 'send failing messages to a dead-letter queue after a few retries and validate the producer schema' },
   { id: 'disk', signs: ['no space left'], tiers: ['db', 'queue'], kind: 'grow_volume', where: 'self', mechanism: 'the data volume filled up (disk full, no space left), so writes failed', prevention: 'alert on disk usage and cap log retention' },

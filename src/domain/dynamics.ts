@@ -68,7 +68,7 @@ export const spreadDepth = (task: Task, minute: number) => {
 };
 
 /** Settings, not gauges: a fix changes them at once (a raised limit does not creep up). */
-const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open']);
+const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open', 'breakers_open', 'circuits_open']);
 
 const blend = (base: Record<string, number>, target: Record<string, number>, k: number) => {
   const out = { ...base };

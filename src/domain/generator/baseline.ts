@@ -47,7 +47,8 @@ export function baselineDetail(rng: Rng, node: Node): Record<string, number> {
     case 'thirdparty':
       return { upstream_2xx_ratio: rng.int(985, 999) / 1000, circuit_open: 0, retries_per_min: rng.int(0, 30) };
     case 'api':
-      return { pods_ready: node.replicas, pods_desired: node.replicas, http_5xx_per_min: rng.int(0, 6), memory_mb: rng.int(250, 900), gc_pause_p99_ms: rng.int(5, 60), cpu_throttled_pct: rng.int(0, 4), restarts_last_hour: 0 };
+      // Business throughput against the same minutes last week, and the answers its fallbacks gave.
+      return { pods_ready: node.replicas, pods_desired: node.replicas, http_5xx_per_min: rng.int(0, 6), memory_mb: rng.int(250, 900), gc_pause_p99_ms: rng.int(5, 60), cpu_throttled_pct: rng.int(0, 4), restarts_last_hour: 0, transactions_vs_last_week_pct: rng.int(91, 109), fallback_responses_per_min: rng.int(0, 4), breakers_open: 0 };
   }
 }
 

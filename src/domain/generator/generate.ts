@@ -6,6 +6,7 @@
 import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, LateLine, ServiceDynamics, ServiceSpec } from '../scenario.js';
 import { HEALTHY_READINGS, baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
+import { silentFallback } from './families/silent-fallback.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
 import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
@@ -16,7 +17,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '4.3.0';
+export const GENERATOR_VERSION = '5.0.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -77,6 +78,7 @@ function depthBelowUsers(topo: Topology, name: string): number {
 /** Whether a family's fault can start at `n`: the right tier, and what the family needs around it. */
 function canRoot(topo: Topology, family: Family, n: Node): boolean {
   if (!family.rootTiers.includes(n.tier)) return false;
+  if (family.callsOut && !n.depends_on.some((d) => family.callsOut!.includes(topo.byName.get(d)!.tier))) return false;
   if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
   if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
   if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
@@ -112,12 +114,18 @@ const CALLING_TIERS = new Set(['edge', 'api', 'worker', 'auth']);
 /** Services that page on user-facing symptoms: the edge and what it calls directly. */
 const SLO_TIERS = new Set(['edge', 'api', 'auth', 'worker', 'thirdparty']);
 
+/** An API's business transactions completed, as a share of the same minutes last week (every API's dashboard). */
+export const THROUGHPUT = 'transactions_vs_last_week_pct';
+/** User-facing APIs page when it falls below this share. */
+const THROUGHPUT_FLOOR = 60;
+
 /** What a service's own detail metrics count when a share of its work fails. */
 function failureCounters(d: { node: Node; overview: Record<string, number>; detail: Record<string, number> }, errorRate: number): Record<string, number> {
   const perMin = Math.round(d.overview.requests_per_sec! * 60 * errorRate);
   switch (d.node.tier) {
     case 'api':
-      return { http_5xx_per_min: perMin };
+      // A failed request is a business transaction lost.
+      return { http_5xx_per_min: perMin, [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - errorRate)) };
     case 'auth':
       return { token_failures_per_min: d.detail.token_failures_per_min! + Math.round(d.detail.tokens_issued_per_min! * errorRate) };
     case 'edge':
@@ -168,10 +176,12 @@ export function generateScenario(given: GeneratedParams): GeneratedScenario {
   const pinned = params.family ? familyById(params.family) : undefined;
   if (params.family && !pinned) throw new Error(`unknown family ${params.family}`);
   const control = !pinned && rng.chance(knobs.control);
-  const masked = !control && rng.chance(knobs.masked);
+  // A gray failure leads (its root still calls the dependency a masked fault would need starved of load: never masked).
+  const gray = !pinned && !control && rng.chance(knobs.silent);
+  const masked = !control && !gray && pinned !== silentFallback && rng.chance(knobs.masked);
   const double = !control && !masked && rng.chance(knobs.double);
   // A masked fault hides below a root that calls other services.
-  const first = pinned ?? rng.pick(masked ? FAMILIES.filter((f) => f.rootTiers.some((t) => CALLING_TIERS.has(t))) : FAMILIES);
+  const first = pinned ?? (gray ? silentFallback : rng.pick(masked ? FAMILIES.filter((f) => f.rootTiers.some((t) => CALLING_TIERS.has(t)) && f !== silentFallback) : FAMILIES));
   let families: Family[] = control ? [] : [first];
   let placed: { topo: Topology; roots: Node[] } | null = null;
   let maskedBy: (number | undefined)[] = [];
@@ -222,7 +232,9 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
     const picked: Node[] = [];
     const claimed = new Set<string>();
     for (const f of families) {
-      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed);
+      // A gray failure pages only through the APIs above it: from medium on, it never sits on a user-facing API itself.
+      const below = (n: Node) => !f.callsOut || knobs.rootDepth === 0 || depthBelowUsers(candidate, n.name) >= 1;
+      const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed, below);
       if (!r) break;
       picked.push(r);
       for (const [name, hop] of hopsFrom(candidate, r.name)) if (hop <= knobs.depth + 1) claimed.add(name);
@@ -283,17 +295,20 @@ interface Assembly {
   decoys: RemedyRef[];
   /** Services a fault has reached by detection (a masked fault has reached none yet). */
   showing(d: ServiceDraft): boolean;
+  /** A gray failure: its callers see success. */
+  silent(fault: number | null): boolean;
 }
 
 /** The draws before any fault is placed, every service's healthy draft, and the SLO rules. */
 function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knobs, builds: FaultBuild[], roots: Node[], maskedBy: readonly (number | undefined)[]): Assembly {
   const hidden = (fault: number | null) => fault !== null && maskedBy[fault] !== undefined;
   // Faults whose callers log only their own failing requests (drawn only where the difficulty has them).
-  const opaque = knobs.opaque > 0 ? builds.map((_, fi) => !hidden(fi) && rng.chance(knobs.opaque)) : builds.map(() => false);
+  const opaque = knobs.opaque > 0 ? builds.map((b, fi) => !hidden(fi) && !b.silent && rng.chance(knobs.opaque)) : builds.map(() => false);
   const isOpaque = (fault: number | null) => fault !== null && opaque[fault] === true;
   // Faults whose callers' retries flood the root: its remedy holds only once load is shed at an edge above it.
   const edgesAbove = (root: string) => [...hopsFrom(topo, root).keys()].filter((n) => topo.byName.get(n)!.tier === 'edge').sort();
-  const flooded = builds.map((b, fi) => knobs.flooded > 0 && !hidden(fi) && FLOOD_TIERS.has(topo.byName.get(b.root)!.tier) && FLOOD_REMEDIES.has(b.remedy.kind) && b.remedy.target === b.root && edgesAbove(b.root).length > 0 && rng.chance(knobs.flooded));
+  // A gray failure's callers see success: they have nothing to retry.
+  const flooded = builds.map((b, fi) => knobs.flooded > 0 && !hidden(fi) && !b.silent && FLOOD_TIERS.has(topo.byName.get(b.root)!.tier) && FLOOD_REMEDIES.has(b.remedy.kind) && b.remedy.target === b.root && edgesAbove(b.root).length > 0 && rng.chance(knobs.flooded));
   const onsetBefore = rng.int(6, 12);
   const detectedMinute = ONSET_HOUR * 60 + rng.int(0, 50) + onsetBefore;
   const onsetMinute = detectedMinute - onsetBefore;
@@ -314,6 +329,8 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
     const sev = userFacing.has(n.name) ? 'CRITICAL' : 'WARNING';
     rules.push({ service: n.name, metric: 'error_rate', op: '>', threshold: 0.05, severity: sev, label: 'error rate above SLO' });
     rules.push({ service: n.name, metric: 'latency_p99_ms', op: '>', threshold: Math.max(1000, drafts.get(n.name)!.overview.latency_p99_ms! * 5), severity: 'WARNING', label: 'p99 latency above SLO' });
+    // Business monitoring: user-facing APIs page when far fewer transactions complete than usual, errors or not.
+    if (n.tier === 'api' && userFacing.has(n.name)) rules.push({ service: n.name, metric: THROUGHPUT, op: '<', threshold: THROUGHPUT_FLOOR, severity: 'CRITICAL', label: `business throughput below ${THROUGHPUT_FLOOR}% of last week` });
   }
 
   /** Easy incidents monitor each fault's own signal too: on every service of that kind that reports it. */
@@ -321,7 +338,8 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
   const faults: FaultTruth[] = [];
   const decoys: RemedyRef[] = [];
   const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
-  return { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
+  const silent = (fault: number | null) => fault !== null && builds[fault]!.silent !== undefined;
+  return { silent, rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
 }
 
 type Flood = { rps: number; before: number; retryPct: number; restarts: number };
@@ -333,12 +351,18 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
   root.hop = 0;
   root.fault = fi;
   root.impacted = { ...root.impacted, ...b.rootOverview };
-  if (knobs.quietRoot && root.node.tier !== 'edge' && root.node.tier !== 'thirdparty') {
+  if (b.silent) {
+    // Fallback answers are fast and never fail; they are counted, and they complete no transaction.
+    const share = 0.4 + b.silent.shortfall / 2;
+    root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (rng.int(45, 70) / 100));
+    root.detailImpacted = { ...root.detailImpacted, fallback_responses_per_min: Math.round(root.overview.requests_per_sec! * 60 * share), [THROUGHPUT]: Math.round(root.detail[THROUGHPUT]! * (1 - b.silent.shortfall)) };
+  } else if (knobs.quietRoot && root.node.tier !== 'edge' && root.node.tier !== 'thirdparty') {
     // A partial failure: the root's own aggregate numbers stay under its SLO thresholds.
     root.impacted.error_rate = Math.round((root.overview.error_rate! + rng.int(QUIET_EXTRA_ERRORS[0], QUIET_EXTRA_ERRORS[1]) / 1000) * 1000) / 1000;
     root.impacted.latency_p99_ms = Math.round(root.overview.latency_p99_ms! * (1 + rng.int(10, 40) / 100));
   }
   root.detailImpacted = { ...root.detailImpacted, ...b.rootDetail };
+  for (const aside of b.aside ?? []) drafts.get(aside.service)!.logs.push(...aside.lines);
   let flood: Flood | null = null;
   if (flooded[fi]) {
     // Crash-looping under retried traffic: loud, not quiet, and most instances down.
@@ -349,7 +373,7 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
     root.detailImpacted = { ...root.detailImpacted, [ready]: rng.int(1, Math.max(1, Math.floor(root.node.replicas / 3))), restarts_last_hour: flood.restarts };
   }
   // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
-  for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted) root.detailImpacted[k] = v;
+  if (!b.silent) for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted || k === THROUGHPUT) root.detailImpacted[k] = v;
   // A flooded root fails a share of its flooded traffic: its counters say so.
   if (flood) Object.assign(root.detailImpacted, failureCounters({ ...root, overview: { ...root.overview, requests_per_sec: flood.rps } }, root.impacted.error_rate!));
   // An expiry happened at the onset: by detection the certificate has been invalid that long.
@@ -396,7 +420,12 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
     // Services at one distance never read exactly alike (traffic mixes differ): ±6%, keeping the order between distances.
     const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
-    const impact = () => {
+    const impact = (): { impacted: Record<string, number>; detailImpacted: Record<string, number> } => {
+      // A gray failure's callers get answers (fallback ones): only their completed transactions fall.
+      if (b.silent) {
+        const fell: Record<string, number> = d.node.tier === 'api' ? { [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - Math.min(0.95, b.silent.shortfall * spread))) } : {};
+        return { impacted: {}, detailImpacted: fell };
+      }
       const impacted = {
         error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000,
         latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
@@ -411,7 +440,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
       opaque[fi] && d.node.tier !== 'edge'
         ? opaqueFailure(rng, d.node, params.split)
         : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
-    const written = () => [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }];
+    const written = () => (b.silent ? [] : [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }]);
     // A masked fault never takes a service over from a fault that shows at detection.
     if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
       // Already hit by another fault: it stays hit until both are stopped.
@@ -517,7 +546,8 @@ function deployHerring({ rng, params, knobs, drafts, decoys }: Assembly, { bysta
 }
 
 /** A deploy on a victim minutes before onset, then an exception: tempting to roll back, but it names the failing dependency. */
-function victimChange({ rng, topo, params, knobs, isOpaque, drafts, seen, decoys, showing }: Assembly, { version }: Scene): void {
+function victimChange(a: Assembly, { version }: Scene): void {
+  const { rng, topo, params, knobs, isOpaque, drafts, seen, decoys, showing } = a;
   if (!knobs.victimChange) return;
   const victims = deployable([...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.hop! <= 2).map((d) => d.node));
   if (!victims.length) return;
@@ -525,7 +555,8 @@ function victimChange({ rng, topo, params, knobs, isOpaque, drafts, seen, decoys
   const dv = drafts.get(v.name)!;
   dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
   const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
-  if (callee) {
+  // Behind a gray failure nothing fails: the deploy is all there is.
+  if (callee && !a.silent(dv.fault)) {
     const dep = topo.byName.get(callee)!;
     // Behind an opaque fault the stack trace names only the client class of the dependency.
     const line = (isOpaque(dv.fault) ? exceptionInClient(rng, dep, params.split) : null) ?? seen(exceptionOnUpstreamError(rng, dep, params.split), dep);
@@ -597,8 +628,10 @@ function benignJob({ rng, params, knobs, drafts }: Assembly, { bystanders }: Sce
 }
 
 /** Collateral: a healthy store near the path takes the load the fault shifted onto it. */
-function collateralLoad({ rng, topo, params, knobs, drafts, seen, decoys, showing }: Assembly, { faultRoots }: Scene): void {
+function collateralLoad({ rng, topo, params, knobs, drafts, seen, decoys, showing: shows, silent }: Assembly, { faultRoots }: Scene): void {
   if (!knobs.collateral) return;
+  // A gray failure shifts no load onto anyone.
+  const showing = (d: ServiceDraft) => shows(d) && !silent(d.fault);
   const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => showing(drafts.get(c.name)!)));
   if (!stores.length) return;
   const store = rng.pick(stores);
@@ -633,8 +666,9 @@ function addDistractions(a: Assembly): void {
 /** Every fault shows at detection: at least one of its services breaches an SLO threshold. */
 function ensureVisible(a: Assembly): void {
   const { rng, knobs, builds, hidden, drafts } = a;
-  builds.forEach((_, fi) => {
-    if (hidden(fi)) return;
+  builds.forEach((b, fi) => {
+    // A gray failure shows in business throughput, never in errors.
+    if (hidden(fi) || b.silent) return;
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
     if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
     const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
@@ -727,7 +761,7 @@ function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, str
 
 /** Routine lines, jittered timestamps and evidence ids (unique within the incident); each fault's decisive evidence. */
 function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]> } {
-  const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing } = a;
+  const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing, silent } = a;
   const services: ServiceSpec[] = [];
   const key = `${params.split}|${params.difficulty}|${params.family ?? '*'}|${params.seed}`;
   const usedIds = new Set<string>();
@@ -746,7 +780,8 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
   for (const d of drafts.values()) {
     metricIds[d.node.name] = evidenceId(`${key}|${d.node.name}|metrics`);
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
-    const lastRoutine = showing(d) ? -1 : 6;
+    // A caller of a gray failure is not in trouble: it keeps logging as usual.
+    const lastRoutine = showing(d) && !(silent(d.fault) && d.hop !== 0) ? -1 : 6;
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       const routine = routineLine(rng, d.node, params.split, at);
@@ -826,16 +861,21 @@ function referenceMinutes(a: Assembly, fixMinutes: Record<string, number>): numb
     const d = drafts.get(name)!;
     return rules.some((r) => r.service === name && r.metric === 'error_rate') && (d.impacted.error_rate ?? d.overview.error_rate!) > 0.05 && (d.hop === null || d.hop <= knobs.depth);
   };
+  // Behind a gray failure nothing names a dependency: the responder compares the throughput on the
+  // dashboards of each API the alerting service calls, and of each API the one that fell calls, down to the root.
+  const throughputFalling = (name: string) => rules.some((r) => r.service === name && r.metric === THROUGHPUT) && drafts.get(name)!.fault !== null;
+  const compareCost = (name: string) => METRICS_VIEW_MINUTES * topo.byName.get(name)!.depends_on.filter((dep) => topo.byName.get(dep)!.tier === 'api').length;
   const walk = (root: string, fi: number) => {
+    const gray = builds[fi]!.silent !== undefined;
     const parent = new Map<string, string | null>([[root, null]]);
     const queue = [root];
     while (queue.length) {
       const cur = queue.shift()!;
-      if (cur !== root && firingAtStart(cur)) {
-        let minutes = 0;
+      if (cur !== root && (gray ? throughputFalling(cur) : firingAtStart(cur))) {
+        let minutes = gray ? METRICS_VIEW_MINUTES : 0;
         let above = cur;
         for (let at: string | null = cur; at && at !== root; at = parent.get(at) ?? null) {
-          minutes += searchCost(at);
+          minutes += gray ? compareCost(at) : searchCost(at);
           above = at;
         }
         // When no caller names the failing dependency, the responder checks the root's siblings too.

@@ -71,6 +71,14 @@ export interface FaultBuild {
   callerImpact: { error_rate: number; latency_ms: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
+  /** Lines other services wrote that belong to the story (a dependency's brief blip that set it off). */
+  aside?: { service: string; lines: LogLine[] }[];
+  /**
+   * A gray failure: the root answers from a fallback instead of failing, so its callers see
+   * success (no errors, no added latency, no log lines); what falls is the business throughput of
+   * every API above it (by `shortfall`, a share), and the root counts fallback answers.
+   */
+  silent?: { shortfall: number; dependency: string };
   mechanism: string;
   trigger: string;
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
@@ -122,5 +130,7 @@ export interface Family {
    * it is failing, it sees too little traffic to show; fixing that service unmasks it (expert).
    */
   maskable?: boolean;
+  /** The fault lives in how the root calls a dependency of one of these tiers: only a root with one can host it. */
+  callsOut?: readonly Tier[];
   build(ctx: FamilyContext): FaultBuild;
 }

@@ -93,5 +93,6 @@ export const METRIC_NAMES: Record<Split, Partial<Record<Tier, Record<string, str
     cache: { memory_used_pct: 'bytes_used_pct', evicted_keys_per_min: 'evictions_per_min', hit_ratio: 'get_hit_ratio' },
     queue: { queue_depth: 'messages_ready' },
     worker: { jobs_per_min: 'deliveries_acked_per_min' },
+    api: { transactions_vs_last_week_pct: 'completed_orders_vs_last_week_pct', fallback_responses_per_min: 'degraded_responses_per_min', breakers_open: 'circuits_open' },
   },
 };

@@ -21,6 +21,7 @@ import { rateLimitMisconfig } from './rate-limit.js';
 import { replicaLag } from './replica-lag.js';
 import { runawayQuery } from './runaway-query.js';
 import { partialSecretRotation } from './secret-rotation.js';
+import { silentFallback } from './silent-fallback.js';
 import { thirdPartyOutage } from './third-party.js';
 import { threadPoolExhaustion } from './thread-pool.js';
 
@@ -48,6 +49,7 @@ export const FAMILIES: readonly Family[] = [
   featureFlag,
   clockSkew,
   thirdPartyOutage,
+  silentFallback,
 ];
 
 export const FAMILY_IDS: readonly string[] = FAMILIES.map((f) => f.id);
