@@ -17,7 +17,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.0.0';
+export const GENERATOR_VERSION = '5.1.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -423,7 +423,9 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const impact = (): { impacted: Record<string, number>; detailImpacted: Record<string, number> } => {
       // A gray failure's callers get answers (fallback ones): only their completed transactions fall.
       if (b.silent) {
-        const fell: Record<string, number> = d.node.tier === 'api' ? { [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - Math.min(0.95, b.silent.shortfall * spread))) } : {};
+        // How much of an API's business passes through the root: from a share of it to all of it.
+        const dependence = 0.4 + (hash32(`${salt}|${name}|${fi}|through`) % 61) / 100;
+        const fell: Record<string, number> = d.node.tier === 'api' ? { [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - b.silent.shortfall * dependence)) } : {};
         return { impacted: {}, detailImpacted: fell };
       }
       const impacted = {
@@ -667,8 +669,16 @@ function addDistractions(a: Assembly): void {
 function ensureVisible(a: Assembly): void {
   const { rng, knobs, builds, hidden, drafts } = a;
   builds.forEach((b, fi) => {
-    // A gray failure shows in business throughput, never in errors.
-    if (hidden(fi) || b.silent) return;
+    if (hidden(fi)) return;
+    if (b.silent) {
+      // A gray failure shows in business throughput, never in errors: the nearest user-facing API
+      // above it does all its business through it when no other one pages.
+      const facing = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
+      if (!facing.length || facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) return;
+      const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
+      nearest.detailImpacted[THROUGHPUT] = Math.round(nearest.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
+      return;
+    }
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
     if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
     const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
