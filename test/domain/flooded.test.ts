@@ -96,10 +96,15 @@ describe('retry floods', () => {
       const close: Action = { action_type: 'postmortem', target: '', details: `Root cause: ${g.faults.map((f) => f.root_cause).join(' and ')}.` };
       const mitigate = (acts: Action[]) => grade(task, play(task, [...look, ...acts, close])).stages!.mitigate;
       const n = g.faults.length;
+      // Two independent faults can both be flooded: each premature attempt costs its own points.
+      const floodedFaults = g.faults.filter((f) => f.needs_first);
+      const k = floodedFaults.length;
+      // Played fault by fault, a later fault's early attempt holds when an earlier one already shed its edge.
+      const early = floodedFaults.filter((f, i) => !floodedFaults.slice(0, i).some((e) => f.needs_first!.includes(e.needs_first![0]!))).length;
       expect(mitigate(remedies(false, true))).toBe(1);
-      expect(mitigate(remedies(true, true))).toBeCloseTo(1 - 0.2, 5);
+      expect(mitigate(remedies(true, true))).toBeCloseTo(Math.max(0, 1 - 0.2 * early), 5);
       // Never held means never stopped: the SLO is breached, and half the stage is kept.
-      expect(mitigate(remedies(true, false))).toBeCloseTo(Math.max(0, (n - 1) / n - 0.2) * 0.5, 5);
+      expect(mitigate(remedies(true, false))).toBeCloseTo(Math.max(0, (n - k) / n - 0.2 * k) * 0.5, 5);
       const report = grade(task, play(task, [...look, ...remedies(true, true), close]));
       expect(report.items.find((i) => i.id === 'mitigate')!.why).toMatch(/did not hold/);
       expect(report.penalties.some((p) => /before shedding load/.test(p.reason))).toBe(true);

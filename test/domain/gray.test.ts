@@ -4,7 +4,7 @@
  * above the root, the root counts fallback answers, and the remedy brings the throughput back.
  */
 import { describe, expect, it } from 'vitest';
-import { ruleAgent } from '../../src/agents/rule.js';
+import { ruleAgent, tierOf } from '../../src/agents/rule.js';
 import { firingAtDetection, generatedTask, observe, reset, type Task } from '../../src/domain/index.js';
 import { runInProcess } from '../../src/eval/in-process.js';
 import { playActions } from '../helpers/step.js';
@@ -95,6 +95,37 @@ describe('gray failures (a circuit breaker stuck open)', () => {
       const wrong = observe(task, playActions(task, [{ action_type: 'apply_fix', target: onDep.find((id) => id.startsWith('restart@')) ?? onDep[0]! }, ...wait]));
       expect(wrong.alerts.filter((a) => /_vs_last_week_pct=/.test(a) && !a.startsWith('[RESOLVED]')).length).toBeGreaterThan(0);
     }
+  });
+
+  it('a release\'s broken probe shows on the dependency too, where sampling never drops it; a stuck breaker\'s trial calls do not', () => {
+    for (const { task } of gray) {
+      const f = fault(task);
+      const dep = guarded(task);
+      const probed = task.serviceByName.get(dep)!.logs.filter((l) => l.includes(`${f.root_cause}`) && / WARN /.test(l));
+      if (f.variant === 'probe_path' && ['api', 'auth', 'db', 'thirdparty'].includes(tierOf(dep))) expect(probed.length, dep).toBe(2);
+      if (f.variant === 'stuck_open') expect(probed).toEqual([]);
+    }
+  });
+
+  it('where a loud fault reaches an API a gray one does, the API shows the errors, and the business neither failed', () => {
+    let shared = 0;
+    for (let seed = 0; seed < 400 && shared < 5; seed++) {
+      const task = generatedTask({ seed: 63_000 + seed, difficulty: 'expert', split: 'train', family: null });
+      const g = task.scenario.generated!;
+      const gi = g.faults.findIndex((x) => x.family === 'silent_fallback');
+      if (gi < 0 || g.faults.length < 2) continue;
+      for (const [name, d] of Object.entries(g.dynamics.services)) {
+        if (!d.also.includes(gi) || d.fault === gi || d.hop === 0) continue;
+        const gray = d.profiles?.[gi]?.detail_impacted.transactions_vs_last_week_pct;
+        if (gray === undefined || d.detail_impacted.http_5xx_per_min === undefined) continue;
+        shared++;
+        const healthy = task.serviceByName.get(name)!.detail.transactions_vs_last_week_pct!;
+        expect(d.impacted.error_rate, name).toBeGreaterThan(0.01);
+        expect(d.detail_impacted.transactions_vs_last_week_pct!).toBeLessThan(gray);
+        expect(d.detail_impacted.transactions_vs_last_week_pct!).toBeLessThan(healthy * (1 - d.impacted.error_rate!) + 1);
+      }
+    }
+    expect(shared).toBeGreaterThan(0);
   });
 
   it('the test split draws a variant the train split never does, fixed by a different remedy', () => {

@@ -54,6 +54,24 @@ describe('one consistent timeline', () => {
   it('every root cascades: each fault affects at least one other service', () => {
     for (const s of sample) for (const f of s.generated!.faults) expect(f.affected.length, `${f.family} at ${f.root_cause}`).toBeGreaterThan(0);
   });
+
+  it('a broken DNS record fails only the services that look up the name it broke', () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 40; seed++) {
+        const s = generateScenario({ seed: 510_000 + seed, difficulty: 'hard', split, family: 'dns_misconfiguration' });
+        const g = s.generated!;
+        const root = s.services.find((x) => x.name === g.faults[0]!.root_cause)!;
+        const broken = s.services.filter((x) => x.name !== root.name && root.logs.some((l) => l.includes(`${x.name}.internal`))).map((x) => x.name);
+        expect(broken.length).toBe(1);
+        const direct = Object.entries(g.dynamics.services).filter(([, d]) => d.fault === 0 && d.hop === 1).map(([name]) => s.services.find((x) => x.name === name)!);
+        // The callers of the DNS server the fault reaches all call the service whose record broke.
+        for (const c of direct.filter((x) => x.depends_on.includes(root.name))) expect(c.depends_on, c.name).toContain(broken[0]);
+        checked += direct.length;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
 });
 
 describe('alerts are data and follow the simulated state', () => {

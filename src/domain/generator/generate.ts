@@ -17,7 +17,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.1.0';
+export const GENERATOR_VERSION = '5.2.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -51,12 +51,13 @@ function timestamp(minuteOfDay: number, second: number): string {
 }
 
 /** Which services a fault reaches, and how far (in calls) each is from the root. */
-export function hopsFrom(topo: { callers(name: string): readonly { name: string }[] }, root: string): Map<string, number> {
+export function hopsFrom(topo: { callers(name: string): readonly { name: string }[] }, root: string, firstHop?: readonly string[]): Map<string, number> {
   const hops = new Map<string, number>([[root, 0]]);
   const queue = [root];
   while (queue.length > 0) {
     const current = queue.shift()!;
     for (const caller of topo.callers(current)) {
+      if (current === root && firstHop && !firstHop.includes(caller.name)) continue;
       if (!hops.has(caller.name)) {
         hops.set(caller.name, hops.get(current)! + 1);
         queue.push(caller.name);
@@ -232,8 +233,9 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
     const picked: Node[] = [];
     const claimed = new Set<string>();
     for (const f of families) {
-      // A gray failure pages only through the APIs above it: from medium on, it never sits on a user-facing API itself.
-      const below = (n: Node) => !f.callsOut || knobs.rootDepth === 0 || depthBelowUsers(candidate, n.name) >= 1;
+      // A gray failure pages through the APIs above it: it sits below a user-facing API (in the
+      // rare small topology that never offers one, on the last draws, anywhere).
+      const below = (n: Node) => !f.callsOut || (attempt >= 25 && knobs.rootDepth === 0) || depthBelowUsers(candidate, n.name) >= 1;
       const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed, below);
       if (!r) break;
       picked.push(r);
@@ -408,13 +410,15 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
 /** The services a fault reaches, by calls from its root: their readings and what they log about it; returns the affected ones. */
 function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
   const { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, drafts, salt, seen } = a;
-  const hops = hopsFrom(topo, b.root);
+  const hops = hopsFrom(topo, b.root, b.reaches);
   const affected: string[] = [];
   for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
     if (hop === 0) continue;
     // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
     const masker = hidden(fi) ? builds[maskedBy[fi]!]!.root : null;
-    if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
+    // Behind a gray failure only APIs show anything (their throughput): nothing else is affected to name.
+    const shows = !b.silent || topo.byName.get(name)!.tier === 'api';
+    if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && shows && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
     const d = drafts.get(name)!;
     // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
     const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
@@ -443,8 +447,15 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
         ? opaqueFailure(rng, d.node, params.split)
         : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
     const written = () => (b.silent ? [] : [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }]);
+    // Errors show over a gray failure's quiet loss: a loud fault takes a shared service over from a
+    // gray one (which shows again once the loud one is stopped), never the reverse.
+    const overGray = d.hop !== null && d.hop > 0 && d.fault !== fi && a.silent(d.fault) && !b.silent && !hidden(fi);
+    if (overGray) {
+      d.profiles[d.fault!] = { impacted: d.impacted, detailImpacted: d.detailImpacted };
+      if (!d.also.includes(d.fault!)) d.also.push(d.fault!);
+    }
     // A masked fault never takes a service over from a fault that shows at detection.
-    if (d.hop !== null && (d.hop <= hop || hidden(fi))) {
+    else if (d.hop !== null && (d.hop <= hop || hidden(fi) || (b.silent && !a.silent(d.fault)))) {
       // Already hit by another fault: it stays hit until both are stopped.
       if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
       if (hidden(fi) && d.fault !== fi) {
@@ -459,6 +470,9 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const { impacted, detailImpacted } = impact();
     d.impacted = impacted;
     d.detailImpacted = { ...d.detailImpacted, ...detailImpacted };
+    // Both faults cost it business: the transactions left are what neither failed.
+    const grayLeft = overGray ? d.profiles[d.also.find((x) => a.silent(x))!]?.detailImpacted[THROUGHPUT] : undefined;
+    if (grayLeft !== undefined && d.detailImpacted[THROUGHPUT] !== undefined) d.detailImpacted[THROUGHPUT] = Math.round((d.detailImpacted[THROUGHPUT] * grayLeft) / d.detail[THROUGHPUT]!);
     // Logs are what was written by detection: only services the fault had reached by then show it.
     if (hop <= knobs.depth) {
       if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
@@ -673,7 +687,7 @@ function ensureVisible(a: Assembly): void {
     if (b.silent) {
       // A gray failure shows in business throughput, never in errors: the nearest user-facing API
       // above it does all its business through it when no other one pages.
-      const facing = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
+      const facing = [...drafts.values()].filter((d) => (d.fault === fi || d.also.includes(fi)) && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
       if (!facing.length || facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) return;
       const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
       nearest.detailImpacted[THROUGHPUT] = Math.round(nearest.detail[THROUGHPUT]! * (1 - b.silent.shortfall));

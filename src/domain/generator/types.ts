@@ -71,6 +71,11 @@ export interface FaultBuild {
   callerImpact: { error_rate: number; latency_ms: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
+  /**
+   * The direct callers the fault reaches (every caller when absent): a broken DNS record fails only
+   * the services that look up the name it broke.
+   */
+  reaches?: string[];
   /** Lines other services wrote that belong to the story (a dependency's brief blip that set it off). */
   aside?: { service: string; lines: LogLine[] }[];
   /**

@@ -19,6 +19,8 @@ export const dnsMisconfig: Family = {
       ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('restart', victim), remedy('restart', root)],
+      // Only the services that call the service whose record broke resolve its name.
+      ...(callers.some((c) => c.depends_on.includes(victim.name)) ? { reaches: callers.filter((c) => c.depends_on.includes(victim.name)).map((c) => c.name) } : {}),
       rootOverview: { error_rate: 0.004 },
       rootDetail: cname ? { nxdomain_per_min: rng.int(3000, 12000), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 } : { nxdomain_per_min: rng.int(0, 40), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 },
       after: { zone_changes_last_hour: 2 },

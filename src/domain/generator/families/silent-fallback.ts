@@ -18,6 +18,14 @@ function blipLine(ctx: FamilyContext, dep: Node): LogLine {
   }
 }
 
+/** What a release's broken half-open probe asks of each kind of dependency, and how the dependency logs it (test-split wording). */
+const PROBES: Partial<Record<Node['tier'], { asks: string; fails: string; seen(root: Node): string }>> = {
+  api: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
+  auth: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
+  thirdparty: { asks: 'GET /v2/health', fails: '404 Not Found', seen: (root) => `upstream answered 404 for GET /v2/health (caller ${root.name}); endpoint retired in API v3` },
+  db: { asks: 'SELECT 1 FROM breaker_probe', fails: "Error 1146: table doesn't exist", seen: (root) => `[ERROR] Error 1146 (42S02): Table 'app.breaker_probe' doesn't exist (user '${root.domain}_app')` },
+};
+
 /**
  * A gray failure: the root's circuit breaker on one dependency opened during a brief blip of that
  * dependency and never closed again, so the root answers from its fallback (an empty or default
@@ -35,15 +43,19 @@ export const silentFallback: Family = {
   claim: [['circuit breaker', 'breaker', 'circuit'], ['stuck open', 'stayed open', 'remained open', 'never closed', 'fallback', 'half-open', 'half open']],
   build(ctx): FaultBuild {
     const { root, rng, split, topo } = ctx;
-    const dep = rng.pick(root.depends_on.map((d) => topo.byName.get(d)!).filter((n) => this.callsOut!.includes(n.tier)));
     const stuck = ctx.variant === 'stuck_open';
+    const guardable = root.depends_on.map((d) => topo.byName.get(d)!).filter((n) => this.callsOut!.includes(n.tier));
+    // A probe that asks for something the dependency does not have shows on the dependency too: one that answers requests or queries.
+    const probed = guardable.filter((n) => PROBES[n.tier] !== undefined);
+    const dep = rng.pick(stuck || !probed.length ? guardable : probed);
+    const probe = PROBES[dep.tier];
     const version = `v${rng.int(2, 9)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
     const failures = rng.int(52, 90);
     const calls = rng.pick([20, 50, 100]);
     const opened = say(split, `CircuitBreaker '${dep.name}' changed state from CLOSED to OPEN (failure rate ${failures}% > threshold 50% over ${calls} calls)`, `breaker ${dep.name}: state closed->open (failures=${Math.round((failures * calls) / 100)}/${calls})`);
     const trial = stuck
       ? say(split, `CircuitBreaker '${dep.name}' changed state from HALF_OPEN to OPEN (trial call failed: Connection reset by peer)`, `breaker ${dep.name}: half-open probe failed: read: connection reset by peer; state half-open->open`)
-      : `breaker ${dep.name}: half-open probe GET /healthz/deep -> 404 Not Found; state half-open->open`;
+      : `breaker ${dep.name}: half-open probe ${probe?.asks ?? 'GET /healthz/deep'} -> ${probe?.fails ?? 'failed'}; state half-open->open`;
     const halfOpen = say(split, `CircuitBreaker '${dep.name}' changed state from OPEN to HALF_OPEN`, `breaker ${dep.name}: state open->half-open`);
     const release = deployLine(rng, root, split, version);
     const logs: LogLine[] = [
@@ -68,12 +80,13 @@ export const silentFallback: Family = {
       rootDetail: { breakers_open: 1 },
       after: {},
       rootLogs: logs,
-      aside: [{ service: dep.name, lines: [blipLine(ctx, dep)] }],
+      // The dependency answered each trial probe (a request or query for what it does not have); sampling never drops its lines.
+      aside: [{ service: dep.name, lines: [blipLine(ctx, dep), ...(!stuck && probe ? [line(2, 'WARN', probe.seen(root)), line(4, 'WARN', probe.seen(root))] : [])] }],
       rootAlert: { metric: 'fallback_responses_per_min', op: '>', threshold: 100, severity: 'WARNING', label: 'fallback responses high' },
       callerLog: () => ({ level: 'INFO', msg: '' }),
       callerImpact: { error_rate: 0, latency_ms: 0 },
       silent: { shortfall, dependency: dep.name },
-      mechanism: `${root.name}'s circuit breaker on calls to ${dep.name} opened during a brief blip of ${dep.name} and stayed open (${stuck ? 'its half-open trial calls kept failing on connections broken by the blip' : `release ${version} pointed its half-open probe at an endpoint ${dep.name} does not serve`}), so ${root.name} answered from its fallback with HTTP 200 and transactions silently failed.`,
+      mechanism: `${root.name}'s circuit breaker on calls to ${dep.name} opened during a brief blip of ${dep.name} and stayed open (${stuck ? 'its half-open trial calls kept failing on connections broken by the blip' : `release ${version} pointed its half-open probe at something ${dep.name} does not have: ${probe?.asks ?? 'a retired endpoint'}`}), so ${root.name} answered from its fallback with HTTP 200 and transactions silently failed.`,
       trigger: stuck ? `a brief blip (a failover or pause) of ${dep.name}.` : `the deploy of ${root.name} ${version}, whose breaker probe could never pass, and then a brief blip of ${dep.name}.`,
       concepts: {
         mechanism: [['circuit breaker', 'breaker', 'circuit'], ['open', 'fallback', 'default']],
