@@ -112,6 +112,16 @@ function remember<T extends {}>(task: Task, key: string, value: T): T {
 }
 
 function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): MetricMaps {
+  let perMinute = task.memo.byChanges.get(fixes) as Map<number, MetricMaps> | undefined;
+  const known = perMinute?.get(minute);
+  if (known) return known;
+  const state = metricsByKey(task, fixes, minute);
+  if (!perMinute) task.memo.byChanges.set(fixes, (perMinute = new Map()));
+  perMinute.set(minute, state);
+  return state;
+}
+
+function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number): MetricMaps {
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const depth = spreadDepth(task, minute);

@@ -5,7 +5,7 @@
  */
 import { budgetBurn, logsAt, snapshot, wallClock } from './dynamics.js';
 import type { Episode } from './episode.js';
-import { fetched, investigationOf, servicesLookedAt } from './episode.js';
+import { fetched, investigationOf } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
 import { readText } from './reading.js';
@@ -373,9 +373,16 @@ export function observe(task: Task, ep: Episode, rewardReason?: string): Observa
 
 function observeGenerated(task: Task, ep: Episode): Observation {
   const s = task.scenario;
+  // One pass over the investigations: what is open, what was searched (and as of when), in the order first looked at.
   const dashboards = new Set<string>();
   const searchedAt = new Map<string, number>();
+  const seen = new Set<string>();
+  const looked: string[] = [];
   for (const i of ep.investigated) {
+    if (!seen.has(i.service)) {
+      seen.add(i.service);
+      looked.push(i.service);
+    }
     if (fetched(i, 'metrics')) dashboards.add(i.service);
     if (fetched(i, 'logs')) searchedAt.set(i.service, i.as_of ?? ep.minutes);
   }
@@ -383,7 +390,6 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   const logs: Record<string, string[]> = {};
   const logs_as_of: Record<string, number> = {};
   const metric_evidence: Record<string, string> = {};
-  const looked = servicesLookedAt(ep);
   for (const service of looked) {
     const at = searchedAt.get(service);
     if (at !== undefined) {

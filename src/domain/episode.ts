@@ -69,10 +69,3 @@ export function investigationOf(episode: Episode, service: string): Investigatio
 
 /** Whether an investigation fetched this view. */
 export const fetched = (inv: Investigation, view: InvestigationView) => inv.view === undefined || inv.view === view;
-
-/** Services in the order they were first looked at. */
-export function servicesLookedAt(episode: Episode): string[] {
-  const out: string[] = [];
-  for (const i of episode.investigated) if (!out.includes(i.service)) out.push(i.service);
-  return out;
-}

@@ -217,7 +217,17 @@ export interface Task {
    * postmortem assessments by text, and generated incidents' readings and alerts by the simulated
    * state that decides them. Same inputs, same outputs; never part of any state.
    */
-  memo: { views: LRUCache<string, {}>; readings: LRUCache<string, {}>; states: LRUCache<string, {}> };
+  memo: {
+    views: LRUCache<string, {}>;
+    readings: LRUCache<string, {}>;
+    states: LRUCache<string, {}>;
+    /**
+     * The simulated state per minute for one list of changes (an episode's `fixes`, which stays the
+     * same array until a change is made): most steps look a state up here without building its key.
+     * Entries go with the array.
+     */
+    byChanges: WeakMap<readonly object[], Map<number, {}>>;
+  };
 }
 
 /** How many memoised derivations of each kind a compiled task keeps (least recently used go first). */
@@ -266,7 +276,7 @@ export function compileScenario(scenario: Scenario): Task {
     prerequisites: new Set(scenario.generated?.faults.flatMap((f) => f.needs_first ?? []) ?? []),
     evidence,
     metricEvidence,
-    memo: { views: new LRUCache({ max: MEMO_LIMITS.views }), readings: new LRUCache({ max: MEMO_LIMITS.readings }), states: new LRUCache({ max: MEMO_LIMITS.states }) },
+    memo: { views: new LRUCache({ max: MEMO_LIMITS.views }), readings: new LRUCache({ max: MEMO_LIMITS.readings }), states: new LRUCache({ max: MEMO_LIMITS.states }), byChanges: new WeakMap() },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),

@@ -23,6 +23,7 @@ describe('memoised readings of generated incidents', () => {
         for (const p of picks) {
           const action = choices[p % choices.length]!;
           cold.memo.states.clear();
+          cold.memo.byChanges = new WeakMap();
           const oa = step(warm, a, action);
           const ob = step(cold, b, action);
           expect(oa.ok).toBe(ob.ok);
