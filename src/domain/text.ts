@@ -205,7 +205,10 @@ function clauseSubjects(sentence: string, mentions: readonly Mention[]): string[
     if (!subject) continue;
     const rest = sentence.slice(subject.end);
     const clause = rest.slice(0, rest.search(/[,;]|$/));
-    if (!CONSEQUENCE.test(clause)) out.push(subject.service);
+    // What the subject did is said in its first words ("B failed", "B's callers timed out"); a
+    // failure further on is part of the mechanism ("B had a breaker stuck open: its probe failed").
+    const opening = clause.split(/\s+/).slice(0, 7).join(' ');
+    if (!CONSEQUENCE.test(opening)) out.push(subject.service);
   }
   return out;
 }

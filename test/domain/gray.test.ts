@@ -4,7 +4,7 @@
  * above the root, the root counts fallback answers, and the remedy brings the throughput back.
  */
 import { describe, expect, it } from 'vitest';
-import { ruleAgent, tierOf } from '../../src/agents/rule.js';
+import { ruleAgent } from '../../src/agents/rule.js';
 import { firingAtDetection, generatedTask, observe, reset, type Task } from '../../src/domain/index.js';
 import { runInProcess } from '../../src/eval/in-process.js';
 import { playActions } from '../helpers/step.js';
@@ -80,7 +80,8 @@ describe('gray failures (a circuit breaker stuck open)', () => {
       const dep = guarded(task);
       expect(dep).toBeDefined();
       expect(loud(obs.logs[dep]!).length).toBeGreaterThan(0);
-      expect(obs.metrics[dep]!.error_rate).toBeLessThan(0.05);
+      // (In a double fault the other fault may reach it too; the breaker stays open after that one is fixed.)
+      if (task.scenario.generated!.faults.length === 1) expect(obs.metrics[dep]!.error_rate).toBeLessThan(0.05);
     }
   });
 
@@ -102,7 +103,7 @@ describe('gray failures (a circuit breaker stuck open)', () => {
       const f = fault(task);
       const dep = guarded(task);
       const probed = task.serviceByName.get(dep)!.logs.filter((l) => l.includes(`${f.root_cause}`) && / WARN /.test(l));
-      if (f.variant === 'probe_path' && ['api', 'auth', 'db', 'thirdparty'].includes(tierOf(dep))) expect(probed.length, dep).toBe(2);
+      if (f.variant === 'probe_path') expect(probed.length, dep).toBe(2);
       if (f.variant === 'stuck_open') expect(probed).toEqual([]);
     }
   });

@@ -56,6 +56,9 @@ describe("a postmortem's own root-cause field", () => {
     expect(two('Root cause: redis-cache clock skew (its host lost its time sources and its clock drifted 164 s ahead) and postgres-db thread pool exhaustion after release v9.11.0')).toEqual(['postgres-db', 'redis-cache']);
     expect(two('Root cause: redis-cache clock skew and postgres-db thread pool exhaustion')).toEqual(['postgres-db', 'redis-cache']);
     expect(two('Root cause: redis-cache clock skew and checkout-service timed out')).toEqual(['redis-cache']);
+    // A failure said well into a root's own clause is its mechanism, not a consequence.
+    expect(two('Root cause: redis-cache was CPU-throttled on node worker-pool-b-15, and postgres-db had a circuit breaker on its dependency stuck open (its half-open probe failed with 404)')).toEqual(['postgres-db', 'redis-cache']);
+    expect(two("Root cause: redis-cache ran out of memory, and checkout-service's callers timed out")).toEqual(['redis-cache']);
     // One fault: a second clause is never read as a second root (that would be a hedge).
     expect(claimedRootCauses("Root cause: redis-cache's certificate expired, and postgres-db's clock drifted", services, true, 1)).toEqual(['redis-cache']);
     expect(claimedRootCauses('Root cause: redis-cache clock skew and postgres-db thread pool exhaustion', services, true, 1)).toEqual(['redis-cache']);

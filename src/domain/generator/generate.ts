@@ -17,7 +17,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.2.0';
+export const GENERATOR_VERSION = '5.3.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -688,9 +688,18 @@ function ensureVisible(a: Assembly): void {
       // A gray failure shows in business throughput, never in errors: the nearest user-facing API
       // above it does all its business through it when no other one pages.
       const facing = [...drafts.values()].filter((d) => (d.fault === fi || d.also.includes(fi)) && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
-      if (!facing.length || facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) return;
-      const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
-      nearest.detailImpacted[THROUGHPUT] = Math.round(nearest.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
+      if (facing.length && !facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) {
+        const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
+        nearest.detailImpacted[THROUGHPUT] = Math.round(nearest.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
+      }
+      // Its impact is where business visibly fell (under the paging floor), not every API it touches a little.
+      const left = (name: string) => {
+        const d = drafts.get(name)!;
+        return d.fault === fi ? d.detailImpacted[THROUGHPUT] : d.profiles[fi]?.detailImpacted[THROUGHPUT];
+      };
+      const fault = a.faults[fi]!;
+      const fell = fault.affected.filter((name) => (left(name) ?? 100) < THROUGHPUT_FLOOR);
+      if (fell.length) fault.affected = fell;
       return;
     }
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));

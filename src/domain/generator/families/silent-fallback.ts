@@ -18,12 +18,18 @@ function blipLine(ctx: FamilyContext, dep: Node): LogLine {
   }
 }
 
+/** The breaker guards calls for data, not lookups of names, settings or secrets. */
+const GUARDED = ['api', 'db', 'cache', 'thirdparty', 'auth', 'queue'] as const;
+type Guarded = (typeof GUARDED)[number];
+
 /** What a release's broken half-open probe asks of each kind of dependency, and how the dependency logs it (test-split wording). */
-const PROBES: Partial<Record<Node['tier'], { asks: string; fails: string; seen(root: Node): string }>> = {
+const PROBES: Record<Guarded, { asks: string; fails: string; seen(root: Node): string }> = {
   api: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
   auth: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
   thirdparty: { asks: 'GET /v2/health', fails: '404 Not Found', seen: (root) => `upstream answered 404 for GET /v2/health (caller ${root.name}); endpoint retired in API v3` },
   db: { asks: 'SELECT 1 FROM breaker_probe', fails: "Error 1146: table doesn't exist", seen: (root) => `[ERROR] Error 1146 (42S02): Table 'app.breaker_probe' doesn't exist (user '${root.domain}_app')` },
+  queue: { asks: "passive declare of queue 'breaker.probe'", fails: 'NOT_FOUND', seen: (root) => `queue.declare of 'breaker.probe' refused: NOT_FOUND, the queue does not exist in vhost '/' (connection from ${root.name})` },
+  cache: { asks: 'get breaker_probe', fails: 'miss (no such key)', seen: (root) => `<${root.replicas * 7 + 20} get breaker_probe -> END (no such key; client ${root.name})` },
 };
 
 /**
@@ -37,17 +43,15 @@ export const silentFallback: Family = {
   id: 'silent_fallback',
   title: 'Circuit breaker stuck open (silent fallback)',
   rootTiers: ['api'],
-  // The breaker guards calls for data, not lookups of names, settings or secrets.
-  callsOut: ['api', 'db', 'cache', 'thirdparty', 'auth', 'queue'],
+  callsOut: GUARDED,
   variants: [{ id: 'stuck_open' }, { id: 'probe_path', splits: ['test'] }],
   claim: [['circuit breaker', 'breaker', 'circuit'], ['stuck open', 'stayed open', 'remained open', 'never closed', 'fallback', 'half-open', 'half open']],
   build(ctx): FaultBuild {
     const { root, rng, split, topo } = ctx;
     const stuck = ctx.variant === 'stuck_open';
-    const guardable = root.depends_on.map((d) => topo.byName.get(d)!).filter((n) => this.callsOut!.includes(n.tier));
-    // A probe that asks for something the dependency does not have shows on the dependency too: one that answers requests or queries.
-    const probed = guardable.filter((n) => PROBES[n.tier] !== undefined);
-    const dep = rng.pick(stuck || !probed.length ? guardable : probed);
+    const guarded = (n: Node): n is Node & { tier: Guarded } => (GUARDED as readonly string[]).includes(n.tier);
+    const dep = rng.pick(root.depends_on.map((d) => topo.byName.get(d)!).filter(guarded));
+    // A probe that asks for something the dependency does not have shows on the dependency too.
     const probe = PROBES[dep.tier];
     const version = `v${rng.int(2, 9)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
     const failures = rng.int(52, 90);
@@ -55,7 +59,7 @@ export const silentFallback: Family = {
     const opened = say(split, `CircuitBreaker '${dep.name}' changed state from CLOSED to OPEN (failure rate ${failures}% > threshold 50% over ${calls} calls)`, `breaker ${dep.name}: state closed->open (failures=${Math.round((failures * calls) / 100)}/${calls})`);
     const trial = stuck
       ? say(split, `CircuitBreaker '${dep.name}' changed state from HALF_OPEN to OPEN (trial call failed: Connection reset by peer)`, `breaker ${dep.name}: half-open probe failed: read: connection reset by peer; state half-open->open`)
-      : `breaker ${dep.name}: half-open probe ${probe?.asks ?? 'GET /healthz/deep'} -> ${probe?.fails ?? 'failed'}; state half-open->open`;
+      : `breaker ${dep.name}: half-open probe ${probe.asks} -> ${probe.fails}; state half-open->open`;
     const halfOpen = say(split, `CircuitBreaker '${dep.name}' changed state from OPEN to HALF_OPEN`, `breaker ${dep.name}: state open->half-open`);
     const release = deployLine(rng, root, split, version);
     const logs: LogLine[] = [
@@ -81,12 +85,12 @@ export const silentFallback: Family = {
       after: {},
       rootLogs: logs,
       // The dependency answered each trial probe (a request or query for what it does not have); sampling never drops its lines.
-      aside: [{ service: dep.name, lines: [blipLine(ctx, dep), ...(!stuck && probe ? [line(2, 'WARN', probe.seen(root)), line(4, 'WARN', probe.seen(root))] : [])] }],
+      aside: [{ service: dep.name, lines: [blipLine(ctx, dep), ...(stuck ? [] : [line(2, 'WARN', probe.seen(root)), line(4, 'WARN', probe.seen(root))])] }],
       rootAlert: { metric: 'fallback_responses_per_min', op: '>', threshold: 100, severity: 'WARNING', label: 'fallback responses high' },
       callerLog: () => ({ level: 'INFO', msg: '' }),
       callerImpact: { error_rate: 0, latency_ms: 0 },
       silent: { shortfall, dependency: dep.name },
-      mechanism: `${root.name}'s circuit breaker on calls to ${dep.name} opened during a brief blip of ${dep.name} and stayed open (${stuck ? 'its half-open trial calls kept failing on connections broken by the blip' : `release ${version} pointed its half-open probe at something ${dep.name} does not have: ${probe?.asks ?? 'a retired endpoint'}`}), so ${root.name} answered from its fallback with HTTP 200 and transactions silently failed.`,
+      mechanism: `${root.name}'s circuit breaker on calls to ${dep.name} opened during a brief blip of ${dep.name} and stayed open (${stuck ? 'its half-open trial calls kept failing on connections broken by the blip' : `release ${version} pointed its half-open probe at something ${dep.name} does not have: ${probe.asks}`}), so ${root.name} answered from its fallback with HTTP 200 and transactions silently failed.`,
       trigger: stuck ? `a brief blip (a failover or pause) of ${dep.name}.` : `the deploy of ${root.name} ${version}, whose breaker probe could never pass, and then a brief blip of ${dep.name}.`,
       concepts: {
         mechanism: [['circuit breaker', 'breaker', 'circuit'], ['open', 'fallback', 'default']],
