@@ -172,9 +172,10 @@ describe('hard and expert callers report addresses, as clients do', () => {
 });
 
 describe('victims look like victims of the fault they suffer', () => {
-  it('a fault that fails calls fast leaves no caller with threads piled up waiting on it (expert, 5 fast families × 30 seeds × 2 splits)', () => {
+  it('a fault that fails calls fast leaves no caller with threads piled up waiting on it, and callers log it failing fast (expert, 5 fast families × 30 seeds × 2 splits)', () => {
     const fast = ['database_credential_mismatch', 'partial_secret_rotation', 'expired_api_credential', 'clock_skew', 'certificate_expiry'];
     let incidents = 0;
+    let durations = 0;
     for (const family of fast) {
       for (const split of ['train', 'test'] as const) {
         for (let seed = 0; seed < 30; seed++) {
@@ -184,11 +185,20 @@ describe('victims look like victims of the fault they suffer', () => {
           incidents++;
           for (const s of task.scenario.services) {
             if (roots.has(s.name)) continue;
-            for (const line of s.logs ?? []) expect(line, `${family} ${split} ${seed} ${s.name}`).not.toMatch(/thread pool exhausted|worker pool saturated/);
+            for (const line of s.logs ?? []) {
+              expect(line, `${family} ${split} ${seed} ${s.name}`).not.toMatch(/thread pool exhausted|worker pool saturated/);
+              // Callers that log only their own failing requests log fast failures, not timeouts.
+              const took = /(?:duration_ms=|after |\b5\d\d )(\d+)ms|duration_ms=(\d+)/.exec(line);
+              if (/ ERROR /.test(line) && took) {
+                durations++;
+                expect(Number(took[1] ?? took[2]), line).toBeLessThan(1000);
+              }
+            }
           }
         }
       }
     }
     expect(incidents).toBeGreaterThan(100);
+    expect(durations).toBeGreaterThan(20);
   });
 });

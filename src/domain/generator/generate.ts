@@ -17,7 +17,7 @@ import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, ex
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.3.0';
+export const GENERATOR_VERSION = '5.4.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -444,8 +444,8 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     // An edge proxy always logs its upstream; other callers of an opaque fault log only their own failures.
     const say = () =>
       opaque[fi] && d.node.tier !== 'edge'
-        ? opaqueFailure(rng, d.node, params.split)
-        : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split), hop === 1 ? topo.byName.get(b.root)! : callee);
+        ? opaqueFailure(rng, d.node, params.split, b.callerImpact.latency_ms >= SLOW_CALLS_MS)
+        : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split, b.callerImpact.latency_ms >= SLOW_CALLS_MS), hop === 1 ? topo.byName.get(b.root)! : callee);
     const written = () => (b.silent ? [] : [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }]);
     // Errors show over a gray failure's quiet loss: a loud fault takes a shared service over from a
     // gray one (which shows again once the loud one is stopped), never the reverse.

@@ -17,7 +17,7 @@ const HTTP: Record<Split, Routine[]> = {
     (r, n) => info(`GET /v1/${n.domain}/${r.int(1000, 99999)} 200 ${r.int(4, 90)}ms`),
     (r, n) => info(`POST /v1/${n.domain} 201 ${r.int(10, 160)}ms`),
     (r) => info(`GET /healthz 200 ${r.int(1, 3)}ms`),
-    (r) => info(`db pool: active=${r.int(2, 14)} idle=${r.int(4, 20)} waiting=0`),
+    (r) => info(`db pool: active=${r.int(2, 14)} idle=${r.int(4, 20)} waiting=0 checkouts_total=${r.int(100_000, 999_999)}`),
     (r) => info(`gc: young collection ${r.int(3, 30)}ms, heap ${r.int(40, 70)}%`),
     (r) => ({ level: 'WARN', msg: `slow request: GET /v1/status took ${r.int(520, 900)}ms` }),
     (r) => info(`metrics flushed (${r.int(180, 640)} series)`),
@@ -26,7 +26,7 @@ const HTTP: Record<Split, Routine[]> = {
     (r, n) => info(`method=GET path=/api/${n.domain}/${r.int(1000, 99999)} status=200 duration_ms=${r.int(4, 90)}`),
     (r, n) => info(`method=POST path=/api/${n.domain} status=201 duration_ms=${r.int(10, 160)}`),
     (r) => info(`method=GET path=/ready status=200 duration_ms=${r.int(1, 3)}`),
-    (r) => info(`sql pool in_use=${r.int(2, 14)} idle=${r.int(4, 20)} wait_count=0`),
+    (r) => info(`sql pool in_use=${r.int(2, 14)} idle=${r.int(4, 20)} wait_count=0 max_idle_closed=${r.int(100, 9_999)}`),
     (r) => info(`runtime: heap_inuse=${r.int(120, 480)}MiB goroutines=${r.int(80, 900)}`),
     (r) => ({ level: 'WARN', msg: `request exceeded latency budget: path=/api/status duration_ms=${r.int(520, 900)}` }),
     (r) => info(`exported ${r.int(180, 640)} metric points`),
@@ -139,7 +139,7 @@ export function routineLine(rng: Rng, node: Node, split: Split, at: number): Lin
 }
 
 /** What a service logs when a dependency two or more hops down fails it (generic, by kind). */
-export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Split): Line {
+export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Split, slow: boolean): Line {
   if (caller.tier === 'worker') {
     return split === 'train'
       ? { level: 'ERROR', msg: `failed to process message from ${caller.domain}-events: call to ${callee.name} failed (status 503)` }
@@ -147,8 +147,16 @@ export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Spl
   }
   if (caller.tier === 'edge') {
     return split === 'train'
-      ? { level: 'ERROR', msg: `upstream ${callee.name} returned 503 for "GET /api/v1/${callee.domain}" (upstream_time=${(rng.int(900, 5000) / 1000).toFixed(3)})` }
-      : { level: 'ERROR', msg: `upstream prematurely closed connection while reading response header from upstream, upstream: "http://${callee.name}/api/${callee.domain}"` };
+      ? { level: 'ERROR', msg: `upstream ${callee.name} returned ${slow ? 503 : 500} for "GET /api/v1/${callee.domain}" (upstream_time=${(slow ? rng.int(900, 5000) / 1000 : rng.int(4, 120) / 1000).toFixed(3)})` }
+      : slow
+        ? { level: 'ERROR', msg: `upstream prematurely closed connection while reading response header from upstream, upstream: "http://${callee.name}/api/${callee.domain}"` }
+        : { level: 'ERROR', msg: `upstream returned 500 while reading response from upstream, upstream: "http://${callee.name}/api/${callee.domain}"` };
+  }
+  // A dependency that fails fast answers an error at once; one that hangs is timed out.
+  if (!slow) {
+    return split === 'train'
+      ? { level: 'ERROR', msg: `GET /v1/${caller.domain} 502: dependency ${callee.name} answered 500 in ${rng.int(4, 120)}ms` }
+      : { level: 'ERROR', msg: `method=GET path=/api/${caller.domain} status=502 err="${callee.name}: upstream returned 500"` };
   }
   return split === 'train'
     ? { level: 'ERROR', msg: `GET /v1/${caller.domain} 503: dependency ${callee.name} failed (timeout after ${rng.int(2, 5)}000ms)` }
@@ -159,15 +167,16 @@ export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Spl
  * What a service with thin error logging writes when a dependency fails it: only its own failing
  * request (status, path, duration), never which dependency failed.
  */
-export function opaqueFailure(rng: Rng, caller: Node, split: Split): Line {
-  const ms = rng.int(900, 10_000);
+export function opaqueFailure(rng: Rng, caller: Node, split: Split, slow: boolean): Line {
+  // A call that fails fast (a rejected login, a refused handshake) fails in milliseconds, with an error status; one that hangs times out.
+  const ms = slow ? rng.int(900, 10_000) : rng.int(4, 250);
   const id = rng.int(1000, 99999);
   if (caller.tier === 'worker') {
     return split === 'train'
       ? { level: 'ERROR', msg: `failed to process message from ${caller.domain}-events (attempt ${rng.int(2, 5)}/5): handler error after ${ms}ms; will retry` }
       : { level: 'ERROR', msg: `delivery nacked and requeued: handler returned error after ${ms}ms` };
   }
-  const status = rng.pick([500, 502, 503, 504]);
+  const status = rng.pick(slow ? [502, 503, 504] : [500, 502, 503]);
   return rng.chance(0.5)
     ? split === 'train'
       ? { level: 'ERROR', msg: `GET /v1/${caller.domain}/${id} ${status} ${ms}ms` }

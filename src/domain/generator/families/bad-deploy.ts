@@ -41,7 +41,7 @@ export const badDeploy: Family = {
       mechanism: nullField ? `release ${version} of ${root.name} dereferences a missing "${field}" field, so its requests fail with 500s.` : `release ${version} of ${root.name} requires environment variable ${env}, which is not set, so its pods crash on start and requests fail.`,
       trigger: `the deploy of ${root.name} ${version}.`,
       concepts: {
-        mechanism: nullField ? [['null', 'undefined', 'exception', 'bug', 'regression'], [field.toLowerCase(), 'serializ', 'field']] : [['environment variable', 'env', 'config', env.toLowerCase()], ['crash', 'exit', 'restart', 'missing', 'not set']],
+        mechanism: nullField ? [['null', 'undefined', 'exception', 'typeerror', 'nullpointerexception', 'bug', 'regression'], [field.toLowerCase(), 'serializ', 'field']] : [['environment variable', 'env', 'config', env.toLowerCase()], ['crash', 'exit', 'restart', 'missing', 'not set']],
         trigger: [['deploy', 'release', 'rollout', version]],
         remediation: [['rollback', 'rolled back', 'roll back', 'revert']],
       },
