@@ -4,7 +4,7 @@
  * Nothing here reads a clock, a random source or any state outside its arguments.
  */
 import { budgetBurn, logsAt, snapshot, wallClock } from './dynamics.js';
-import type { Episode } from './episode.js';
+import type { Episode, Investigation } from './episode.js';
 import { fetched, investigationOf } from './episode.js';
 import { ESCALATE_MINUTES, GENERATOR_VERSION, investigationMinutes } from './generator/generate.js';
 import { grade, type GradeReport } from './grader.js';
@@ -153,15 +153,21 @@ function investigate(task: Task, ep: Episode, service: string, view: Investigati
  */
 function investigateGenerated(task: Task, ep: Episode, service: string, view: InvestigationView | undefined, minutes: number): Effect {
   const asOf = ep.minutes + minutes;
-  const before = ep.investigated.filter((i) => i.service === service);
+  // What earlier looks at this service fetched, and its latest log search.
+  let lastSearch: Investigation | undefined;
+  let opened = false;
+  for (const i of ep.investigated) {
+    if (i.service !== service) continue;
+    if (fetched(i, 'logs')) lastSearch = i;
+    if (fetched(i, 'metrics')) opened = true;
+  }
   const next = { ...ep, investigated: [...ep.investigated, { service, step: ep.step + 1, minute: ep.minutes, as_of: asOf, ...(view ? { view } : {}) }] };
   const searches = view !== 'metrics';
   const opens = view !== 'logs';
-  const newLogs = searches && !before.some((i) => fetched(i, 'logs'));
-  const newMetrics = opens && !before.some((i) => fetched(i, 'metrics'));
+  const newLogs = searches && lastSearch === undefined;
+  const newMetrics = opens && !opened;
   const parts: string[] = [];
   if (searches) {
-    const lastSearch = [...before].reverse().find((i) => fetched(i, 'logs'));
     if (lastSearch) {
       const fresh = logsAt(task, ep.fixes, service, asOf).length - logsAt(task, ep.fixes, service, lastSearch.as_of ?? lastSearch.minute).length;
       parts.push(`searched ${service}'s logs again as of minute ${asOf}: ${fresh} new line${fresh === 1 ? '' : 's'} since minute ${lastSearch.as_of ?? lastSearch.minute}`);
