@@ -5,7 +5,7 @@
  * Alerts are rules over the simulated metrics, rendered to text only here.
  */
 import type { Episode, FixAttempt } from './episode.js';
-import type { AlertSpecData, LateLine, Task } from './scenario.js';
+import type { AlertSpecData, Task } from './scenario.js';
 
 export interface Snapshot {
   metrics: Record<string, Record<string, number>>;
@@ -273,29 +273,37 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
 
 /**
  * A service's log at `minute`: what it had written by detection, then what a masked fault made
- * it write once unmasked (timed from the minute it was unmasked).
+ * it write once unmasked (timed from the minute it was unmasked), and the changes made to it
+ * (logged when they took effect).
  */
 export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string, minute: number): string[] {
   const g = task.scenario.generated!;
   const written = task.serviceByName.get(service)!.logs;
   const late = g.dynamics.services[service]!.late;
-  if (!late) return written;
-  const shown: { at: number; line: LateLine }[] = [];
-  for (const line of late) {
+  const shown: { at: number; second: number; id: string; level: string; msg: string }[] = [];
+  for (const line of late ?? []) {
     // A remedy tried under the retry flood: the root logs the restart falling over again.
     const from = line.after === 'premature' ? prematureAttempts(task, fixes, line.fault)[0]?.minute : stoppedAt(task, fixes, g.faults[line.fault]!.masked_by!);
     if (from === undefined) continue;
     const at = from + line.offset;
-    if (at <= minute && (line.after === 'premature' || faultImpact(task, fixes, line.fault, at) > 0)) shown.push({ at, line });
+    if (at <= minute && (line.after === 'premature' || faultImpact(task, fixes, line.fault, at) > 0)) shown.push({ at, second: line.second, id: line.id, level: line.level, msg: line.msg });
+  }
+  const suffix = `@${service}`;
+  for (const f of fixes) {
+    if (f.minute > minute || !f.fix.endsWith(suffix)) continue;
+    const change = g.dynamics.changes[f.fix];
+    // The same change made twice is logged once, when it was first made.
+    if (!change || shown.some((x) => x.id === change.id)) continue;
+    shown.push({ at: f.minute, second: parseInt(change.id.slice(3), 16) % 60, id: change.id, level: 'INFO', msg: change.msg });
   }
   if (!shown.length) return written;
   shown.sort((a, c) => a.at - c.at);
-  const key = `logs|${service}|${shown.map((s) => `${s.line.id}@${s.at}`).join(',')}`;
+  const key = `logs|${service}|${shown.map((s) => `${s.id}@${s.at}`).join(',')}`;
   const cached = task.memo.views.get(key) as string[] | undefined;
   if (cached) return cached;
   const start = Date.parse(g.dynamics.detected_at);
   const stamp = (at: number, second: number) => new Date(start + at * 60_000 + second * 1000).toISOString().replace('.000Z', 'Z');
-  const lines = [...written, ...shown.map(({ at, line }) => `[${line.id}] ${stamp(at, line.second)} ${line.level.padEnd(5)} ${line.msg}`)];
+  const lines = [...written, ...shown.map((x) => `[${x.id}] ${stamp(x.at, x.second)} ${x.level.padEnd(5)} ${x.msg}`)];
   task.memo.views.set(key, lines);
   return lines;
 }

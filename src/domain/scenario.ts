@@ -146,6 +146,8 @@ export interface Dynamics {
   decoys: string[];
   /** No-fault controls: a self-resolving blip (errors fade to nothing by `until_minute`). */
   transient: { service: string; error_rate: number; until_minute: number } | null;
+  /** What the service a change is made to logs when it is made, per fix id (its evidence id known from the start). */
+  changes: Record<string, { id: string; msg: string }>;
 }
 
 interface ScenarioCommon {
@@ -262,6 +264,7 @@ export function compileScenario(scenario: Scenario): Task {
         if (id) evidence.set(id, { service: s.name });
       }
       for (const late of scenario.generated.dynamics.services[s.name]!.late ?? []) evidence.set(late.id, { service: s.name });
+      for (const [fix, change] of Object.entries(scenario.generated.dynamics.changes)) if (fix.endsWith(`@${s.name}`)) evidence.set(change.id, { service: s.name });
       const id = scenario.generated.dynamics.services[s.name]!.metrics_evidence;
       metricEvidence.set(s.name, id);
       evidence.set(id, { service: s.name });

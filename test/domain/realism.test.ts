@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIFFICULTIES, FAMILIES, SPLITS, generateScenario, generatedTask, observe, reset, step, type Scenario } from '../../src/domain/index.js';
 import { tierOf } from '../../src/agents/rule.js';
+import { playActions } from '../helpers/step.js';
 
 const sample: Scenario[] = [];
 for (const difficulty of DIFFICULTIES) for (const split of SPLITS) for (let seed = 0; seed < 25; seed++) sample.push(generateScenario({ seed: 400_000 + seed, difficulty, split, family: null }));
@@ -200,5 +201,30 @@ describe('victims look like victims of the fault they suffer', () => {
     }
     expect(incidents).toBeGreaterThan(100);
     expect(durations).toBeGreaterThan(20);
+  });
+});
+
+describe('a change leaves its trace', () => {
+  it('the service a change is made to logs it when it takes effect, once, with an evidence id that can be cited', () => {
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 10; seed++) {
+        const task = generatedTask({ seed: 520_000 + seed, difficulty: 'hard', split, family: null });
+        const fix = task.scenario.fixes.find((f) => f.id.startsWith('restart@'))!;
+        const target = fix.id.slice(fix.id.indexOf('@') + 1);
+        const search = { action_type: 'investigate' as const, target, view: 'logs' as const };
+        const before = observe(task, playActions(task, [search])).logs[target]!;
+        const ep = playActions(task, [search, { action_type: 'apply_fix', target: fix.id }, { action_type: 'apply_fix', target: fix.id }, search]);
+        const after = observe(task, ep).logs[target]!;
+        const added = after.filter((l) => !before.includes(l));
+        expect(added, fix.id).toHaveLength(1);
+        const id = added[0]!.slice(1, 8);
+        expect(task.evidence.get(id)?.service).toBe(target);
+        // Stamped at the minute the first change took effect.
+        const first = ep.fixes[0]!;
+        expect(Date.parse(added[0]!.slice(10, 30))).toBeGreaterThanOrEqual(Date.parse(task.scenario.generated!.dynamics.detected_at) + first.minute * 60_000);
+        expect(Date.parse(added[0]!.slice(10, 30))).toBeLessThan(Date.parse(task.scenario.generated!.dynamics.detected_at) + (first.minute + 1) * 60_000);
+        expect(added[0]).toMatch(/ INFO  /);
+      }
+    }
   });
 });

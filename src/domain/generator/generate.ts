@@ -13,11 +13,11 @@ import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Tier, Topology } from './types.js';
-import { addressOf, byAddress, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, floodedAgain, floodedLines, harmlessError, opaqueFailure, retryingWithoutBackoff, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
+import { addressOf, byAddress, changeLine, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, floodedAgain, floodedLines, harmlessError, opaqueFailure, retryingWithoutBackoff, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.4.0';
+export const GENERATOR_VERSION = '5.5.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -80,6 +80,7 @@ function depthBelowUsers(topo: Topology, name: string): number {
 function canRoot(topo: Topology, family: Family, n: Node): boolean {
   if (!family.rootTiers.includes(n.tier)) return false;
   if (family.callsOut && !n.depends_on.some((d) => family.callsOut!.includes(topo.byName.get(d)!.tier))) return false;
+  if (family.hosts && !family.hosts(topo, n)) return false;
   if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
   if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
   if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
@@ -299,6 +300,8 @@ interface Assembly {
   showing(d: ServiceDraft): boolean;
   /** A gray failure: its callers see success. */
   silent(fault: number | null): boolean;
+  /** A fresh evidence id, unique within the incident. */
+  evidenceId(text: string): string;
 }
 
 /** The draws before any fault is placed, every service's healthy draft, and the SLO rules. */
@@ -341,7 +344,7 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
   const decoys: RemedyRef[] = [];
   const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
   const silent = (fault: number | null) => fault !== null && builds[fault]!.silent !== undefined;
-  return { silent, rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
+  return { evidenceId: evidenceIds(), silent, rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
 }
 
 type Flood = { rps: number; before: number; retryPct: number; restarts: number };
@@ -792,21 +795,27 @@ function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, str
   return names;
 }
 
-/** Routine lines, jittered timestamps and evidence ids (unique within the incident); each fault's decisive evidence. */
-function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]> } {
-  const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing, silent } = a;
-  const services: ServiceSpec[] = [];
-  const key = `${params.split}|${params.difficulty}|${params.family ?? '*'}|${params.seed}`;
-  const usedIds = new Set<string>();
-  const evidenceId = (text: string) => {
-    // A finaliser spreads neighbouring keys, so ids do not run in order down a log.
+/** What evidence ids are drawn from: the parameters that reproduce the incident. */
+const evidenceKey = (params: GeneratedParams) => `${params.split}|${params.difficulty}|${params.family ?? '*'}|${params.seed}`;
+
+/** Evidence ids unique within an incident: a finaliser spreads neighbouring keys, so ids do not run in order down a log. */
+function evidenceIds(): (text: string) => string {
+  const used = new Set<string>();
+  return (text) => {
     let h = hash32(text);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     h = (h ^ (h >>> 13)) & 0xffff;
-    while (usedIds.has(h.toString(16))) h = (h + 1) & 0xffff;
-    usedIds.add(h.toString(16));
+    while (used.has(h.toString(16))) h = (h + 1) & 0xffff;
+    used.add(h.toString(16));
     return `ev-${h.toString(16).padStart(4, '0')}`;
   };
+}
+
+/** Routine lines, jittered timestamps and evidence ids (unique within the incident); each fault's decisive evidence. */
+function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]> } {
+  const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing, silent, evidenceId } = a;
+  const services: ServiceSpec[] = [];
+  const key = evidenceKey(params);
   const metricIds: Record<string, string> = {};
   const keyLineIds = new Map<string, string[]>();
   const late = new Map<string, LateLine[]>();
@@ -859,11 +868,12 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
 }
 
 /** The fix menu: every kind on every service where it makes sense, its minutes, and the damage a wrong one does. */
-function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences'] } {
-  const { topo, drafts, faults } = a;
+function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences']; changes: Dynamics['changes'] } {
+  const { topo, drafts, faults, params, evidenceId } = a;
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
+  const changes: Dynamics['changes'] = {};
   // Shedding load does its harm whether or not a flooded root needed it (users get 429s); only the grade differs.
   const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations]));
   for (const n of topo.nodes) {
@@ -871,6 +881,8 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
       const id = fixId({ kind, target: n.name });
       fixes.push({ id, effect: '', description: REMEDY_KINDS[kind].description });
       fixMinutes[id] = REMEDY_KINDS[kind].minutes;
+      // The service logs the change when it is made, whatever the change does to the incident.
+      changes[id] = { id: evidenceId(`${evidenceKey(params)}|change|${id}`), msg: changeLine(kind, n, params.split) };
       const harm = harmOf(kind, n.tier);
       if (harm && !rightFixes.has(id)) {
         const hit = harm.on === 'self' ? [n.name] : topo.callers(n.name).map((c) => c.name);
@@ -881,7 +893,7 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
   }
   fixes.sort((a, c) => (a.id < c.id ? -1 : 1));
   for (const f of faults) if (!fixMinutes[f.fix]) throw new Error(`remedy ${f.fix} is not on the menu`);
-  return { fixes, fixMinutes, consequences };
+  return { fixes, fixMinutes, consequences, changes };
 }
 
 /** The reference responder walks from the nearest firing service down to each root, then pages and fixes. */
@@ -960,7 +972,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const transient = controlBlip(a);
   const names = harmoniseReadings(a);
   const { services, metricIds, late } = writeLogs(a);
-  const { fixes, fixMinutes, consequences } = fixMenu(a);
+  const { fixes, fixMinutes, consequences, changes } = fixMenu(a);
   const reference = referenceMinutes(a, fixMinutes);
   const alertRules = monitoringRules(a, names);
   const { drafts, salt, detectedMinute, onsetBefore, faults, decoys } = a;
@@ -979,6 +991,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     fix_minutes: fixMinutes,
     decoys: decoys.map(fixId).filter((id) => fixMinutes[id] !== undefined),
     transient,
+    changes,
   };
 
   const n = topo.nodes.length;

@@ -137,5 +137,7 @@ export interface Family {
   maskable?: boolean;
   /** The fault lives in how the root calls a dependency of one of these tiers: only a root with one can host it. */
   callsOut?: readonly Tier[];
+  /** What else a service must have around it to host this fault (a DNS server whose callers look up some other service). */
+  hosts?(topo: Topology, n: Node): boolean;
   build(ctx: FamilyContext): FaultBuild;
 }

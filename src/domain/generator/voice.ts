@@ -4,6 +4,7 @@
  * the test split words the same events differently, as a different stack would.
  */
 import { hash32, type Rng } from './rng.js';
+import type { RemedyKind } from './kinds.js';
 import type { Level, Node, Split, Tier } from './types.js';
 
 type Line = { level: Level; msg: string };
@@ -346,4 +347,31 @@ export function retryingWithoutBackoff(rng: Rng, callee: Node, split: Split): Li
   return split === 'train'
     ? { level: 'WARN', msg: `retrying request to ${callee.name}: attempt ${rng.int(3, 4)}/4 (backoff disabled)` }
     : { level: 'WARN', msg: `upstream ${callee.name} failed; re-sent ${rng.int(3, 4)} times without jitter or delay` };
+}
+
+/** What a service logs when a change is made to it: a change leaves its own trace, whether or not it helps. */
+export function changeLine(kind: RemedyKind, node: Node, split: Split): string {
+  const n = node.replicas;
+  const lines: Record<RemedyKind, [string, string]> = {
+    restart: [`rollout restart: ${n}/${n} pods replaced`, `restarted ${n} of ${n} instances`],
+    rollback: [`rollback: ${n}/${n} pods on the previous release`, `rolled back to the previous release on ${n} instances`],
+    scale_out: [`scaled out: ${n} -> ${n * 2} replicas`, `instance count ${n} -> ${n * 2}`],
+    reschedule: [`pods rescheduled to other nodes with a higher CPU limit (${n}/${n})`, `${n} instances moved to new hosts, CPU limit raised`],
+    raise_connection_limit: ['max_connections raised; configuration reloaded', 'connection limit raised and reloaded (SIGHUP)'],
+    terminate_query: ['terminated the longest-running queries', 'KILL issued for the longest-running queries'],
+    create_index: ['index recreated (built concurrently)', 'online index build completed'],
+    route_reads_to_primary: ['reads routed to the primary until replicas catch up', 'read endpoint now points at the writer'],
+    grow_volume: ['data volume grown; retained logs purged', 'volume resized; old segments purged'],
+    flush_cache: ['keys flushed to free memory', 'flush_all executed'],
+    dead_letter: ['message moved to the dead-letter queue', 'delivery rejected to the dead-letter exchange'],
+    purge_queue: ['queue purged: every pending message deleted', 'purge: all ready messages deleted'],
+    revert_config: ['most recent configuration change reverted', 'previous revision restored'],
+    complete_rollout: ['current version re-pushed to every target', 'current version redistributed to all targets'],
+    renew_credentials: ['new certificate or credential issued and loaded', 'credentials renewed and reloaded'],
+    disable_flag: ['most recently enabled flag turned off', 'latest flag rollout set to 0%'],
+    resync_clock: ['time sync restarted; clock stepped', 'time daemon restarted; clock stepped'],
+    failover: ['switched to the secondary provider', 'traffic moved to the secondary provider'],
+    shed_load: ['load shedding on for 30 minutes: part of incoming traffic refused', 'shedding part of incoming traffic for 30 minutes'],
+  };
+  return lines[kind][split === 'train' ? 0 : 1];
 }

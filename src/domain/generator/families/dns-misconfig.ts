@@ -5,13 +5,14 @@ export const dnsMisconfig: Family = {
   id: 'dns_misconfiguration',
   title: 'DNS misconfiguration',
   rootTiers: ['dns'],
+  // A broken record fails the services that look it up: some caller must call a service by name.
+  hosts: (topo, n) => topo.callers(n.name).some((c) => c.depends_on.some((d) => !['edge', 'dns'].includes(topo.byName.get(d)!.tier))),
   variants: [{ id: 'broken_cname' }, { id: 'stale_address', splits: ['test'] }],
   claim: [['dns', 'nxdomain', 'resolve', 'resolution', 'lookup', 'no such host', 'zone'], ['record', 'zone', 'cname', 'a record']],
   build(ctx): FaultBuild {
     const { root, rng, topo, split } = ctx;
     const callers = topo.callers(root.name);
-    const victimPool = topo.nodes.filter((n) => n.tier !== 'edge' && n.tier !== 'dns' && callers.some((c) => c.depends_on.includes(n.name)));
-    const victim = victimPool.length ? rng.pick(victimPool) : rng.pick(topo.nodes.filter((n) => n.tier !== 'dns' && n.tier !== 'edge'));
+    const victim = rng.pick(topo.nodes.filter((n) => n.tier !== 'edge' && n.tier !== 'dns' && callers.some((c) => c.depends_on.includes(n.name))));
     const change = rng.int(1000, 9999);
     const cname = ctx.variant === 'broken_cname';
     const oldIp = `10.${rng.int(1, 9)}.${rng.int(0, 9)}.${rng.int(10, 250)}`;
@@ -20,7 +21,7 @@ export const dnsMisconfig: Family = {
       remedy: remedy('revert_config', root),
       decoys: [remedy('restart', victim), remedy('restart', root)],
       // Only the services that call the service whose record broke resolve its name.
-      ...(callers.some((c) => c.depends_on.includes(victim.name)) ? { reaches: callers.filter((c) => c.depends_on.includes(victim.name)).map((c) => c.name) } : {}),
+      reaches: callers.filter((c) => c.depends_on.includes(victim.name)).map((c) => c.name),
       rootOverview: { error_rate: 0.004 },
       rootDetail: cname ? { nxdomain_per_min: rng.int(3000, 12000), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 } : { nxdomain_per_min: rng.int(0, 40), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 },
       after: { zone_changes_last_hour: 2 },

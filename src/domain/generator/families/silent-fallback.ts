@@ -27,7 +27,7 @@ const PROBES: Record<Guarded, { asks: string; fails: string; seen(root: Node): s
   api: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
   auth: { asks: 'GET /healthz/deep', fails: '404 Not Found', seen: (root) => `method=GET path=/healthz/deep status=404 duration_ms=0 user_agent=${root.name}-breaker` },
   thirdparty: { asks: 'GET /v2/health', fails: '404 Not Found', seen: (root) => `upstream answered 404 for GET /v2/health (caller ${root.name}); endpoint retired in API v3` },
-  db: { asks: 'SELECT 1 FROM breaker_probe', fails: "Error 1146: table doesn't exist", seen: (root) => `[ERROR] Error 1146 (42S02): Table 'app.breaker_probe' doesn't exist (user '${root.domain}_app')` },
+  db: { asks: 'SELECT 1 FROM breaker_probe', fails: "Error 1146: table doesn't exist", seen: (root) => `Error 1146 (42S02): Table 'app.breaker_probe' doesn't exist (user '${root.domain}_app'@'${root.name}')` },
   queue: { asks: "passive declare of queue 'breaker.probe'", fails: 'NOT_FOUND', seen: (root) => `queue.declare of 'breaker.probe' refused: NOT_FOUND, the queue does not exist in vhost '/' (connection from ${root.name})` },
   cache: { asks: 'get breaker_probe', fails: 'miss (no such key)', seen: (root) => `<${root.replicas * 7 + 20} get breaker_probe -> END (no such key; client ${root.name})` },
 };
