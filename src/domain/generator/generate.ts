@@ -8,12 +8,14 @@ import { HEALTHY_READINGS, baselineDetail, baselineOverview } from './baseline.j
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { silentFallback } from './families/silent-fallback.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
+import { SLOW_CALLS_MS, type Assembly, type ServiceDraft } from './assembly.js';
+import { addDistractions } from './distractions.js';
 import { KNOBS, type Knobs } from './ladder.js';
 import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Tier, Topology } from './types.js';
-import { addressOf, byAddress, changeLine, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, floodedAgain, floodedLines, harmlessError, opaqueFailure, retryingWithoutBackoff, routineLine, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn, upstreamFailure } from './voice.js';
+import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFailure, retryingWithoutBackoff, routineLine, upstreamFailure } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
@@ -246,62 +248,6 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
     if (picked.length === families.length) return { topo: candidate, roots: picked };
   }
   return null;
-}
-
-interface ServiceDraft {
-  node: Node;
-  /** Other faults that reach this service too (its symptoms last until every one is stopped). */
-  also: number[];
-  overview: Record<string, number>;
-  detail: Record<string, number>;
-  impacted: Record<string, number>;
-  detailImpacted: Record<string, number>;
-  logs: LogLine[];
-  hop: number | null;
-  fault: number | null;
-  /** What it shows while a masked fault (by index) is the worse one. */
-  profiles: Record<number, { impacted: Record<string, number>; detailImpacted: Record<string, number> }>;
-  /** Lines it writes once a masked fault shows (`at`: minutes after unmasking), or once a remedy is tried too early. */
-  late: (LogLine & { fault: number; after?: 'premature' })[];
-  /** The root of a masked fault: readings until its own remedy. */
-  latent: Record<string, number> | null;
-}
-
-/**
- * What the stages of assembling an incident share: its inputs, the draws made before any fault is
- * placed, the services' drafts, and the rules, faults and decoys gathered so far. The stages run
- * in a fixed order (the seeded draws depend on it; the committed digest checks it).
- */
-interface Assembly {
-  rng: Rng;
-  topo: Topology;
-  params: GeneratedParams;
-  knobs: Knobs;
-  builds: FaultBuild[];
-  roots: Node[];
-  maskedBy: readonly (number | undefined)[];
-  hidden(fault: number | null): boolean;
-  opaque: boolean[];
-  isOpaque(fault: number | null): boolean;
-  edgesAbove(root: string): string[];
-  flooded: boolean[];
-  onsetBefore: number;
-  detectedMinute: number;
-  onsetMinute: number;
-  drafts: Map<string, ServiceDraft>;
-  salt: string;
-  seen(line: { level: Level; msg: string }, peer: Node): { level: Level; msg: string };
-  rules: AlertRule[];
-  userFacing: Set<string>;
-  signalRules: (Omit<AlertRule, 'service'> & { tier: string })[];
-  faults: FaultTruth[];
-  decoys: RemedyRef[];
-  /** Services a fault has reached by detection (a masked fault has reached none yet). */
-  showing(d: ServiceDraft): boolean;
-  /** A gray failure: its callers see success. */
-  silent(fault: number | null): boolean;
-  /** A fresh evidence id, unique within the incident. */
-  evidenceId(text: string): string;
 }
 
 /** The draws before any fault is placed, every service's healthy draft, and the SLO rules. */
@@ -544,142 +490,6 @@ function placeFault(a: Assembly, b: FaultBuild, fi: number): void {
         }
       : {}),
   });
-}
-
-/** What every distraction reads: the services the faults leave alone, and a version string maker. */
-interface Scene {
-  faultRoots: Set<string>;
-  /** Services no fault reaches and no fault starts on. */
-  bystanders: Node[];
-  version(): string;
-}
-
-const deployable = (ns: Node[]) => ns.filter((n) => n.tier === 'api' || n.tier === 'worker' || n.tier === 'auth');
-
-/** An unrelated recent deploy on a healthy service. */
-function deployHerring({ rng, params, knobs, drafts, decoys }: Assembly, { bystanders, version }: Scene): void {
-  if (!knobs.deployHerring || !deployable(bystanders).length) return;
-  const b = rng.pick(deployable(bystanders));
-  drafts.get(b.name)!.logs.push({ at: -rng.int(5, 40), ...deployLine(rng, b, params.split, version()) });
-  decoys.push({ kind: 'rollback', target: b.name });
-}
-
-/** A deploy on a victim minutes before onset, then an exception: tempting to roll back, but it names the failing dependency. */
-function victimChange(a: Assembly, { version }: Scene): void {
-  const { rng, topo, params, knobs, isOpaque, drafts, seen, decoys, showing } = a;
-  if (!knobs.victimChange) return;
-  const victims = deployable([...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.hop! <= 2).map((d) => d.node));
-  if (!victims.length) return;
-  const v = rng.pick(victims);
-  const dv = drafts.get(v.name)!;
-  dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
-  const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
-  // Behind a gray failure nothing fails: the deploy is all there is.
-  if (callee && !a.silent(dv.fault)) {
-    const dep = topo.byName.get(callee)!;
-    // Behind an opaque fault the stack trace names only the client class of the dependency.
-    const line = (isOpaque(dv.fault) ? exceptionInClient(rng, dep, params.split) : null) ?? seen(exceptionOnUpstreamError(rng, dep, params.split), dep);
-    dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...line });
-  }
-  decoys.push({ kind: 'rollback', target: v.name });
-}
-
-/** Added latency at which calls into a failing service pile up in its callers' thread pools. */
-const SLOW_CALLS_MS = 1000;
-
-/**
- * A victim that looks like a root: a direct caller's threads all wait on the root. Only where the
- * fault makes calls slow: a fault that fails calls fast (a rejected token, a refused handshake, a
- * wrong DNS answer) leaves no threads waiting.
- */
-function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, drafts, seen, decoys }: Assembly): void {
-  if (!knobs.victimSignature) return;
-  builds.forEach((b, fi) => {
-    if (hidden(fi) || b.callerImpact.latency_ms < SLOW_CALLS_MS) return;
-    const callers = topo.callers(b.root).filter((c) => (c.tier === 'api' || c.tier === 'auth') && drafts.get(c.name)!.fault === fi);
-    if (!callers.length) return;
-    const v = rng.pick(callers);
-    const d = drafts.get(v.name)!;
-    const stuck = opaque[fi] ? threadsStuck(rng, params.split) : seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!);
-    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck });
-    decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
-  });
-}
-
-/** Production logs are never clean: harmless errors on healthy services. */
-function benignErrors({ rng, topo, params, knobs, drafts }: Assembly, { faultRoots }: Scene): void {
-  for (const n of topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && (x.tier === 'api' || x.tier === 'auth' || x.tier === 'worker'))) {
-    if (!rng.chance(knobs.benignErrors)) continue;
-    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split) });
-  }
-}
-
-/** A caller's line that makes a healthy dependency look slow. */
-function blameHerring({ rng, topo, params, knobs, drafts, seen, showing }: Assembly, { faultRoots }: Scene): void {
-  if (!knobs.blameHerring) return;
-  const callers = [...drafts.values()].filter((d) => showing(d) && d.hop! >= 1 && d.node.depends_on.some((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep)));
-  if (!callers.length) return;
-  const d = rng.pick(callers);
-  const innocent = topo.byName.get(d.node.depends_on.find((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep))!)!;
-  d.logs.push({ at: rng.int(0, 3), ...seen(slowDependencyLine(rng, innocent, params.split), innocent) });
-}
-
-const quietOf = (bystanders: Node[]) => bystanders.filter((n) => n.tier !== 'edge');
-
-/** A real but harmless alert: a disk near its threshold after log rotation. */
-function flappingAlert({ rng, params, knobs, drafts }: Assembly, { bystanders }: Scene): void {
-  const withDisks = quietOf(bystanders).filter((n) => n.tier !== 'cache' && n.tier !== 'thirdparty');
-  if (!knobs.flappingAlert || !withDisks.length) return;
-  const b = rng.pick(withDisks);
-  const d = drafts.get(b.name)!;
-  d.detail = { ...d.detail, disk_used_pct: rng.int(81, 86) };
-  d.logs.push({ at: -rng.int(30, 90), level: 'INFO', msg: params.split === 'train' ? `logrotate: rotated /var/log/app (${rng.int(1, 3)}.${rng.int(0, 9)}G)` : `log rotation complete, ${rng.int(1, 3)}.${rng.int(0, 9)}GB compressed` });
-}
-
-/** A loud scheduled job on a healthy service. */
-function benignJob({ rng, params, knobs, drafts }: Assembly, { bystanders }: Scene): void {
-  const quiet = quietOf(bystanders);
-  if (!knobs.benignJob || !quiet.length) return;
-  const b = rng.pick(quiet);
-  const d = drafts.get(b.name)!;
-  d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
-  d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: scheduledJobLine(rng, b, params.split) });
-}
-
-/** Collateral: a healthy store near the path takes the load the fault shifted onto it. */
-function collateralLoad({ rng, topo, params, knobs, drafts, seen, decoys, showing: shows, silent }: Assembly, { faultRoots }: Scene): void {
-  if (!knobs.collateral) return;
-  // A gray failure shifts no load onto anyone.
-  const showing = (d: ServiceDraft) => shows(d) && !silent(d.fault);
-  const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => showing(drafts.get(c.name)!)));
-  if (!stores.length) return;
-  const store = rng.pick(stores);
-  const d = drafts.get(store.name)!;
-  const from = topo.callers(store.name).find((c) => showing(drafts.get(c.name)!))!;
-  // The extra load comes from the fault, so it goes when the fault does.
-  d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
-  d.fault = drafts.get(from.name)!.fault;
-  d.impacted = { ...d.impacted, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
-  d.logs.push({ at: rng.int(1, 4), ...seen(collateralLine(rng, store, from, params.split), from) });
-  decoys.push({ kind: 'restart', target: store.name });
-}
-
-/** Background noise: a few healthy services run slightly warm, as production always does. */
-function backgroundNoise({ rng, topo, knobs, drafts }: Assembly, { faultRoots }: Scene): void {
-  for (const n of rng.sample(topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && x.tier !== 'edge'), knobs.backgroundNoise)) {
-    const d = drafts.get(n.name)!;
-    d.overview = { ...d.overview, error_rate: rng.int(6, 22) / 1000, latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (1 + rng.int(10, 35) / 100)) };
-  }
-}
-
-/** The red herrings and noise of production, in this order (the order draws the seed's numbers). */
-const DISTRACTIONS = [deployHerring, victimChange, victimSignature, benignErrors, blameHerring, flappingAlert, benignJob, collateralLoad, backgroundNoise];
-
-function addDistractions(a: Assembly): void {
-  const faultRoots = new Set(a.builds.map((b) => b.root));
-  const bystanders = a.topo.nodes.filter((n) => a.drafts.get(n.name)!.hop === null && !faultRoots.has(n.name));
-  const scene: Scene = { faultRoots, bystanders, version: () => `v${a.rng.int(1, 9)}.${a.rng.int(0, 40)}.${a.rng.int(0, 9)}` };
-  for (const add of DISTRACTIONS) add(a, scene);
 }
 
 /** Every fault shows at detection: at least one of its services breaches an SLO threshold. */
