@@ -19,6 +19,8 @@ const play = playActions;
 /** A fault's remedy, after the load shedding it needs first when its root is flooded by retries. */
 const fixing = (f: FaultTruth): Action[] => [...(f.needs_first ?? []).slice(0, 1), f.fix].map((target) => ({ action_type: 'apply_fix', target }));
 const loud = (lines: readonly string[]) => lines.filter((l) => / (WARN|ERROR|FATAL) /.test(l));
+/** What a service wrote after detection (a first fault may have reached the masked root before it: a rate limit starving it of traffic). */
+const sinceDetection = (task: Task, service: string, lines: readonly string[]) => lines.filter((l) => !task.serviceByName.get(service)!.logs.includes(l));
 const sloFiring = (alerts: readonly string[], services: ReadonlySet<string>) =>
   alerts.filter((a) => !a.startsWith('[RESOLVED]') && /error rate|latency/.test(a) && services.has(a.slice(a.indexOf(']') + 2, a.indexOf(':', a.indexOf(']')))));
 
@@ -40,7 +42,8 @@ describe('masked faults', () => {
       const b = g.faults[1]!;
       const ep = reset(task, {});
       const obs = observe(task, { ...ep, investigated: [...task.serviceByName.keys()].map((service, i) => ({ service, step: i + 1, minute: 0 })) });
-      expect(loud(obs.logs[b.root_cause]!)).toEqual([]);
+      // (Where the first fault itself reaches the masked root — traffic to it drops behind a rate limit — that is the first fault's line.)
+      if (!g.faults[0]!.affected.includes(b.root_cause)) expect(loud(obs.logs[b.root_cause]!)).toEqual([]);
       expect(obs.metrics[b.root_cause]!.error_rate).toBeLessThan(0.05);
       // Every service firing at detection is explained by the first fault (or is a benign alert no fault reaches).
       for (const s of firingAtDetection(task)) expect(g.dynamics.services[s]!.fault === 1 && g.dynamics.services[s]!.also.length === 0).toBe(false);
@@ -59,10 +62,10 @@ describe('masked faults', () => {
       const waits = Array.from({ length: 5 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
       const before = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits]);
       // A log search shows what was written when it ran: the masked root's new lines need a new search.
-      expect(loud(observe(task, before).logs[b!.root_cause]!)).toEqual([]);
+      expect(loud(sinceDetection(task, b!.root_cause, observe(task, before).logs[b!.root_cause]!))).toEqual([]);
       const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(a!), ...waits, { action_type: 'investigate', target: b!.root_cause, view: 'logs' }]);
       const obs = observe(task, ep);
-      expect(loud(obs.logs[b!.root_cause]!).length).toBeGreaterThan(0);
+      expect(loud(sinceDetection(task, b!.root_cause, obs.logs[b!.root_cause]!)).length).toBeGreaterThan(0);
       expect(obs.logs_as_of![b!.root_cause]).toBe(ep.minutes);
       // The first root's own log now names the dependency it fails on (by name or address).
       expect(obs.logs[a!.root_cause]!.length).toBeGreaterThan(task.serviceByName.get(a!.root_cause)!.logs.length);
@@ -83,7 +86,7 @@ describe('masked faults', () => {
       const waits = Array.from({ length: 6 }, (): Action => ({ action_type: 'investigate', target: a!.root_cause }));
       const ep = play(task, [{ action_type: 'investigate', target: b!.root_cause }, ...fixing(b!), ...waits.slice(0, 3), ...fixing(a!), ...waits]);
       const obs = observe(task, ep);
-      expect(loud(obs.logs[b!.root_cause]!)).toEqual([]);
+      expect(loud(sinceDetection(task, b!.root_cause, obs.logs[b!.root_cause]!))).toEqual([]);
       expect(sloFiring(obs.alerts, reached)).toEqual([]);
     }
   });

@@ -228,3 +228,23 @@ describe('a change leaves its trace', () => {
     }
   });
 });
+
+describe('logs agree with dashboards', () => {
+  it("a consumer's routine counts are within 10% of the usual rate its dashboard shows", () => {
+    let checked = 0;
+    for (const s of sample) {
+      for (const svc of s.services) {
+        const rate = svc.detail.jobs_per_min ?? svc.detail.deliveries_acked_per_min;
+        if (rate === undefined) continue;
+        for (const line of svc.logs) {
+          const m = / INFO  (?:processed|acked) (\d+) (?:messages|deliveries)/.exec(line);
+          if (!m) continue;
+          checked++;
+          // Within 10%, give or take the rounding of one message.
+          expect(Math.abs(Number(m[1]) - rate), `${svc.name}: ${line} (rate ${rate})`).toBeLessThanOrEqual(rate * 0.1 + 1);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});

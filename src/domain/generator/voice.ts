@@ -8,8 +8,13 @@ import type { RemedyKind } from './kinds.js';
 import type { Level, Node, Split, Tier } from './types.js';
 
 type Line = { level: Level; msg: string };
-/** `seq` grows with time within a service (log segments, binlogs), so counters never run backwards. */
-type Routine = (rng: Rng, n: Node, seq: number) => Line;
+/**
+ * `seq` grows with time within a service (log segments, binlogs), so counters never run backwards;
+ * `perMin` is the service's usual work a minute, where its dashboard shows it (a consumer's rate).
+ */
+type Routine = (rng: Rng, n: Node, seq: number, perMin?: number) => Line;
+/** A minute's count near the usual rate (within 10%), or a plausible one where none is known. */
+const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? r.int(200, 3000) : Math.round((perMin * r.int(90, 110)) / 100));
 
 const info = (msg: string): Line => ({ level: 'INFO', msg });
 
@@ -42,7 +47,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`active connections ${r.int(800, 6000)}`),
     ],
     worker: [
-      (r, n) => info(`processed ${r.int(200, 3000)} messages from ${n.domain}-events in 60s`),
+      (r, n, _q, perMin) => info(`processed ${aMinute(r, perMin)} messages from ${n.domain}-events in 60s`),
       (r, _n, q) => info(`committed offsets for partitions 0-${r.int(3, 11)} (up to ${q * 10 + r.int(0, 9)})`),
       (r, _n, q) => info(`heartbeat ok (generation ${Math.floor(q / 100)}, ${r.int(2, 40)}ms)`),
     ],
@@ -88,7 +93,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`worker connections in use: ${r.int(800, 6000)}`),
     ],
     worker: [
-      (r) => info(`acked ${r.int(200, 3000)} deliveries in the last minute`),
+      (r, _n, _q, perMin) => info(`acked ${aMinute(r, perMin)} deliveries in the last minute`),
       (r) => info(`channel ${r.int(1, 9)}: prefetch ${r.int(10, 50)}, ${r.int(0, 20)} unacked, ${r.int(100, 999)} delivered`),
       (r) => info(`consumer tag ctag-${r.int(1000, 9999)} active`),
     ],
@@ -133,10 +138,10 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
 };
 
 /** One routine (healthy) log line for a service of this kind. */
-export function routineLine(rng: Rng, node: Node, split: Split, at: number): Line {
+export function routineLine(rng: Rng, node: Node, split: Split, at: number, perMin?: number): Line {
   const pool = node.tier === 'api' ? HTTP[split] : ROUTINE[split][node.tier] ?? HTTP[split];
   const seq = (hash32(node.name) % 9000) * 100 + (at + 60) * 10;
-  return rng.pick(pool)(rng, node, seq);
+  return rng.pick(pool)(rng, node, seq, perMin);
 }
 
 /** What a service logs when a dependency two or more hops down fails it (generic, by kind). */
