@@ -237,7 +237,7 @@ describe('logs agree with dashboards', () => {
         const rate = svc.detail.jobs_per_min ?? svc.detail.deliveries_acked_per_min;
         if (rate === undefined) continue;
         for (const line of svc.logs) {
-          const m = / INFO  (?:processed|acked) (\d+) (?:messages|deliveries)/.exec(line);
+          const m = / INFO {2}(?:processed|acked) (\d+) (?:messages|deliveries)/.exec(line);
           if (!m) continue;
           checked++;
           // Within 10%, give or take the rounding of one message.
