@@ -144,6 +144,17 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, active, blipNow, latentOpen), key, shown: new Map() });
 }
 
+/** Backlogs keep growing while their fault is unfixed: by half again each time the symptoms spread a hop. */
+const BACKLOGS = ['queue_depth', 'messages_ready', 'consumer_lag_s'];
+const BACKLOG_GROWTH = 0.5;
+
+function backlogsGrown(target: Record<string, number>, spreadSteps: number): Record<string, number> {
+  if (spreadSteps <= 0 || !BACKLOGS.some((m) => target[m] !== undefined)) return target;
+  const grown = { ...target };
+  for (const m of BACKLOGS) if (grown[m] !== undefined) grown[m] = Math.round(grown[m] * (1 + BACKLOG_GROWTH * spreadSteps));
+  return grown;
+}
+
 function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
@@ -168,7 +179,7 @@ function computeMetrics(task: Task, depth: number, impacts: number[], damage: Ma
     overview.set(name, o);
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
     const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
-    const detail = blend(base, profile.detail_impacted, k);
+    const detail = blend(base, backlogsGrown(profile.detail_impacted, k > 0 ? depth - d.initial_depth : 0), k);
     // A change's own counters (requests rejected while load is shed) add to the readings while it lasts.
     for (const fix of changes) {
       const c = d.consequences[fix]!;

@@ -248,3 +248,29 @@ describe('logs agree with dashboards', () => {
     expect(checked).toBeGreaterThan(20);
   });
 });
+
+describe('backlogs grow while their fault is unfixed', () => {
+  it("a stuck consumer's queue and lag grow as time passes, and drain once the remedy is in", () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 8; seed++) {
+        const task = generatedTask({ seed: 530_000 + seed, difficulty: 'hard', split, family: 'queue_backlog' });
+        const g = task.scenario.generated!;
+        const queue = Object.keys(g.dynamics.services).find((s) => /kafka|rabbitmq|queue/.test(s) && g.dynamics.services[s]!.fault === 0);
+        if (!queue) continue;
+        const depthOf = (m: Record<string, number>) => m.queue_depth ?? m.messages_ready!;
+        const look = { action_type: 'investigate' as const, target: queue, view: 'metrics' as const };
+        const wait = Array.from({ length: 2 * g.dynamics.spread_every_min }, () => ({ action_type: 'investigate' as const, target: queue, view: 'metrics' as const }));
+        const early = depthOf(observe(task, playActions(task, [look])).metrics[queue]!);
+        const late = playActions(task, [look, ...wait.slice(0, g.dynamics.spread_every_min)]);
+        if (late.done) continue;
+        const grown = depthOf(observe(task, late).metrics[queue]!);
+        expect(grown, queue).toBeGreaterThan(early);
+        const fixed = observe(task, playActions(task, [look, { action_type: 'apply_fix', target: g.faults[0]!.fix }, ...wait.slice(0, 4)]));
+        expect(depthOf(fixed.metrics[queue]!)).toBeLessThan(early);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(4);
+  });
+});
