@@ -81,7 +81,7 @@ export const REMEDIES: readonly RemedyRule[] = [
 export const ANOMALIES: readonly { metric: string; bound: number; above: boolean }[] = [
   { metric: 'connections_used_pct', bound: 90, above: true },
   { metric: 'memory_used_pct', bound: 95, above: true },
-  { metric: 'disk_used_pct', bound: 95, above: true },
+  { metric: 'disk_used_pct', bound: 98, above: true },
   { metric: 'replication_lag_s', bound: 60, above: true },
   { metric: 'cpu_throttled_pct', bound: 40, above: true },
   { metric: 'clock_offset_s', bound: 1, above: true },

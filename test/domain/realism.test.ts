@@ -274,3 +274,29 @@ describe('backlogs grow while their fault is unfixed', () => {
     expect(checked).toBeGreaterThan(4);
   });
 });
+
+describe('a harmless alert cannot be told from a real one by its number', () => {
+  it('healthy services alert on CPU and disk as high as real faults run them (short of a full disk)', () => {
+    const healthy = { cpu: [] as number[], disk: [] as number[] };
+    const real = { cpu: [] as number[] };
+    for (const s of sample.filter((x) => x.difficulty === 'expert' || x.difficulty === 'hard')) {
+      const g = s.generated!;
+      for (const svc of s.services) {
+        const dyn = g.dynamics.services[svc.name]!;
+        if (dyn.fault !== null) {
+          if (dyn.hop === 0 && dyn.impacted.cpu_pct !== undefined) real.cpu.push(dyn.impacted.cpu_pct);
+          continue;
+        }
+        if (svc.overview.cpu_pct! > 80) healthy.cpu.push(svc.overview.cpu_pct!);
+        if ((svc.detail.disk_used_pct ?? 0) > 80) healthy.disk.push(svc.detail.disk_used_pct!);
+      }
+    }
+    expect(healthy.cpu.length).toBeGreaterThan(20);
+    expect(healthy.disk.length).toBeGreaterThan(5);
+    // Harmless CPU reaches into the range real roots run at; a harmless disk goes past 90% but is never full.
+    expect(Math.max(...healthy.cpu)).toBeGreaterThanOrEqual(95);
+    expect(Math.min(...real.cpu)).toBeLessThan(Math.max(...healthy.cpu));
+    expect(Math.max(...healthy.disk)).toBeGreaterThan(90);
+    expect(Math.max(...healthy.disk)).toBeLessThan(100);
+  });
+});

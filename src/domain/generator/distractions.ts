@@ -88,7 +88,8 @@ function flappingAlert({ rng, params, knobs, drafts }: Assembly, { bystanders }:
   if (!knobs.flappingAlert || !withDisks.length) return;
   const b = rng.pick(withDisks);
   const d = drafts.get(b.name)!;
-  d.detail = { ...d.detail, disk_used_pct: rng.int(81, 86) };
+  // As high as a real fault runs it, short of full: the number alone never tells harmless from real.
+  d.detail = { ...d.detail, disk_used_pct: rng.int(81, 97) };
   d.logs.push({ at: -rng.int(30, 90), level: 'INFO', msg: params.split === 'train' ? `logrotate: rotated /var/log/app (${rng.int(1, 3)}.${rng.int(0, 9)}G)` : `log rotation complete, ${rng.int(1, 3)}.${rng.int(0, 9)}GB compressed` });
 }
 
@@ -98,7 +99,7 @@ function benignJob({ rng, params, knobs, drafts }: Assembly, { bystanders }: Sce
   if (!knobs.benignJob || !quiet.length) return;
   const b = rng.pick(quiet);
   const d = drafts.get(b.name)!;
-  d.overview = { ...d.overview, cpu_pct: rng.int(82, 94) };
+  d.overview = { ...d.overview, cpu_pct: rng.int(82, 99) };
   d.logs.push({ at: -rng.int(10, 40), level: 'INFO', msg: scheduledJobLine(rng, b, params.split) });
 }
 
