@@ -109,6 +109,8 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
   if (over('nxdomain_per_min')) return ruleById('dns');
   if ((metrics.pods_desired ?? 0) > (metrics.pods_ready ?? 0) && (metrics.hpa_max_replicas ?? 99) <= (metrics.pods_ready ?? 0)) return ruleById('autoscaler');
   if (over('restarts_last_hour')) return ruleById('memory-leak');
+  // A certificate whose remaining lifetime is negative has expired.
+  if ((metrics.cert_seconds_remaining ?? 1) < 0) return ruleById('cert');
   // A breaker of the service's own held open (a connector's `circuit_open` is its provider's outage).
   if (tier === 'api' && Object.entries(metrics).some(([k, v]) => k.endsWith('s_open') && v > 0)) return ruleById('breaker-open');
   return null;

@@ -300,3 +300,17 @@ describe('a harmless alert cannot be told from a real one by its number', () => 
     expect(Math.max(...healthy.disk)).toBeLessThan(100);
   });
 });
+
+describe('an autoscaler without its metric', () => {
+  it('never states how many replicas it wants (it cannot compute one), while a capped one does', () => {
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 20; seed++) {
+        const s = generateScenario({ seed: 540_000 + seed, difficulty: 'easy', split, family: 'autoscaler_misconfiguration' });
+        const f = s.generated!.faults[0]!;
+        const logs = s.services.find((x) => x.name === f.root_cause)!.logs.join('\n');
+        const wants = /desired replicas \d+|scaling recommendation \d+/.test(logs);
+        expect(wants, `${split} ${seed} ${f.variant}`).toBe(f.variant === 'max_replicas_lowered');
+      }
+    }
+  });
+});

@@ -23,7 +23,10 @@ export const autoscalerMisconfig: Family = {
       latent: { pods_ready: max, pods_desired: max, hpa_max_replicas: capped ? max : 20 },
       rootLogs: [
         capped ? key(-50, 'INFO', say(split, `HorizontalPodAutoscaler ${root.name}: maxReplicas changed 20 -> ${max} (cost policy)`, `autoscaling policy for ${root.name} updated: max_instances=${max} (budget review)`)) : key(-50, 'WARN', say(split, `HorizontalPodAutoscaler ${root.name}: failed to get cpu utilization: unable to fetch metrics from resource metrics API`, `autoscaler ${root.name}: no data for target metric; holding at ${max} instances`)),
-        key(-2, 'WARN', say(split, `desired replicas ${desired}, running ${max}${capped ? ` (capped at maxReplicas ${max})` : ''}`, `scaling recommendation ${desired} instances, current ${max}${capped ? ' (at max_instances)' : ''}`)),
+        // A capped autoscaler knows how many it wants; one without its metric cannot say.
+        capped
+          ? key(-2, 'WARN', say(split, `desired replicas ${desired}, running ${max} (capped at maxReplicas ${max})`, `scaling recommendation ${desired} instances, current ${max} (at max_instances)`))
+          : key(-2, 'WARN', say(split, `HorizontalPodAutoscaler ${root.name}: ScalingActive=False (FailedGetResourceMetric); holding at ${max} replicas`, `autoscaler ${root.name}: no recommendation without its target metric; holding at ${max} instances while load rises`)),
         root.tier === 'worker'
           ? line(0, 'WARN', say(split, `consumer lag ${rng.int(300, 1800)}s and growing; every consumer at 100% CPU`, `prefetch buffers full on all ${max} instances; deliveries waiting ${rng.int(300, 1800)}s`))
           : line(0, 'WARN', say(split, `request queue depth ${rng.int(500, 4000)}; rejecting with 503`, `server busy: ${rng.int(500, 4000)} requests queued, shedding load`)),
