@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { generatedTask, observe, reset } from '../../src/domain/index.js';
 import { ruleAgent } from '../../src/agents/index.js';
 import { runEval } from '../../src/eval/harness.js';
 import { consoleRoot } from '../../src/server/web-routes.js';
@@ -176,7 +177,18 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
   });
 
   it('the graph: a click on a service picks it to investigate; "alerting only" narrows a large incident to what alerts and what it calls', async () => {
-    const { page } = await open('mode=play&task=generated&seed=11&difficulty=expert&split=test');
+    // An expert incident whose alerting services, with what they call, are not the whole graph
+    // (the first such seed from 11: which seeds qualify changes with the generator's version).
+    const narrows = (seed: number) => {
+      const task = generatedTask({ seed, difficulty: 'expert', split: 'test', family: null });
+      const obs = observe(task, reset(task, {}));
+      const alerting = new Set(obs.alerts.filter((a) => !a.startsWith('[RESOLVED]')).map((a) => /^\[[A-Z]+\] ([^:]+):/.exec(a)![1]!));
+      const keep = new Set([...alerting, ...obs.services.filter((s) => alerting.has(s.name)).flatMap((s) => s.depends_on)]);
+      return obs.services.length >= 14 && keep.size < obs.services.length;
+    };
+    let seed = 11;
+    while (!narrows(seed)) seed++;
+    const { page } = await open(`mode=play&task=generated&seed=${seed}&difficulty=expert&split=test`);
     await page.getByTestId('start').click();
     await page.getByTestId('alerts').waitFor();
     const nodes = page.locator('svg.graph g.node');
