@@ -81,7 +81,6 @@ function depthBelowUsers(topo: Topology, name: string): number {
 /** Whether a family's fault can start at `n`: the right tier, and what the family needs around it. */
 function canRoot(topo: Topology, family: Family, n: Node): boolean {
   if (!family.rootTiers.includes(n.tier)) return false;
-  if (family.callsOut && !n.depends_on.some((d) => family.callsOut!.includes(topo.byName.get(d)!.tier))) return false;
   if (family.hosts && !family.hosts(topo, n)) return false;
   if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
   if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
@@ -238,7 +237,7 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
     for (const f of families) {
       // A gray failure pages through the APIs above it: it sits below a user-facing API (in the
       // rare small topology that never offers one, on the last draws, anywhere).
-      const below = (n: Node) => !f.callsOut || (attempt >= 25 && knobs.rootDepth === 0) || depthBelowUsers(candidate, n.name) >= 1;
+      const below = (n: Node) => f !== silentFallback || (attempt >= 25 && knobs.rootDepth === 0) || depthBelowUsers(candidate, n.name) >= 1;
       const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed, below);
       if (!r) break;
       picked.push(r);
@@ -360,6 +359,8 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
 function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
   const { rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, drafts, salt, seen } = a;
   const hops = hopsFrom(topo, b.root, b.reaches);
+  // Callers of a fault that makes calls hang log timeouts; of one that fails them fast, fast errors.
+  const slow = b.callerImpact.latency_ms >= SLOW_CALLS_MS;
   const affected: string[] = [];
   for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
     if (hop === 0) continue;
@@ -393,15 +394,15 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     // An edge proxy always logs its upstream; other callers of an opaque fault log only their own failures.
     const say = () =>
       opaque[fi] && d.node.tier !== 'edge'
-        ? opaqueFailure(rng, d.node, params.split, b.callerImpact.latency_ms >= SLOW_CALLS_MS)
-        : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split, b.callerImpact.latency_ms >= SLOW_CALLS_MS), hop === 1 ? topo.byName.get(b.root)! : callee);
+        ? opaqueFailure(rng, d.node, params.split, slow)
+        : seen(hop === 1 ? b.callerLog(d.node, topo.byName.get(b.root)!) : upstreamFailure(rng, d.node, callee, params.split, slow), hop === 1 ? topo.byName.get(b.root)! : callee);
     const written = () => (b.silent ? [] : [{ at: hop + rng.int(0, 2), ...say() }, { at: hop + rng.int(3, 5), ...say() }]);
     // Errors show over a gray failure's quiet loss: a loud fault takes a shared service over from a
     // gray one (which shows again once the loud one is stopped), never the reverse.
-    const overGray = d.hop !== null && d.hop > 0 && d.fault !== fi && a.silent(d.fault) && !b.silent && !hidden(fi);
-    if (overGray) {
-      d.profiles[d.fault!] = { impacted: d.impacted, detailImpacted: d.detailImpacted };
-      if (!d.also.includes(d.fault!)) d.also.push(d.fault!);
+    const grayOwner = d.hop !== null && d.hop > 0 && d.fault !== fi && a.silent(d.fault) && !b.silent && !hidden(fi) ? d.fault! : null;
+    if (grayOwner !== null) {
+      d.profiles[grayOwner] = { impacted: d.impacted, detailImpacted: d.detailImpacted };
+      if (!d.also.includes(grayOwner)) d.also.push(grayOwner);
     }
     // A masked fault never takes a service over from a fault that shows at detection.
     else if (d.hop !== null && (d.hop <= hop || hidden(fi) || (b.silent && !a.silent(d.fault)))) {
@@ -420,7 +421,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     d.impacted = impacted;
     d.detailImpacted = { ...d.detailImpacted, ...detailImpacted };
     // Both faults cost it business: the transactions left are what neither failed.
-    const grayLeft = overGray ? d.profiles[d.also.find((x) => a.silent(x))!]?.detailImpacted[THROUGHPUT] : undefined;
+    const grayLeft = grayOwner !== null ? d.profiles[grayOwner]?.detailImpacted[THROUGHPUT] : undefined;
     if (grayLeft !== undefined && d.detailImpacted[THROUGHPUT] !== undefined) d.detailImpacted[THROUGHPUT] = Math.round((d.detailImpacted[THROUGHPUT] * grayLeft) / d.detail[THROUGHPUT]!);
     // Logs are what was written by detection: only services the fault had reached by then show it.
     if (hop <= knobs.depth) {
@@ -685,6 +686,7 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
   const changes: Dynamics['changes'] = {};
+  const key = evidenceKey(params);
   // Shedding load does its harm whether or not a flooded root needed it (users get 429s); only the grade differs.
   const rightFixes = new Set(faults.flatMap((f) => [f.fix, ...f.mitigations]));
   for (const n of topo.nodes) {
@@ -693,7 +695,7 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
       fixes.push({ id, effect: '', description: REMEDY_KINDS[kind].description });
       fixMinutes[id] = REMEDY_KINDS[kind].minutes;
       // The service logs the change when it is made, whatever the change does to the incident.
-      changes[id] = { id: evidenceId(`${evidenceKey(params)}|change|${id}`), msg: changeLine(kind, n, params.split) };
+      changes[id] = { id: evidenceId(`${key}|change|${id}`), msg: changeLine(kind, n, params.split) };
       const harm = harmOf(kind, n.tier);
       if (harm && !rightFixes.has(id)) {
         const hit = harm.on === 'self' ? [n.name] : topo.callers(n.name).map((c) => c.name);

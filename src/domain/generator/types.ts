@@ -83,7 +83,7 @@ export interface FaultBuild {
    * success (no errors, no added latency, no log lines); what falls is the business throughput of
    * every API above it (by `shortfall`, a share), and the root counts fallback answers.
    */
-  silent?: { shortfall: number; dependency: string };
+  silent?: { shortfall: number };
   mechanism: string;
   trigger: string;
   concepts: { mechanism: ConceptGroups; trigger: ConceptGroups; remediation: ConceptGroups };
@@ -135,9 +135,7 @@ export interface Family {
    * it is failing, it sees too little traffic to show; fixing that service unmasks it (expert).
    */
   maskable?: boolean;
-  /** The fault lives in how the root calls a dependency of one of these tiers: only a root with one can host it. */
-  callsOut?: readonly Tier[];
-  /** What else a service must have around it to host this fault (a DNS server whose callers look up some other service). */
+  /** What else a service must have around it to host this fault (a dependency a breaker can guard; a DNS server whose callers look up some other service). */
   hosts?(topo: Topology, n: Node): boolean;
   build(ctx: FamilyContext): FaultBuild;
 }

@@ -43,7 +43,7 @@ export const silentFallback: Family = {
   id: 'silent_fallback',
   title: 'Circuit breaker stuck open (silent fallback)',
   rootTiers: ['api'],
-  callsOut: GUARDED,
+  hosts: (topo, n) => n.depends_on.some((d) => (GUARDED as readonly string[]).includes(topo.byName.get(d)!.tier)),
   variants: [{ id: 'stuck_open' }, { id: 'probe_path', splits: ['test'] }],
   claim: [['circuit breaker', 'breaker', 'circuit'], ['stuck open', 'stayed open', 'remained open', 'never closed', 'fallback', 'half-open', 'half open']],
   build(ctx): FaultBuild {
@@ -89,7 +89,7 @@ export const silentFallback: Family = {
       rootAlert: { metric: 'fallback_responses_per_min', op: '>', threshold: 100, severity: 'WARNING', label: 'fallback responses high' },
       callerLog: () => ({ level: 'INFO', msg: '' }),
       callerImpact: { error_rate: 0, latency_ms: 0 },
-      silent: { shortfall, dependency: dep.name },
+      silent: { shortfall },
       mechanism: `${root.name}'s circuit breaker on calls to ${dep.name} opened during a brief blip of ${dep.name} and stayed open (${stuck ? 'its half-open trial calls kept failing on connections broken by the blip' : `release ${version} pointed its half-open probe at something ${dep.name} does not have: ${probe.asks}`}), so ${root.name} answered from its fallback with HTTP 200 and transactions silently failed.`,
       trigger: stuck ? `a brief blip (a failover or pause) of ${dep.name}.` : `the deploy of ${root.name} ${version}, whose breaker probe could never pass, and then a brief blip of ${dep.name}.`,
       concepts: {
