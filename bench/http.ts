@@ -7,8 +7,12 @@ import { startBenchRedis } from './redis.js';
 import { freePort, spawnPinned, startServerProcess } from './server-process.js';
 
 export interface HttpRun {
-  /** The server with in-memory sessions, the same server on a Redis session store, or raw node:http. */
-  target: 'server' | 'redis' | 'ceiling';
+  /**
+   * The server with in-memory sessions, the same server on a Redis session store, raw node:http
+   * answering same-size bodies (the ceiling), raw node:http doing the same step work (`work`: the
+   * floor of any server), or the smallest Fastify server doing it (`framework`).
+   */
+  target: 'server' | 'redis' | 'ceiling' | 'work' | 'framework';
   /** Seed task (task_hard) steps, or steps of a generated expert incident (bigger observations). */
   workload: 'seed' | 'generated';
   connections: number;
@@ -116,18 +120,21 @@ async function measure(target: HttpRun['target'], url: string, connections: numb
  */
 const SERVER_ENV = { MAX_SESSIONS_PER_CLIENT: '100000', MAX_SESSIONS: '100000', SESSION_TTL_SECONDS: '20', LOG_LEVEL: 'warn' };
 
-/** The raw node:http ceiling, answering bodies of the given size; stopped by the caller. */
-async function startCeiling(bodyBytes: number): Promise<{ url: string; stop(): void }> {
+/**
+ * A bench server (`raw-server`: the ceiling, answering bodies of the given size; `work-server`,
+ * `minimal-server`: the same step work without this server's HTTP layer); stopped by the caller.
+ */
+async function startBenchServer(name: 'raw-server' | 'work-server' | 'minimal-server', bodyBytes = 0): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
-  const ceilingEntry = new URL('./raw-server.js', import.meta.url).pathname;
-  const raw = spawnPinned(process.execPath, import.meta.url.endsWith('.ts') ? ['--import', 'tsx', 'bench/raw-server.ts'] : [ceilingEntry], {
+  const compiled = new URL(`./${name}.js`, import.meta.url).pathname;
+  const raw = spawnPinned(process.execPath, import.meta.url.endsWith('.ts') ? ['--import', 'tsx', `bench/${name}.ts`] : [compiled], {
     env: { ...process.env, PORT: String(port), BODY_BYTES: String(bodyBytes) },
     stdio: 'inherit',
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      await fetch(url, { method: 'POST', body: '{}' });
+      await fetch(`${url}/reset?session_id=probe`, { method: 'POST' });
       break;
     } catch {
       await new Promise((r) => setTimeout(r, 50));
@@ -167,9 +174,16 @@ export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
   }
 
   for (const [workload, bytes] of [[SEED_WORKLOAD, seedBytes], [generated, generatedBytes]] as const) {
-    const ceiling = await startCeiling(bytes);
+    const ceiling = await startBenchServer('raw-server', bytes);
     for (const c of [1, 64]) runs.push(await measure('ceiling', ceiling.url, c, seconds, workload));
     ceiling.stop();
+  }
+
+  // Where the gap to the ceiling goes: the step's own work, then the framework, then this server's layer.
+  for (const [target, name] of [['work', 'work-server'], ['framework', 'minimal-server']] as const) {
+    const floor = await startBenchServer(name);
+    for (const c of [1, 64]) runs.push(await measure(target, floor.url, c, seconds));
+    floor.stop();
   }
   return runs;
 }

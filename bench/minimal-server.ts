@@ -1,22 +1,26 @@
 /**
- * Diagnostic for `node build/bench/ab.js`: the smallest Fastify server doing the same step work
- * (X_WS=1 / X_HELMET=1 add those plugins), to see what the framework alone costs.
+ * The framework's floor: the smallest Fastify server doing the same step work as the real server
+ * (same JSON body parser, domain step and reply JSON; no validation, store, hooks or metrics).
+ * `npm run bench` measures it beside the real server; `node build/bench/ab.js` too, where
+ * X_WS=1 / X_HELMET=1 add those plugins.
  */
 import Fastify from 'fastify';
 import websocket from '@fastify/websocket';
 import helmet from '@fastify/helmet';
-import { findTask, reset, step, type Episode } from '../src/domain/index.js';
-import { stepResultJson } from '../src/server/serialize.js';
+import { findTask, observe, reset, step, type Episode } from '../src/domain/index.js';
+import { objectJson, stepResultJson } from '../src/server/serialize.js';
 
 const app = Fastify();
 const json = app.getDefaultJsonParser('error', 'error');
 app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => ((body as string).length === 0 ? done(null, undefined) : json(req, body as string, done)));
 const task = findTask('task_hard')!;
 const sessions = new Map<string, Episode>();
-app.post('/reset', async (req) => {
+app.post('/reset', async (req, reply) => {
   const sid = (req.query as { session_id: string }).session_id;
-  sessions.set(sid, reset(task));
-  return { ok: true };
+  const episode = reset(task);
+  sessions.set(sid, episode);
+  reply.type('application/json; charset=utf-8');
+  return objectJson(observe(task, episode) as unknown as Record<string, unknown>);
 });
 app.post('/step', async (req, reply) => {
   const sid = (req.query as { session_id: string }).session_id;

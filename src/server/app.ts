@@ -90,6 +90,16 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
   const manager = createSessionManager(config, shared);
   const { store, protocol: sessions } = manager;
   const metrics = createMetrics({ httpSessions: async () => Math.max(0, (await store.size()) - sessions.active), protocolSessions: () => sessions.countByKind() });
+  // A labelled series looked up once per task id (a handful), not hashed from its labels on every step.
+  const taskSeries = new Map<string, { steps: { inc(): void }; resets: { inc(): void } }>();
+  const perTask = (task: string) => {
+    let series = taskSeries.get(task);
+    if (!series) {
+      series = { steps: metrics.steps.labels(task), resets: metrics.resets.labels(task) };
+      taskSeries.set(task, series);
+    }
+    return series;
+  };
   const envs = createEnvironments(store, {
     quotaLimit: config.maxSessionsPerClient,
     onStore: (op, seconds, ok) => {
@@ -97,9 +107,9 @@ export function buildApp(config: ServerConfig, shared?: SessionStore): App {
       if (!ok) metrics.storeErrors.inc({ op });
     },
     tasks: manager.tasks,
-    onReset: (s) => metrics.resets.inc({ task: s.task_id }),
+    onReset: (s) => perTask(s.task_id).resets.inc(),
     onStep: (s, result) => {
-      metrics.steps.inc({ task: s.task_id });
+      perTask(s.task_id).steps.inc();
       if (result.done) metrics.episodes.inc({ task: s.task_id, outcome: String(result.info.outcome ?? 'done') });
     },
   });

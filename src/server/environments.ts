@@ -100,7 +100,7 @@ export interface EnvironmentsOptions {
   tasks?: TaskCache;
   /** Sessions a client address may own at once (reported in the quota error; the store enforces it). */
   quotaLimit?: number;
-  /** Every store operation's latency and outcome (for /metrics). */
+  /** Every operation's latency and outcome on a shared (Redis) store, for /metrics. */
   onStore?: (op: string, seconds: number, ok: boolean) => void;
   onReset?: (session: Session) => void;
   onStep?: (session: Session, result: StepResult) => void;
@@ -110,15 +110,17 @@ export function createEnvironments(store: SessionStore, options: EnvironmentsOpt
   // Each live generated session keeps its compiled task beside it (the session record itself
   // stays plain JSON; the task is re-derived from its parameters when missing).
   const tasks = options.tasks ?? createTaskCache(128, store.kind === 'memory');
+  // Only a shared store's latency is worth timing: the in-memory one answers from a Map.
+  const onStore = store.kind === 'memory' ? undefined : options.onStore;
   /** Store errors become the environment's own: unavailable is retryable, nothing was changed. */
   const stored = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
-    const started = process.hrtime.bigint();
+    const started = onStore ? performance.now() : 0;
     try {
       const value = await op();
-      options.onStore?.(name, Number(process.hrtime.bigint() - started) / 1e9, true);
+      onStore?.(name, (performance.now() - started) / 1000, true);
       return value;
     } catch (error) {
-      options.onStore?.(name, Number(process.hrtime.bigint() - started) / 1e9, false);
+      onStore?.(name, (performance.now() - started) / 1000, false);
       if (error instanceof StoreUnavailable) throw new EnvError('unavailable', `${error.message}; nothing was changed, retry shortly`, { retry_after: 1 });
       throw error;
     }

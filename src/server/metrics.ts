@@ -35,7 +35,7 @@ export function createMetrics(sources: MetricSources) {
     episodes: new Counter({ name: 'incident_episodes_finished_total', help: 'Episodes finished, by task and outcome', labelNames: ['task', 'outcome'], registers }),
     errors: new Counter({ name: 'incident_errors_total', help: 'Rejected requests and messages, by transport and error code', labelNames: ['transport', 'code'], registers }),
     httpDuration: new Histogram({ name: 'incident_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers }),
-    storeDuration: new Histogram({ name: 'incident_store_duration_seconds', help: 'Session store operation latency (memory or Redis), by operation and outcome', labelNames: ['op', 'outcome'], buckets: LATENCY_BUCKETS, registers }),
+    storeDuration: new Histogram({ name: 'incident_store_duration_seconds', help: 'Shared (Redis) session store operation latency, by operation and outcome', labelNames: ['op', 'outcome'], buckets: LATENCY_BUCKETS, registers }),
     storeErrors: new Counter({ name: 'incident_store_errors_total', help: 'Session store operations that failed (store unreachable or too slow), by operation', labelNames: ['op'], registers }),
     wsDuration: new Histogram({ name: 'incident_ws_message_duration_seconds', help: 'WebSocket message handling latency', labelNames: ['endpoint', 'type'], buckets: LATENCY_BUCKETS, registers }),
   };
