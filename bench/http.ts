@@ -149,20 +149,46 @@ async function replyBytes(url: string, workload: Workload): Promise<number> {
   return Math.round(probe.throughput.average / Math.max(1, probe.requests.average)) - 160;
 }
 
+/** The run of a target whose throughput is the median of its rounds (its p99 comes with it). */
+function median(runs: HttpRun[]): HttpRun {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /**
  * One method for every row: autocannon, keep-alive, each connection its own session, 1 s warm-up,
- * then `seconds` measured; the ceiling is raw node:http answering bodies of the same size, measured
- * the same way in the same run, for each workload.
+ * then `seconds` measured. The ceiling is raw node:http answering bodies of the same size, for each
+ * workload; the floors do the seed workload's step work without this server's HTTP layer. At 64
+ * connections the targets are measured in `rounds` interleaved rounds (this server, the ceiling,
+ * the floors, again) and each reports its median round, so a slow minute of a shared machine
+ * lands on every target alike rather than on whichever ran during it.
  */
-export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
+export async function benchHttp(seconds = 4, rounds = 3): Promise<HttpRun[]> {
   const server = await startServerProcess(SERVER_ENV);
-  const runs: HttpRun[] = [];
   const generated = await generatedWorkload(server.url);
   const seedBytes = await replyBytes(server.url, SEED_WORKLOAD);
   const generatedBytes = await replyBytes(server.url, generated);
-  for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds));
-  for (const c of [1, 64]) runs.push(await measure('server', server.url, c, seconds, generated));
+  const seedCeiling = await startBenchServer('raw-server', seedBytes);
+  const generatedCeiling = await startBenchServer('raw-server', generatedBytes);
+  const work = await startBenchServer('work-server');
+  const framework = await startBenchServer('minimal-server');
+  const targets: [HttpRun['target'], string, Workload][] = [
+    ['server', server.url, SEED_WORKLOAD],
+    ['ceiling', seedCeiling.url, SEED_WORKLOAD],
+    ['work', work.url, SEED_WORKLOAD],
+    ['framework', framework.url, SEED_WORKLOAD],
+    ['server', server.url, generated],
+    ['ceiling', generatedCeiling.url, generated],
+  ];
+  const runs: HttpRun[] = [];
+  for (const [target, url, workload] of targets) runs.push(await measure(target, url, 1, seconds, workload));
+  const byTarget = targets.map((): HttpRun[] => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [target, url, workload]] of targets.entries()) byTarget[i]!.push(await measure(target, url, 64, seconds, workload));
+  }
+  runs.push(...byTarget.map(median));
   await server.stop();
+  for (const s of [seedCeiling, generatedCeiling, work, framework]) s.stop();
 
   // The same server with its sessions in Redis (one store round-trip to read, one to write per step).
   const redis = await startBenchRedis();
@@ -171,19 +197,6 @@ export async function benchHttp(seconds = 5): Promise<HttpRun[]> {
     for (const c of [1, 64]) runs.push(await measure('redis', shared.url, c, seconds));
     await shared.stop();
     redis.stop();
-  }
-
-  for (const [workload, bytes] of [[SEED_WORKLOAD, seedBytes], [generated, generatedBytes]] as const) {
-    const ceiling = await startBenchServer('raw-server', bytes);
-    for (const c of [1, 64]) runs.push(await measure('ceiling', ceiling.url, c, seconds, workload));
-    ceiling.stop();
-  }
-
-  // Where the gap to the ceiling goes: the step's own work, then the framework, then this server's layer.
-  for (const [target, name] of [['work', 'work-server'], ['framework', 'minimal-server']] as const) {
-    const floor = await startBenchServer(name);
-    for (const c of [1, 64]) runs.push(await measure(target, floor.url, c, seconds));
-    floor.stop();
   }
   return runs;
 }

@@ -18,6 +18,7 @@ const sessions = new Map<string, Episode>();
 app.post('/reset', async (req, reply) => {
   const sid = (req.query as { session_id: string }).session_id;
   const episode = reset(task);
+  if (sessions.size >= 20_000) sessions.delete(sessions.keys().next().value!); // the oldest go, as expiry would take them
   sessions.set(sid, episode);
   reply.type('application/json; charset=utf-8');
   return objectJson(observe(task, episode) as unknown as Record<string, unknown>);

@@ -27,7 +27,7 @@ const inProcess = benchInProcess(1000);
 log('long episode ...');
 const longEpisode = benchLongEpisode(30);
 log('HTTP ...');
-const http = await benchHttp(5);
+const http = await benchHttp(4, 3);
 log('WebSocket ...');
 const ws = await benchWs(5);
 log('memory ...');
@@ -77,7 +77,7 @@ const md = [
   '|---|---|---|',
   ...targets.map((t) => `| ${t.target} | ${t.show(t.value)} | ${t.pass ? 'yes' : '**no**'} |`),
   '',
-  '**In-process** (compiled core, one thread)',
+  '**In-process** (compiled core, one thread; each row the median of three rounds)',
   '',
   '| task | steps/s | resets/s | generation |',
   '|---|---|---|---|',
@@ -89,7 +89,7 @@ const md = [
   '|---|---|---|---|---|---|',
   ...longEpisode.map((r) => `| ${r.task} | ${r.requests} | ${r.firstUs.toFixed(0)} µs | ${r.lastUs.toFixed(0)} µs | ${r.ratio.toFixed(2)}× | ${(r.slowestUs / 1000).toFixed(1)} ms |`),
   '',
-  '**HTTP** (one method for every row: autocannon, keep-alive, each connection plays its own session — a reset, then twelve steps, again — for 5 s after a 1 s warm-up; the ceiling is raw node:http answering bodies of the same size, measured the same way; the two floors do the same domain step and reply JSON without this server\'s HTTP layer)',
+  '**HTTP** (one method for every row: autocannon, keep-alive, each connection plays its own session — a reset, then twelve steps, again — for 4 s after a 1 s warm-up, at 64 connections the median of three rounds interleaved across the targets; the ceiling is raw node:http answering bodies of the same size, measured the same way; the two floors do the same domain step and reply JSON without this server\'s HTTP layer)',
   '',
   '| server | workload | connections | req/s | p50 | p99 | reply bytes | errors |',
   '|---|---|---|---|---|---|---|---|',

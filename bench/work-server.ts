@@ -11,6 +11,11 @@ import { objectJson, stepResultJson } from '../src/server/serialize.js';
 const task = findTask('task_hard')!;
 const episodes = new Map<string, Episode>();
 const port = Number(process.env.PORT);
+// Sessions of a long benchmark: the oldest go first, as expiry would take them.
+const remember = (sid: string, episode: Episode) => {
+  if (episodes.size >= 20_000) episodes.delete(episodes.keys().next().value!);
+  episodes.set(sid, episode);
+};
 
 createServer((req, res) => {
   let body = '';
@@ -21,7 +26,7 @@ createServer((req, res) => {
     let reply: string;
     if (url.pathname === '/reset') {
       const episode = reset(task);
-      episodes.set(sid, episode);
+      remember(sid, episode);
       reply = objectJson(observe(task, episode) as unknown as Record<string, unknown>);
     } else {
       const episode = episodes.get(sid);
