@@ -216,7 +216,28 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
   const textKey = `t|${alertsKey}`;
   let rendered = task.memo.states.get(textKey) as string[] | undefined;
   if (!rendered) rendered = remember(task, textKey, alerts.map((a) => renderAlert(a.status, a.rule, a.value)));
-  return { metrics, alerts: rendered };
+  if (minute <= 0) return { metrics, alerts: rendered };
+  // A clock reading moves every minute, so it is applied to the (memoised) state as it is shown.
+  const ticked = alerts.some((a) => a.rule.metric === COUNTDOWN) ? alerts.map((a, i) => (a.rule.metric === COUNTDOWN && a.value !== undefined ? renderAlert(a.status, a.rule, a.value - 60 * minute) : rendered[i]!)) : rendered;
+  return { metrics: countedDown(metrics, minute), alerts: ticked };
+}
+
+/**
+ * A clock, not a gauge: a certificate's remaining lifetime (as its exporter computes it from the
+ * certificate's expiry) falls by sixty seconds every simulated minute, expired or not. The state
+ * holds its value at detection (or, once renewed, the new certificate's).
+ */
+const COUNTDOWN = 'cert_seconds_remaining';
+
+function countedDown(metrics: Snapshot['metrics'], minute: number): Snapshot['metrics'] {
+  let out: Snapshot['metrics'] | undefined;
+  for (const name in metrics) {
+    const reading = metrics[name]![COUNTDOWN];
+    if (reading === undefined) continue;
+    out ??= { ...metrics };
+    out[name] = { ...metrics[name], [COUNTDOWN]: reading - 60 * minute };
+  }
+  return out ?? metrics;
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */

@@ -314,3 +314,33 @@ describe('an autoscaler without its metric', () => {
     }
   });
 });
+
+describe('a clock reading follows the clock', () => {
+  it("a certificate's remaining lifetime falls a minute every simulated minute, on its dashboard and in its alert, before and after renewal", () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 6; seed++) {
+        // Easy incidents alert on the root's own certificate, so the alert's value is checked too.
+        const task = generatedTask({ seed: 540_000 + seed, difficulty: 'easy', split, family: 'certificate_expiry' });
+        const g = task.scenario.generated!;
+        const root = g.faults[0]!.root_cause;
+        const look = { action_type: 'investigate' as const, target: root, view: 'metrics' as const };
+        const first = playActions(task, [look]);
+        const later = playActions(task, [look, look, look]);
+        const left = (ep: typeof first) => observe(task, ep).metrics[root]!.cert_seconds_remaining!;
+        expect(left(first), root).toBeLessThan(0);
+        expect(left(first) - left(later)).toBe(60 * (later.minutes - first.minutes));
+        const alerted = (ep: typeof first) => observe(task, ep).alerts.find((a) => a.includes(`${root}:`) && a.includes('cert_seconds_remaining='));
+        if (alerted(later)) {
+          expect(alerted(later)).toContain(`cert_seconds_remaining=${left(later)},`);
+          checked++;
+        }
+        const renewed = playActions(task, [look, { action_type: 'apply_fix', target: g.faults[0]!.fix }, look, look]);
+        const after = playActions(task, [look, { action_type: 'apply_fix', target: g.faults[0]!.fix }, look, look, look]);
+        expect(left(renewed)).toBeGreaterThan(80 * 86_400);
+        expect(left(renewed) - left(after)).toBe(60 * (after.minutes - renewed.minutes));
+      }
+    }
+    expect(checked).toBeGreaterThan(6);
+  });
+});
