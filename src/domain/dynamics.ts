@@ -97,6 +97,8 @@ const blend = (base: Record<string, number>, target: Record<string, number>, k: 
 type MetricMaps = {
   full: Map<string, Record<string, number>>;
   overview: Map<string, Record<string, number>>;
+  /** How badly the faults hurt users at this state (`harmTo`, worst user-facing service): what the error budget burns on. */
+  harm: number;
   key: string;
   /** The readings shown with each set of open dashboards, memoised with the state (at most SHOWN_LIMIT sets). */
   shown: Map<number | string, Snapshot['metrics']>;
@@ -155,10 +157,28 @@ function backlogsGrown(target: Record<string, number>, spreadSteps: number): Rec
   return grown;
 }
 
-function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview'> {
+/** The business throughput reading of an API's dashboard (its name differs by split). */
+const THROUGHPUT_READINGS = ['transactions_vs_last_week_pct', 'completed_orders_vs_last_week_pct'];
+
+/**
+ * How badly a user-facing service is failing its users, from readings anyone can see, against its
+ * usual ones: the share of requests failing beyond the usual, the share of business lost against
+ * last week, or a p99 grown towards ten times its usual (whichever is worst), in [0, 1].
+ */
+function harmTo(spec: { overview: Record<string, number>; detail: Record<string, number> }, o: Record<string, number>, detail: Record<string, number>): number {
+  const errors = Math.max(0, (o.error_rate ?? 0) - (spec.overview.error_rate ?? 0));
+  const usual = spec.overview.latency_p99_ms ?? 0;
+  const slow = usual > 0 ? Math.min(1, Math.max(0, ((o.latency_p99_ms ?? usual) / usual - 1) / 9)) : 0;
+  let lost = 0;
+  for (const m of THROUGHPUT_READINGS) if (spec.detail[m] !== undefined && detail[m] !== undefined) lost = Math.max(0, (spec.detail[m]! - detail[m]!) / 100);
+  return Math.min(1, Math.max(errors, slow, lost));
+}
+
+function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview' | 'harm'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
+  let harm = 0;
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
@@ -173,6 +193,7 @@ function computeMetrics(task: Task, depth: number, impacts: number[], damage: Ma
       }
     }
     let o = blend(spec.overview, profile.impacted, k);
+    const faultOnly = o;
     const blip = d.transient?.service === name ? blipNow * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
@@ -189,8 +210,10 @@ function computeMetrics(task: Task, depth: number, impacts: number[], damage: Ma
     const inUse = detail.connections_active ?? detail.threads_connected;
     if (inUse !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * inUse) / detail.max_connections);
     full.set(name, { ...o, ...detail });
+    // The faults' harm, not a change's damage or a control's blip (the budget measures the faults).
+    if (d.user_facing.includes(name)) harm = Math.max(harm, harmTo(spec, faultOnly, detail));
   }
-  return { full, overview };
+  return { full, overview, harm };
 }
 
 const breaches = (rule: AlertSpecData, metrics: Map<string, Record<string, number>>) => {
@@ -219,7 +242,7 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
   if (minute <= 0) return { metrics, alerts: rendered };
   // A clock reading moves every minute, so it is applied to the (memoised) state as it is shown.
   const ticked = alerts.some((a) => a.rule.metric === COUNTDOWN) ? alerts.map((a, i) => (a.rule.metric === COUNTDOWN && a.value !== undefined ? renderAlert(a.status, a.rule, a.value - 60 * minute) : rendered[i]!)) : rendered;
-  return { metrics: countedDown(metrics, minute), alerts: ticked };
+  return { metrics: countedDown(task, metrics, minute), alerts: ticked };
 }
 
 /**
@@ -229,15 +252,32 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
  */
 const COUNTDOWN = 'cert_seconds_remaining';
 
-function countedDown(metrics: Snapshot['metrics'], minute: number): Snapshot['metrics'] {
+function countedDown(task: Task, metrics: Snapshot['metrics'], minute: number): Snapshot['metrics'] {
   let out: Snapshot['metrics'] | undefined;
-  for (const name in metrics) {
+  for (const name of clocked(task)) {
     const reading = metrics[name]![COUNTDOWN];
     if (reading === undefined) continue;
     out ??= { ...metrics };
     out[name] = { ...metrics[name], [COUNTDOWN]: reading - 60 * minute };
   }
   return out ?? metrics;
+}
+
+/** The services with a certificate reading (found once per task: most incidents have none). */
+function clocked(task: Task): string[] {
+  let names = task.memo.views.get('clocked') as string[] | undefined;
+  if (!names) {
+    const d = task.scenario.generated!.dynamics;
+    const reads = (detail: Record<string, number>) => detail[COUNTDOWN] !== undefined;
+    names = [...task.serviceByName.values()]
+      .filter((s) => {
+        const dyn = d.services[s.name]!;
+        return reads(s.detail) || reads(dyn.detail_impacted) || Object.values(dyn.profiles ?? {}).some((p) => reads(p.detail_impacted));
+      })
+      .map((s) => s.name);
+    task.memo.views.set('clocked', names);
+  }
+  return names;
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */
@@ -292,16 +332,46 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
     for (let m = from; m < from + minutes; m++) burned += g.dynamics.burn_per_min * TRANSIENT_BURN_SHARE * transientShare(task, m);
     return Math.round(burned * 100) / 100;
   }
-  // When each fault (and the one masking it) was stopped, found once for every minute summed.
+  // The budget burns on what users feel, at the difficulty's rate when it is as bad as at detection.
+  const atDetection = Math.max(HARM_FLOOR, metricsAt(task, NO_CHANGES, 0).harm);
+  // When each fault (and the one masking it) was stopped, found once for every minute summed; the
+  // harm is looked up only when the spread or a fault's impact moved since the minute before.
   const stops = g.faults.map((_, i) => stoppedAt(task, ep.fixes, i));
   const maskers = g.faults.map((f) => (f.masked_by === undefined ? null : stops[f.masked_by]));
+  const impacts = g.faults.map(() => -1);
+  const latentOpen = g.faults.map(() => 1);
+  let depth = -1;
+  let share = 0;
   for (let m = from; m < from + minutes; m++) {
-    let worst = 0;
-    for (let i = 0; i < stops.length; i++) worst = Math.max(worst, impactGiven(task, stops[i], maskers[i], m));
-    burned += g.dynamics.burn_per_min * worst;
+    let moved = spreadDepth(task, m) !== depth;
+    depth = spreadDepth(task, m);
+    for (let i = 0; i < stops.length; i++) {
+      const k = impactGiven(task, stops[i], maskers[i], m);
+      const open = stops[i] === undefined || m < stops[i]! ? 1 : 0;
+      if (k !== impacts[i] || open !== latentOpen[i]) moved = true;
+      impacts[i] = k;
+      latentOpen[i] = open;
+    }
+    if (moved) share = Math.min(1, harmAt(task, depth, impacts, latentOpen) / atDetection);
+    burned += g.dynamics.burn_per_min * share;
   }
   return Math.round(burned * 100) / 100;
 }
+
+/** The faults' harm to users at a state of the spread and the faults (memoised with the task's states). */
+function harmAt(task: Task, depth: number, impacts: readonly number[], latentOpen: readonly number[]): number {
+  const key = `h|${depth}|${impacts.join(',')}|${latentOpen.join('')}`;
+  const known = task.memo.states.get(key) as { harm: number } | undefined;
+  if (known) return known.harm;
+  return remember(task, key, { harm: computeMetrics(task, depth, [...impacts], new Map(), [], 0, [...latentOpen]).harm }).harm;
+}
+
+/**
+ * Harm below this share of requests is measured against it (a fault that had not reached users at
+ * detection burns at the full rate once it hurts one request in twenty: the SLO's error threshold).
+ */
+const HARM_FLOOR = 0.05;
+const NO_CHANGES: readonly FixAttempt[] = Object.freeze([]);
 
 /**
  * A service's log at `minute`: what it had written by detection, then what a masked fault made

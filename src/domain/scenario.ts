@@ -129,8 +129,10 @@ export interface Dynamics {
   /** Symptoms spread one more hop up the call graph every this many minutes. */
   spread_every_min: number;
   initial_depth: number;
-  /** Error budget burned per minute at full impact (percent). */
+  /** Error budget burned per minute while users are hurt as badly as at detection (percent). */
   burn_per_min: number;
+  /** The services users call (the edge and what it calls): the error budget burns on their readings. */
+  user_facing: string[];
   /** Running the budget out before every fault is stopped breaches the SLO (graded). */
   slo_breach: boolean;
   /** Minutes metrics take to recover after the right fix. */

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.10.0';
+export const GENERATOR_VERSION = '5.11.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -796,6 +796,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.budgetLasts && reference > 0 ? Math.round((100 / (knobs.budgetLasts * reference)) * 100) / 100 : knobs.burn,
+    user_facing: [...a.userFacing].sort(),
     slo_breach: knobs.budgetLasts !== null,
     recovery_min: 6,
     alert_rules: alertRules,

@@ -14,7 +14,7 @@ type Line = { level: Level; msg: string };
  */
 type Routine = (rng: Rng, n: Node, seq: number, perMin?: number) => Line;
 /** A minute's count near the usual rate (within 10%), or a plausible one where none is known. */
-const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? r.int(200, 3000) : Math.round((perMin * r.int(90, 110)) / 100));
+const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? r.int(200, 3000) : Math.round((perMin * r.int(900, 1100)) / 1000));
 
 const info = (msg: string): Line => ({ level: 'INFO', msg });
 
