@@ -102,8 +102,12 @@ export const TEXT_RULES = {
   flawedCap: 0.25,
   /** Fewer words than this cannot be a postmortem. */
   postmortemMinWords: 15,
-  /** Texts of at least this many words are checked for being a keyword list. */
-  keywordListMinWords: 6,
+  /**
+   * Texts of at least this many words are checked for being a keyword list (a terse note of fewer,
+   * "revert rev 3741, whose regex filter pegs the workers", is prose; a shorter list cannot stuff
+   * many mechanisms without the stuffing rule catching it).
+   */
+  keywordListMinWords: 12,
   /** Below this share of function words ("the", "was", "to"...), a text is a keyword list, not prose. */
   minFunctionShare: 0.08,
   /**

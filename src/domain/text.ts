@@ -267,7 +267,9 @@ const FUNCTION_WORDS = new Set(
     'while when which that this these those it its is was were are be been being has had have do did does not ' +
     'no nor as than then there their they we our us he she his her them who what because since until i you my your ' +
     'all some any each every only also very can could will would should may might must up out off about through again ' +
-    'vs via per both too if how why where here once still just more most other such same own').split(' '),
+    'vs via per both too if how why where here once still just more most other such same own whose whom within ' +
+    'across between against like due upon among around along behind beyond despite toward towards though although ' +
+    'unless whether either neither none nothing now yet instead').split(' '),
 );
 
 /**

@@ -35,6 +35,23 @@ describe('each kind of service logs like itself', () => {
     }
   });
 
+  it('a service speaks of a database pool only if it has a database, and a leaking service never logs a healthy heap', () => {
+    let leaks = 0;
+    for (const s of sample) {
+      const tierOfService = new Map(s.services.map((x) => [x.name, tierOf(x.name)]));
+      for (const svc of s.services) {
+        const pools = svc.logs.map(message).filter((m) => /^(db pool:|sql pool )/.test(m));
+        if (!svc.depends_on.some((d) => tierOfService.get(d) === 'db')) expect(pools, `${svc.name} (${svc.depends_on.join(', ')})`).toEqual([]);
+      }
+      for (const f of s.generated!.faults.filter((x) => x.family === 'memory_leak')) {
+        const root = s.services.find((x) => x.name === f.root_cause)!;
+        expect(root.logs.map(message).filter((m) => /^(gc: young collection|runtime: heap_inuse=\d+MiB goroutines)/.test(m)), root.name).toEqual([]);
+        leaks++;
+      }
+    }
+    expect(leaks).toBeGreaterThan(3);
+  });
+
   it('red herrings look like real lines: no line announces itself as a guess', () => {
     for (const s of sample) for (const svc of s.services) for (const line of svc.logs) expect(line).not.toMatch(/possible cause|red herring|suspect|might be/i);
   });
@@ -246,6 +263,24 @@ describe('logs agree with dashboards', () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+  });
+});
+
+describe('a consumer counts what a consumer does', () => {
+  it('a release that breaks a consumer shows in its failed jobs, never as HTTP 500s it does not serve', () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 60 && checked < 8; seed++) {
+        const task = generatedTask({ seed: 550_000 + seed, difficulty: 'easy', split, family: 'bad_deploy' });
+        const root = task.scenario.generated!.faults[0]!.root_cause;
+        if (tierOf(root) !== 'worker') continue;
+        const shown = observe(task, playActions(task, [{ action_type: 'investigate', target: root, view: 'metrics' }])).metrics[root]!;
+        expect(shown.http_5xx_per_min, root).toBeUndefined();
+        expect(shown.jobs_failed_per_min, root).toBeGreaterThan(20);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
   });
 });
 

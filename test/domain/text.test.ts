@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimedRootCauses, normalize } from '../../src/domain/text.js';
+import { TEXT_RULES } from '../../src/domain/scoring.js';
+import { claimedRootCauses, normalize, proseStats } from '../../src/domain/text.js';
 
 const services = ['redis-cache', 'inventory-service', 'checkout-service', 'postgres-db', 'config-service', 'auth-service'];
 const claims = (t: string) => claimedRootCauses(t, services);
@@ -73,5 +74,17 @@ describe('root-cause statements as people write them', () => {
     ['No fault: the checkout-service error spike was caused by a planned host rotation and recovered by itself', []],
   ])('%s', (text, expected) => {
     expect(claims(text)).toEqual(expected);
+  });
+});
+
+describe('terse technical prose is prose', () => {
+  it('a one-line fix note with few function words is not a keyword list; a long list of keywords is', () => {
+    const isList = (t: string) => {
+      const { words, functionShare } = proseStats(t);
+      return words >= TEXT_RULES.keywordListMinWords && functionShare < TEXT_RULES.minFunctionShare;
+    };
+    expect(isList('revert settings-store rev 3741, whose catastrophic regex filter pegs subscriptions-api workers.')).toBe(false);
+    expect(isList('rollback payments-api v2.3: null deref crashes checkout workers after release')).toBe(false);
+    expect(isList('redis memory oom eviction connection pool exhaustion deploy rollback dns certificate expired leak throttling')).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.11.0';
+export const GENERATOR_VERSION = '5.12.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -635,10 +635,11 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
     // A caller of a gray failure is not in trouble: it keeps logging as usual.
     const lastRoutine = showing(d) && !(silent(d.fault) && d.hop !== 0) ? -1 : 6;
+    const facts = { usesDb: d.node.depends_on.some((dep) => a.topo.byName.get(dep)?.tier === 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined };
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       // A consumer's routine counts agree with the rate its dashboard shows (before the onset, the usual one).
-      const routine = routineLine(rng, d.node, params.split, at, d.detail.jobs_per_min ?? d.detail.deliveries_acked_per_min);
+      const routine = routineLine(rng, d.node, params.split, at, facts, d.detail.jobs_per_min ?? d.detail.deliveries_acked_per_min);
       // Sampling keeps at most one of a root's warnings: its routine warnings are sampled away too.
       if (knobs.sampledRootLogs && d.hop === 0 && routine.level !== 'INFO') continue;
       d.logs.push({ at, ...routine });

@@ -18,25 +18,34 @@ const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? 
 
 const info = (msg: string): Line => ({ level: 'INFO', msg });
 
-const HTTP: Record<Split, Routine[]> = {
-  train: [
-    (r, n) => info(`GET /v1/${n.domain}/${r.int(1000, 99999)} 200 ${r.int(4, 90)}ms`),
-    (r, n) => info(`POST /v1/${n.domain} 201 ${r.int(10, 160)}ms`),
-    (r) => info(`GET /healthz 200 ${r.int(1, 3)}ms`),
-    (r) => info(`db pool: active=${r.int(2, 14)} idle=${r.int(4, 20)} waiting=0 checkouts_total=${r.int(100_000, 999_999)}`),
-    (r) => info(`gc: young collection ${r.int(3, 30)}ms, heap ${r.int(40, 70)}%`),
-    (r) => ({ level: 'WARN', msg: `slow request: GET /v1/status took ${r.int(520, 900)}ms` }),
-    (r) => info(`metrics flushed (${r.int(180, 640)} series)`),
-  ],
-  test: [
-    (r, n) => info(`method=GET path=/api/${n.domain}/${r.int(1000, 99999)} status=200 duration_ms=${r.int(4, 90)}`),
-    (r, n) => info(`method=POST path=/api/${n.domain} status=201 duration_ms=${r.int(10, 160)}`),
-    (r) => info(`method=GET path=/ready status=200 duration_ms=${r.int(1, 3)}`),
-    (r) => info(`sql pool in_use=${r.int(2, 14)} idle=${r.int(4, 20)} wait_count=0 max_idle_closed=${r.int(100, 9_999)}`),
-    (r) => info(`runtime: heap_inuse=${r.int(120, 480)}MiB goroutines=${r.int(80, 900)}`),
-    (r) => ({ level: 'WARN', msg: `request exceeded latency budget: path=/api/status duration_ms=${r.int(520, 900)}` }),
-    (r) => info(`exported ${r.int(180, 640)} metric points`),
-  ],
+/**
+ * An HTTP service's routine lines, by what they speak of: requests it serves; its database pool
+ * (only a service with a database says anything of one); its runtime's memory (never on a service
+ * whose memory is the fault: a healthy heap line beside its leak would contradict it).
+ */
+const HTTP: Record<Split, { serving: Routine[]; db: Routine[]; runtime: Routine[] }> = {
+  train: {
+    serving: [
+      (r, n) => info(`GET /v1/${n.domain}/${r.int(1000, 99999)} 200 ${r.int(4, 90)}ms`),
+      (r, n) => info(`POST /v1/${n.domain} 201 ${r.int(10, 160)}ms`),
+      (r) => info(`GET /healthz 200 ${r.int(1, 3)}ms`),
+      (r) => ({ level: 'WARN', msg: `slow request: GET /v1/status took ${r.int(520, 900)}ms` }),
+      (r) => info(`metrics flushed (${r.int(180, 640)} series)`),
+    ],
+    db: [(r) => info(`db pool: active=${r.int(2, 14)} idle=${r.int(4, 20)} waiting=0 checkouts_total=${r.int(100_000, 999_999)}`)],
+    runtime: [(r) => info(`gc: young collection ${r.int(3, 30)}ms, heap ${r.int(40, 70)}%`)],
+  },
+  test: {
+    serving: [
+      (r, n) => info(`method=GET path=/api/${n.domain}/${r.int(1000, 99999)} status=200 duration_ms=${r.int(4, 90)}`),
+      (r, n) => info(`method=POST path=/api/${n.domain} status=201 duration_ms=${r.int(10, 160)}`),
+      (r) => info(`method=GET path=/ready status=200 duration_ms=${r.int(1, 3)}`),
+      (r) => ({ level: 'WARN', msg: `request exceeded latency budget: path=/api/status duration_ms=${r.int(520, 900)}` }),
+      (r) => info(`exported ${r.int(180, 640)} metric points`),
+    ],
+    db: [(r) => info(`sql pool in_use=${r.int(2, 14)} idle=${r.int(4, 20)} wait_count=0 max_idle_closed=${r.int(100, 9_999)}`)],
+    runtime: [(r) => info(`runtime: heap_inuse=${r.int(120, 480)}MiB goroutines=${r.int(80, 900)}`)],
+  },
 };
 
 const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
@@ -137,9 +146,20 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
   },
 };
 
+/** What a service's routine lines may speak of: whether it has a database, whether its memory is the fault. */
+export interface RoutineFacts {
+  usesDb: boolean;
+  memoryFault: boolean;
+}
+
+const httpPool = (split: Split, facts: RoutineFacts): Routine[] => {
+  const h = HTTP[split];
+  return [...h.serving, ...(facts.usesDb ? h.db : []), ...(facts.memoryFault ? [] : h.runtime)];
+};
+
 /** One routine (healthy) log line for a service of this kind. */
-export function routineLine(rng: Rng, node: Node, split: Split, at: number, perMin?: number): Line {
-  const pool = node.tier === 'api' ? HTTP[split] : ROUTINE[split][node.tier] ?? HTTP[split];
+export function routineLine(rng: Rng, node: Node, split: Split, at: number, facts: RoutineFacts, perMin?: number): Line {
+  const pool = (node.tier === 'api' ? undefined : ROUTINE[split][node.tier]) ?? httpPool(split, facts);
   const seq = (hash32(node.name) % 9000) * 100 + (at + 60) * 10;
   return rng.pick(pool)(rng, node, seq, perMin);
 }

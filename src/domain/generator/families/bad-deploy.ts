@@ -27,18 +27,22 @@ export const badDeploy: Family = {
           key(0, 'FATAL', say(split, `config: required environment variable ${env} is not set; exiting`, `panic: missing required env ${env}`)),
           line(1, 'WARN', say(split, `Back-off restarting failed container ${root.name} (restart count ${rng.int(4, 12)})`, `instance ${root.name}-${rng.int(1, 3)} exited with code 2; restarting (attempt ${rng.int(4, 12)})`)),
         ];
+    // A consumer counts the messages it failed, an API the 500s it answered.
+    const worker = root.tier === 'worker';
+    const failures = worker ? 'jobs_failed_per_min' : 'http_5xx_per_min';
+    const failing = worker ? 'the messages it handles fail and are requeued' : 'its requests fail with 500s';
     return {
       ...faultOf(this, ctx),
       remedy: remedy('rollback', root),
       decoys: [remedy('restart', root), remedy('scale_out', root)],
       rootOverview: { error_rate: rng.int(30, 60) / 100 },
-      rootDetail: nullField ? { http_5xx_per_min: rng.int(800, 4000), pods_ready: root.replicas, pods_desired: root.replicas } : { http_5xx_per_min: rng.int(800, 4000), pods_ready: Math.max(0, root.replicas - 2), pods_desired: root.replicas, restarts_last_hour: rng.int(6, 20) },
-      after: { http_5xx_per_min: rng.int(0, 5), pods_ready: root.replicas },
+      rootDetail: nullField ? { [failures]: rng.int(800, 4000), pods_ready: root.replicas, pods_desired: root.replicas } : { [failures]: rng.int(800, 4000), pods_ready: Math.max(0, root.replicas - 2), pods_desired: root.replicas, restarts_last_hour: rng.int(6, 20) },
+      after: { [failures]: rng.int(0, 5), pods_ready: root.replicas },
       rootLogs: logs,
       rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'CRITICAL', label: 'error rate above SLO' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned 500 for GET /v1/${callee.domain}`, `call ${callee.name} path=/api/${callee.domain} status=500`) }),
       callerImpact: { error_rate: rng.int(15, 35) / 100, latency_ms: rng.int(50, 400) },
-      mechanism: nullField ? `release ${version} of ${root.name} dereferences a missing "${field}" field, so its requests fail with 500s.` : `release ${version} of ${root.name} requires environment variable ${env}, which is not set, so its pods crash on start and requests fail.`,
+      mechanism: nullField ? `release ${version} of ${root.name} dereferences a missing "${field}" field, so ${failing}.` : `release ${version} of ${root.name} requires environment variable ${env}, which is not set, so its pods crash on start and ${worker ? 'messages wait' : 'requests fail'}.`,
       trigger: `the deploy of ${root.name} ${version}.`,
       concepts: {
         mechanism: nullField ? [['null', 'undefined', 'exception', 'typeerror', 'nullpointerexception', 'bug', 'regression'], [field.toLowerCase(), 'serializ', 'field']] : [['environment variable', 'env', 'config', env.toLowerCase()], ['crash', 'exit', 'restart', 'missing', 'not set']],
