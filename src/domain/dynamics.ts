@@ -352,7 +352,8 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
       impacts[i] = k;
       latentOpen[i] = open;
     }
-    if (moved) share = Math.min(1, harmAt(task, depth, impacts, latentOpen) / atDetection);
+    // The first minute is the one the last observation showed: its state is usually memoised already.
+    if (moved) share = Math.min(1, (m === from ? metricsAt(task, ep.fixes, m).harm : harmAt(task, depth, impacts, latentOpen)) / atDetection);
     burned += g.dynamics.burn_per_min * share;
   }
   return Math.round(burned * 100) / 100;
