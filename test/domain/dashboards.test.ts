@@ -7,6 +7,7 @@ import { generatedTask, type Task } from '../../src/domain/index.js';
 import { baselineDetail } from '../../src/domain/generator/baseline.js';
 import { createRng } from '../../src/domain/generator/rng.js';
 import type { Tier } from '../../src/domain/generator/types.js';
+import { tierOf } from '../../src/agents/rule.js';
 
 const TIERS: Tier[] = ['edge', 'api', 'worker', 'cache', 'db', 'queue', 'config', 'secrets', 'auth', 'dns', 'thirdparty'];
 // Each kind's healthy readings (train-split names), largest first: a service is of the largest kind whose readings it all shows.
@@ -31,13 +32,31 @@ describe('dashboards', () => {
           const own = readings(task, f.root_cause);
           for (const peer of [...task.serviceByName.keys()].filter((n) => n !== f.root_cause && kinds.get(n) === kinds.get(f.root_cause))) {
             const theirs = readings(task, peer);
-            expect([...own].filter((k) => !theirs.has(k)), `${difficulty} ${seed}: ${f.root_cause} vs ${peer}`).toEqual([]);
+            // A database pool shows only where there is a database (the graph says which services have one).
+            const pooled = task.serviceByName.get(peer)!.depends_on.some((d) => tierOf(d) === 'db');
+            const missing = [...own].filter((k) => !theirs.has(k) && (pooled || !k.startsWith('db_pool_')));
+            expect(missing, `${difficulty} ${seed}: ${f.root_cause} vs ${peer}`).toEqual([]);
             compared++;
           }
         }
       }
     }
     expect(compared).toBeGreaterThan(500);
+  });
+
+  it('show a database pool only on services with a database, its counts adding up', () => {
+    let pools = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const task = generatedTask({ seed, difficulty: 'hard', split: seed % 2 ? 'test' : 'train', family: seed % 4 ? null : 'connection_leak' });
+      for (const [name, spec] of task.serviceByName) {
+        const d = spec.detail;
+        if (d.db_pool_size === undefined) continue;
+        expect(spec.depends_on.some((dep) => tierOf(dep) === 'db'), name).toBe(true);
+        if (d.db_pool_in_use !== undefined && d.db_pool_idle !== undefined) expect(d.db_pool_in_use + d.db_pool_idle, name).toBe(d.db_pool_size);
+        pools++;
+      }
+    }
+    expect(pools).toBeGreaterThan(20);
   });
 });
 

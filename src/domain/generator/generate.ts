@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.12.0';
+export const GENERATOR_VERSION = '5.13.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -560,8 +560,12 @@ function uniformDashboards(a: Assembly): void {
     byTier.set(d.node.tier, keys);
   }
   for (const d of drafts.values()) {
+    // Only a service with a database has a database pool to show.
+    const usesDb = d.node.depends_on.some((dep) => a.topo.byName.get(dep)?.tier === 'db');
+    const filled = new Set<string>();
     for (const k of byTier.get(d.node.tier)!) {
       if (d.detail[k] !== undefined) continue;
+      if (DB_POOL.includes(k) && !usesDb) continue;
       // A setting a fault gives its service (a pool size, a memory limit, the latest secret
       // version) is that service's own: it never fades towards another value as the fault does.
       const own = SETTINGS.has(k) ? (d.detailImpacted[k] ?? d.latent?.[k] ?? Object.values(d.profiles).find((p) => p.detailImpacted[k] !== undefined)?.detailImpacted[k]) : undefined;
@@ -572,9 +576,18 @@ function uniformDashboards(a: Assembly): void {
       const healthy = HEALTHY_READINGS[k];
       if (!healthy) throw new Error(`no healthy value for ${k} (${d.node.tier})`);
       d.detail[k] = healthy((hash32(`${salt}|${d.node.name}|${k}`) % 1000) / 1000, d);
+      filled.add(k);
+    }
+    // A pool's counts add up whatever order they were drawn in: in use plus idle is its size.
+    const size = d.detail.db_pool_size;
+    if (size !== undefined && (filled.has('db_pool_in_use') || filled.has('db_pool_idle')) && d.detail.db_pool_in_use !== undefined) {
+      d.detail.db_pool_in_use = Math.min(d.detail.db_pool_in_use, size);
+      if (d.detail.db_pool_idle !== undefined) d.detail.db_pool_idle = size - d.detail.db_pool_in_use;
     }
   }
 }
+
+const DB_POOL = ['db_pool_size', 'db_pool_in_use', 'db_pool_idle', 'db_pool_wait_ms'];
 
 function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, string>>> {
   const { params, drafts } = a;

@@ -16,13 +16,14 @@ export const connectionLeak: Family = {
     const held = rng.int(150, 900);
     const idleTx = rng.int(60, 180);
     const where = ctx.variant === 'unclosed_transaction' ? 'a transaction opened in the export handler is never committed or rolled back' : 'connections are not returned to the pool when a query fails';
+    const inUseAfter = rng.int(3, 8);
     return {
       ...faultOf(this, ctx),
       remedy: remedy('rollback', root),
       decoys: [remedy('raise_connection_limit', db), remedy('restart', db)],
       rootOverview: { error_rate: rng.int(20, 40) / 100, latency_p99_ms: rng.int(3000, 6000) },
       rootDetail: { db_pool_in_use: pool, db_pool_size: pool, db_pool_idle: 0, db_pool_wait_ms: rng.int(4000, 5000) },
-      after: { db_pool_in_use: rng.int(3, 8), db_pool_idle: pool - rng.int(8, 12), db_pool_wait_ms: 0 },
+      after: { db_pool_in_use: inUseAfter, db_pool_idle: pool - inUseAfter, db_pool_wait_ms: 0 },
       rootLogs: [
         line(-25, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: export endpoint)`, `release ${version} of ${root.name} live on ${root.replicas} instances (export endpoint)`)),
         key(-3, 'WARN', say(split, `db pool: active=${pool} idle=0 waiting=${rng.int(20, 80)}; oldest checkout held ${held}s`, `sql pool in_use=${pool} idle=0 wait_count=${rng.int(20, 80)} max_lifetime_exceeded=0 longest_checkout_s=${held}`)),
