@@ -5,7 +5,8 @@
  * Alerts are rules over the simulated metrics, rendered to text only here.
  */
 import type { Episode, FixAttempt } from './episode.js';
-import type { AlertSpecData, Task } from './scenario.js';
+import type { AlertSpecData, RecurringLine, Task } from './scenario.js';
+import { hash32 } from './generator/rng.js';
 
 export interface Snapshot {
   metrics: Record<string, Record<string, number>>;
@@ -374,12 +375,50 @@ function harmAt(task: Task, depth: number, impacts: readonly number[], latentOpe
 const HARM_FLOOR = 0.05;
 const NO_CHANGES: readonly FixAttempt[] = Object.freeze([]);
 
+/** A failure goes on being logged every few minutes; a search shows the latest few occurrences. */
+const RECUR_EVERY_MIN = 3;
+const RECURRENCES_SHOWN = 4;
+
+/**
+ * The latest occurrences, up to `minute`, of the lines a service keeps writing: its failures while
+ * its fault goes on (until its remedy has mostly taken hold), production's ordinary errors always.
+ * Each carries the evidence id of the line it repeats with the minute it was written
+ * (`ev-3c36-27`): citing it cites that evidence.
+ */
+function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, fault: number | null, lines: readonly RecurringLine[], minute: number) {
+  const phase = hash32(service) % RECUR_EVERY_MIN;
+  const out: { at: number; second: number; id: string; level: string; msg: string }[] = [];
+  for (let at = minute - ((minute - phase + RECUR_EVERY_MIN) % RECUR_EVERY_MIN); at >= 1 && out.length < RECURRENCES_SHOWN; at -= RECUR_EVERY_MIN) {
+    const failing = fault !== null && faultImpact(task, fixes, fault, at) >= 0.5;
+    const now = failing ? lines : lines.filter((l) => l.always);
+    if (!now.length) continue;
+    const line = now[Math.floor(at / RECUR_EVERY_MIN) % now.length]!;
+    out.push({ at, second: hash32(`${line.id}|${at}`) % 60, id: `${line.id}-${at}`, level: line.level, msg: line.msg });
+  }
+  return out;
+}
+
 /**
  * A service's log at `minute`: what it had written by detection, then what a masked fault made
  * it write once unmasked (timed from the minute it was unmasked), and the changes made to it
  * (logged when they took effect).
  */
 export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string, minute: number): string[] {
+  const dyn = task.scenario.generated!.dynamics.services[service]!;
+  // Most services write nothing after detection unless a change is made to them.
+  if (!dyn.recurring && !dyn.late && !fixes.length) return task.serviceByName.get(service)!.logs;
+  let searched = task.memo.logsByChanges.get(fixes);
+  let byMinute = searched?.get(service);
+  const known = byMinute?.get(minute);
+  if (known) return known;
+  const lines = searchLogs(task, fixes, service, minute);
+  if (!searched) task.memo.logsByChanges.set(fixes, (searched = new Map()));
+  if (!byMinute) searched.set(service, (byMinute = new Map()));
+  byMinute.set(minute, lines);
+  return lines;
+}
+
+function searchLogs(task: Task, fixes: readonly FixAttempt[], service: string, minute: number): string[] {
   const g = task.scenario.generated!;
   const written = task.serviceByName.get(service)!.logs;
   const late = g.dynamics.services[service]!.late;
@@ -391,6 +430,8 @@ export function logsAt(task: Task, fixes: readonly FixAttempt[], service: string
     const at = from + line.offset;
     if (at <= minute && (line.after === 'premature' || faultImpact(task, fixes, line.fault, at) > 0)) shown.push({ at, second: line.second, id: line.id, level: line.level, msg: line.msg });
   }
+  const dyn = g.dynamics.services[service]!;
+  if (dyn.recurring && minute >= 1) shown.push(...recurrences(task, fixes, service, dyn.fault, dyn.recurring, minute));
   const suffix = `@${service}`;
   for (const f of fixes) {
     if (f.minute > minute || !f.fix.endsWith(suffix)) continue;

@@ -99,6 +99,20 @@ export interface ServiceDynamics {
   latent?: Record<string, number>;
   /** Lines written once a masked fault shows. */
   late?: LateLine[];
+  /** Failure lines it keeps writing after detection while its fault goes on (each as first written). */
+  recurring?: RecurringLine[];
+}
+
+/**
+ * A line a service keeps writing after detection: the evidence id, level and message of its first
+ * occurrence; `always` for production's ordinary errors, which recur whatever is fixed (the rest
+ * recur while the service's fault goes on).
+ */
+export interface RecurringLine {
+  id: string;
+  level: string;
+  msg: string;
+  always?: true;
 }
 
 /** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */
@@ -231,6 +245,8 @@ export interface Task {
      * Entries go with the array.
      */
     byChanges: WeakMap<readonly object[], Map<number, {}>>;
+    /** A service's log as searched at a minute, per list of changes (as `byChanges`): an open search shows the same lines every step. */
+    logsByChanges: WeakMap<readonly object[], Map<string, Map<number, string[]>>>;
   };
 }
 
@@ -281,7 +297,7 @@ export function compileScenario(scenario: Scenario): Task {
     prerequisites: new Set(scenario.generated?.faults.flatMap((f) => f.needs_first ?? []) ?? []),
     evidence,
     metricEvidence,
-    memo: { views: new LRUCache({ max: MEMO_LIMITS.views }), readings: new LRUCache({ max: MEMO_LIMITS.readings }), states: new LRUCache({ max: MEMO_LIMITS.states }), byChanges: new WeakMap() },
+    memo: { views: new LRUCache({ max: MEMO_LIMITS.views }), readings: new LRUCache({ max: MEMO_LIMITS.readings }), states: new LRUCache({ max: MEMO_LIMITS.states }), byChanges: new WeakMap(), logsByChanges: new WeakMap() },
     serviceByName: new Map(services.map((s) => [s.name, s])),
     teamSet: new Set(teams),
     fixById: new Map(fixes.map((f) => [f.id, f])),

@@ -245,6 +245,9 @@ describe('real time pressure in expert incidents', () => {
       const faults = t.scenario.generated!.faults;
       if (faults.length !== 1) continue;
       const f = faults[0]!;
+      // The budget burns on what users feel: only a fault that hurts them from detection burns it at the full rate.
+      const first = act(t, reset(t), { action_type: 'investigate', target: f.root_cause }).episode;
+      if (first.budget_burned < 0.95 * t.scenario.generated!.dynamics.burn_per_min * first.minutes) continue;
       const play = (wander: number) => {
         let ep = reset(t);
         ep = act(t, ep, { action_type: 'investigate', target: f.root_cause }).episode;

@@ -232,7 +232,8 @@ describe('a change leaves its trace', () => {
         const before = observe(task, playActions(task, [search])).logs[target]!;
         const ep = playActions(task, [search, { action_type: 'apply_fix', target: fix.id }, { action_type: 'apply_fix', target: fix.id }, search]);
         const after = observe(task, ep).logs[target]!;
-        const added = after.filter((l) => !before.includes(l));
+        // New lines of its own (a recurrence of an earlier failure carries that line's id with a minute: `ev-3c36-27`).
+        const added = after.filter((l) => !before.includes(l) && !/^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
         expect(added, fix.id).toHaveLength(1);
         const id = added[0]!.slice(1, 8);
         expect(task.evidence.get(id)?.service).toBe(target);
@@ -243,6 +244,53 @@ describe('a change leaves its trace', () => {
         expect(added[0]).toMatch(/ INFO {2}/);
       }
     }
+  });
+});
+
+describe('a failure that goes on is still being logged', () => {
+  it('a search after detection shows the latest occurrences of a service\'s failures while its fault goes on, its ordinary errors always, none of its failures once the remedy has taken hold', () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 20; seed++) {
+        const task = generatedTask({ seed: 560_000 + seed, difficulty: 'medium', split, family: null });
+        const g = task.scenario.generated!;
+        if (g.faults.length !== 1 || g.faults[0]!.needs_first?.length) continue;
+        const [name, dyn] = Object.entries(g.dynamics.services).find(([, d]) => d.fault === 0 && d.recurring?.some((l) => !l.always)) ?? [];
+        if (!name || !dyn) continue;
+        const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
+        const recurring = (ep: ReturnType<typeof playActions>) => observe(task, ep).logs[name]!.filter((l) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
+        const failing = recurring(playActions(task, [search, search, search, search]));
+        expect(failing.length, name).toBeGreaterThan(0);
+        expect(failing.length).toBeLessThanOrEqual(4);
+        for (const line of failing) {
+          // It repeats a line written before detection, whose evidence id it carries.
+          const first = task.serviceByName.get(name)!.logs.find((l) => l.startsWith(`[${line.slice(1, 8)}]`))!;
+          expect(first.slice(31), line).toBe(line.slice(line.indexOf(']') + 23));
+          expect(Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf(']') + 22))).toBeGreaterThan(Date.parse(g.dynamics.detected_at));
+        }
+        const fixed = playActions(task, [{ action_type: 'apply_fix', target: g.faults[0]!.fix }, search, search, search, search, search, search]);
+        const stoppedAt = fixed.fixes[0]!.minute;
+        const late = recurring(fixed).filter((l) => Number(l.slice(9, l.indexOf(']'))) > stoppedAt + g.dynamics.recovery_min / 2);
+        const always = new Set(dyn.recurring!.filter((l) => l.always).map((l) => l.id));
+        expect(late.filter((l) => !always.has(l.slice(1, 8))), name).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(8);
+  });
+
+  it('ordinary errors of healthy services recur whatever is fixed', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const task = generatedTask({ seed: 570_000 + seed, difficulty: 'expert', split: 'test', family: null });
+      const [name] = Object.entries(task.scenario.generated!.dynamics.services).find(([, d]) => d.fault === null && d.recurring?.length) ?? [];
+      if (!name) continue;
+      const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
+      const lines = observe(task, playActions(task, [search, search, search, search])).logs[name]!.filter((l) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
+      expect(lines.length, name).toBeGreaterThan(0);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 });
 

@@ -37,7 +37,7 @@ function victimChange(a: Assembly, { version }: Scene): void {
     const dep = topo.byName.get(callee)!;
     // Behind an opaque fault the stack trace names only the client class of the dependency.
     const line = (isOpaque(dv.fault) ? exceptionInClient(rng, dep, params.split) : null) ?? seen(exceptionOnUpstreamError(rng, dep, params.split), dep);
-    dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...line });
+    dv.logs.push({ at: dv.hop! + rng.int(0, 2), ...line, recurs: 'with_fault' });
   }
   decoys.push({ kind: 'rollback', target: v.name });
 }
@@ -57,7 +57,7 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
     const v = rng.pick(callers);
     const d = drafts.get(v.name)!;
     const stuck = opaque[fi] ? threadsStuck(rng, params.split) : seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!);
-    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck });
+    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck, recurs: 'with_fault' });
     decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
   });
 }
@@ -66,7 +66,7 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
 function benignErrors({ rng, topo, params, knobs, drafts }: Assembly, { faultRoots }: Scene): void {
   for (const n of topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && (x.tier === 'api' || x.tier === 'auth' || x.tier === 'worker'))) {
     if (!rng.chance(knobs.benignErrors)) continue;
-    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split) });
+    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split), recurs: 'always' });
   }
 }
 
@@ -77,7 +77,7 @@ function blameHerring({ rng, topo, params, knobs, drafts, seen, showing }: Assem
   if (!callers.length) return;
   const d = rng.pick(callers);
   const innocent = topo.byName.get(d.node.depends_on.find((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep))!)!;
-  d.logs.push({ at: rng.int(0, 3), ...seen(slowDependencyLine(rng, innocent, params.split), innocent) });
+  d.logs.push({ at: rng.int(0, 3), ...seen(slowDependencyLine(rng, innocent, params.split), innocent), recurs: 'always' });
 }
 
 const quietOf = (bystanders: Node[]) => bystanders.filter((n) => n.tier !== 'edge');

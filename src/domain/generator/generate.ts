@@ -3,7 +3,7 @@
  * format, byte for byte the same every time. Pure: all randomness comes from an Rng seeded by
  * the parameters.
  */
-import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, LateLine, ServiceDynamics, ServiceSpec } from '../scenario.js';
+import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario, LateLine, RecurringLine, ServiceDynamics, ServiceSpec } from '../scenario.js';
 import { HEALTHY_READINGS, baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { silentFallback } from './families/silent-fallback.js';
@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.13.0';
+export const GENERATOR_VERSION = '5.14.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -153,7 +153,7 @@ function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | '
 }
 
 /** A draft's dynamics; the masked-fault fields only where they apply, so other incidents stay lean. */
-function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: string, late: LateLine[]): ServiceDynamics {
+function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: string, late: LateLine[], recurring: RecurringLine[]): ServiceDynamics {
   const profiles = Object.entries(d.profiles).map(([fault, p]) => [fault, { impacted: p.impacted, detail_impacted: p.detailImpacted }] as const);
   return {
     impacted: d.impacted,
@@ -166,6 +166,7 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     ...(profiles.length ? { profiles: Object.fromEntries(profiles) } : {}),
     ...(d.latent ? { latent: d.latent } : {}),
     ...(late.length ? { late } : {}),
+    ...(recurring.length ? { recurring } : {}),
   };
 }
 
@@ -344,7 +345,7 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
     const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG').sort((a, c) => a.at - c.at);
     loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
     root.latent = b.latent ?? {};
-  } else root.logs.push(...rootLogs);
+  } else root.logs.push(...rootLogs.map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const })));
   if (flood) {
     // The orchestrator's restarts and the traffic summary are not sampled away.
     root.logs.push(...floodedLines(rng, root.node, params.split, flood).map((l, i) => ({ at: 1 + i + rng.int(0, 2), ...l })));
@@ -426,7 +427,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     // Logs are what was written by detection: only services the fault had reached by then show it.
     if (hop <= knobs.depth) {
       if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
-      else d.logs.push(...written());
+      else d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const })));
     }
   }
   return affected;
@@ -454,7 +455,7 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
     d.impacted = { ...d.impacted, ...s.overview };
     d.detailImpacted = { ...d.detailImpacted, ...s.detail };
     if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
-    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
+    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg, recurs: 'with_fault' });
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
     if (!affected.includes(s.service)) affected.unshift(s.service);
   }
@@ -636,13 +637,14 @@ function evidenceIds(): (text: string) => string {
 }
 
 /** Routine lines, jittered timestamps and evidence ids (unique within the incident); each fault's decisive evidence. */
-function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]> } {
+function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<string, string>; late: Map<string, LateLine[]>; recurring: Map<string, RecurringLine[]> } {
   const { rng, params, knobs, onsetBefore, onsetMinute, drafts, faults, showing, silent, evidenceId } = a;
   const services: ServiceSpec[] = [];
   const key = evidenceKey(params);
   const metricIds: Record<string, string> = {};
   const keyLineIds = new Map<string, string[]>();
   const late = new Map<string, LateLine[]>();
+  const recurring = new Map<string, RecurringLine[]>();
   for (const d of drafts.values()) {
     metricIds[d.node.name] = evidenceId(`${key}|${d.node.name}|metrics`);
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
@@ -674,6 +676,12 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
       return `[${id}] ${timestamp(onsetMinute + l.at, second)} ${l.level.padEnd(5)} ${l.msg}`;
     });
     services.push({ name: d.node.name, owner: d.node.owner, depends_on: d.node.depends_on, overview: d.overview, detail: d.detail, logs: lines });
+    // What it keeps logging while its fault goes on: its latest few failure lines (a sampled root's
+    // one surviving warning does not repeat: sampling would drop its repeats too).
+    if (!(knobs.sampledRootLogs && d.hop === 0)) {
+      const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}) }] : [])).slice(-RECURRING_LINES);
+      if (repeats.length) recurring.set(d.node.name, repeats);
+    }
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.
     late.set(
       d.node.name,
@@ -690,8 +698,11 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
   faults.forEach((f) => {
     f.decisive = [...(keyLineIds.get(f.root_cause) ?? []), metricIds[f.root_cause]!];
   });
-  return { services, metricIds, late };
+  return { services, metricIds, late, recurring };
 }
+
+/** How many of a service's failure lines keep recurring after detection. */
+const RECURRING_LINES = 3;
 
 /** The fix menu: every kind on every service where it makes sense, its minutes, and the damage a wrong one does. */
 function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences']; changes: Dynamics['changes'] } {
@@ -798,7 +809,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   uniformDashboards(a);
   const transient = controlBlip(a);
   const names = harmoniseReadings(a);
-  const { services, metricIds, late } = writeLogs(a);
+  const { services, metricIds, late, recurring } = writeLogs(a);
   const { fixes, fixMinutes, consequences, changes } = fixMenu(a);
   const reference = referenceMinutes(a, fixMinutes);
   const alertRules = monitoringRules(a, names);
@@ -806,7 +817,7 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
-    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, serviceDynamics(d, metricIds[d.node.name]!, addressOf(d.node, params.split, salt), late.get(d.node.name) ?? [])])),
+    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, serviceDynamics(d, metricIds[d.node.name]!, addressOf(d.node, params.split, salt), late.get(d.node.name) ?? [], recurring.get(d.node.name) ?? [])])),
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.budgetLasts && reference > 0 ? Math.round((100 / (knobs.budgetLasts * reference)) * 100) / 100 : knobs.burn,

@@ -34,6 +34,11 @@ export interface LogLine {
   msg: string;
   /** A line that by itself tells the mechanism; sampled telemetry may drop it. */
   key?: boolean;
+  /**
+   * A line the service keeps writing after detection: while its fault goes on (a failure), or
+   * always (the ordinary errors of production, which no fix stops).
+   */
+  recurs?: 'with_fault' | 'always';
 }
 
 /** An alert rule on one metric of one service; it fires while the metric breaches the threshold. */

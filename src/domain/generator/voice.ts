@@ -72,7 +72,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     queue: [
       (r, _n, q) => info(`[Log partition=events-${r.int(0, 11)}] Rolled new log segment at offset ${q * 1000 + r.int(0, 999)}`),
-      (r, _n, q) => info(`[GroupCoordinator] Stabilized group consumers generation ${Math.floor(q / 100)} with ${r.int(2, 12)} members`),
+      (r, _n, q) => info(`[GroupCoordinator] Stabilized group consumers generation ${Math.floor(q / 10)} with ${r.int(2, 12)} members`),
     ],
     config: [
       (r) => info(`watch: ${r.int(10, 80)} clients subscribed to /config (${r.int(100, 999)} events/min)`),
