@@ -388,7 +388,9 @@ const RECURRENCES_SHOWN = 4;
 function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, fault: number | null, lines: readonly RecurringLine[], minute: number) {
   const phase = hash32(service) % RECUR_EVERY_MIN;
   const out: { at: number; second: number; id: string; level: string; msg: string }[] = [];
-  for (let at = minute - ((minute - phase + RECUR_EVERY_MIN) % RECUR_EVERY_MIN); at >= 1 && out.length < RECURRENCES_SHOWN; at -= RECUR_EVERY_MIN) {
+  // A search at minute M sees what was written before M:00 (an occurrence stamped M:ss is still to come).
+  const last = minute - 1;
+  for (let at = last - ((last - phase + RECUR_EVERY_MIN) % RECUR_EVERY_MIN); at >= 1 && out.length < RECURRENCES_SHOWN; at -= RECUR_EVERY_MIN) {
     const failing = fault !== null && faultImpact(task, fixes, fault, at) >= 0.5;
     const now = failing ? lines : lines.filter((l) => l.always);
     if (!now.length) continue;
@@ -431,7 +433,7 @@ function searchLogs(task: Task, fixes: readonly FixAttempt[], service: string, m
     if (at <= minute && (line.after === 'premature' || faultImpact(task, fixes, line.fault, at) > 0)) shown.push({ at, second: line.second, id: line.id, level: line.level, msg: line.msg });
   }
   const dyn = g.dynamics.services[service]!;
-  if (dyn.recurring && minute >= 1) shown.push(...recurrences(task, fixes, service, dyn.fault, dyn.recurring, minute));
+  if (dyn.recurring && minute >= 2) shown.push(...recurrences(task, fixes, service, dyn.fault, dyn.recurring, minute));
   const suffix = `@${service}`;
   for (const f of fixes) {
     if (f.minute > minute || !f.fix.endsWith(suffix)) continue;

@@ -266,7 +266,10 @@ describe('a failure that goes on is still being logged', () => {
           // It repeats a line written before detection, whose evidence id it carries.
           const first = task.serviceByName.get(name)!.logs.find((l) => l.startsWith(`[${line.slice(1, 8)}]`))!;
           expect(first.slice(31), line).toBe(line.slice(line.indexOf(']') + 23));
-          expect(Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf(']') + 22))).toBeGreaterThan(Date.parse(g.dynamics.detected_at));
+          const written = Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf(']') + 22));
+          expect(written).toBeGreaterThan(Date.parse(g.dynamics.detected_at));
+          // Never after the search: the search ran at the episode's clock.
+          expect(written, line).toBeLessThan(Date.parse(g.dynamics.detected_at) + playActions(task, [search, search, search, search]).minutes * 60_000);
         }
         const fixed = playActions(task, [{ action_type: 'apply_fix', target: g.faults[0]!.fix }, search, search, search, search, search, search]);
         const stoppedAt = fixed.fixes[0]!.minute;
