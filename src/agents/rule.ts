@@ -31,7 +31,7 @@ export function parseAlerts(obs: Observation): Alert[] {
 }
 
 /** "LEVEL message" without the evidence id and timestamp. */
-const body = (line: string) => line.replace(/^\[ev-[0-9a-f]{4}\] /, '').replace(/^\S+Z /, '');
+const body = (line: string) => line.replace(/^\[ev-[0-9a-f]{4}(?:-\d+)?\] /, '').replace(/^\S+Z /, '');
 const levelOf = (line: string) => body(line).split(' ', 1)[0] ?? '';
 const isProblem = (line: string) => ['WARN', 'ERROR', 'FATAL'].includes(levelOf(line));
 const evidenceId = (line: string) => (line.startsWith('[ev-') ? line.slice(1, 8) : null);

@@ -168,7 +168,9 @@ describe.skipIf(!ready)('web console (Chromium)', () => {
     const charts = page.locator('[data-testid^="charts-"] svg.metric-chart');
     expect(await charts.count()).toBeGreaterThanOrEqual(2);
     expect(await charts.first().getAttribute('aria-label')).toMatch(/^error_rate of .*: now [0-9.]+/);
-    const alert = (await page.getByTestId('alerts').locator('li').first().textContent()) ?? '';
+    // The first alert on a charted reading (error rate or p99; a queue's depth, say, has no chart).
+    const texts = await page.getByTestId('alerts').locator('li').allTextContents();
+    const alert = texts.find((t) => /\((error_rate|latency_p99_ms)=/.test(t)) ?? '';
     const alerting = /^\[[A-Z]+\] ([^:]+):/.exec(alert)![1]!;
     await page.getByTestId('service').selectOption(alerting);
     await page.getByTestId('investigate').click();

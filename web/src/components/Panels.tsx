@@ -13,7 +13,7 @@ export function Alerts({ obs }: { obs: Observation }) {
 }
 
 /** `[ev-1a2b] <time> LEVEL text` (generated incidents) or `<time> LEVEL text` (seed tasks). */
-const LEVEL = /^(?:\[(ev-[0-9a-f]{4})\] )?(\S+) (DEBUG|INFO|LOG|NOTICE|WARN|WARNING|ERROR|FATAL|PANIC)\s+(.*)$/;
+const LEVEL = /^(?:\[(ev-[0-9a-f]{4}(?:-\d+)?)\] )?(\S+) (DEBUG|INFO|LOG|NOTICE|WARN|WARNING|ERROR|FATAL|PANIC)\s+(.*)$/;
 type Level = 'error' | 'warn' | 'info';
 const levelOf = (l: string): Level => (l === 'ERROR' || l === 'FATAL' || l === 'PANIC' ? 'error' : l === 'WARN' || l === 'WARNING' ? 'warn' : 'info');
 
