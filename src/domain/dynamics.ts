@@ -62,6 +62,9 @@ function transientShare(task: Task, minute: number): number {
   return t ? Math.max(0, 1 - Math.max(0, minute) / t.until_minute) : 0;
 }
 
+/** How far a fault's symptoms have spread by `minute`: they stop spreading once the fault is stopped. */
+const reachAt = (task: Task, stop: number | undefined, minute: number) => spreadDepth(task, stop === undefined ? minute : Math.min(minute, stop));
+
 /** How many calls away from the root the symptoms have reached by `minute`. */
 export const spreadDepth = (task: Task, minute: number) => {
   const d = task.scenario.generated!.dynamics;
@@ -127,8 +130,8 @@ function metricsAt(task: Task, fixes: readonly FixAttempt[], minute: number): Me
 function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number): MetricMaps {
   const g = task.scenario.generated!;
   const d = g.dynamics;
-  const depth = spreadDepth(task, minute);
   const stops = g.faults.map((_, i) => stoppedAt(task, fixes, i));
+  const depths = stops.map((stop) => reachAt(task, stop, minute));
   const impacts = g.faults.map((f, i) => impactGiven(task, stops[i], f.masked_by === undefined ? null : stops[f.masked_by], minute));
   const damage = new Map<string, number>();
   const active: string[] = [];
@@ -141,10 +144,10 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
   const blipNow = d.transient ? transientShare(task, minute) : 0;
   const latentOpen = stops.map((own) => (own === undefined || minute < own ? 1 : 0));
-  const key = `m|${depth}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
+  const key = `m|${depths.join(',')}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
-  return remember(task, key, { ...computeMetrics(task, depth, impacts, damage, active, blipNow, latentOpen), key, shown: new Map() });
+  return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen), key, shown: new Map() });
 }
 
 /** Backlogs keep growing while their fault is unfixed: by half again each time the symptoms spread a hop. */
@@ -175,13 +178,14 @@ function harmTo(spec: { overview: Record<string, number>; detail: Record<string,
   return Math.min(1, Math.max(errors, slow, lost));
 }
 
-function computeMetrics(task: Task, depth: number, impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview' | 'harm'> {
+function computeMetrics(task: Task, depths: readonly number[], impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview' | 'harm'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
   let harm = 0;
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
+    const depth = dyn.fault === null ? 0 : depths[dyn.fault]!;
     const reached = dyn.fault !== null && dyn.hop !== null && dyn.hop <= depth;
     // A service two faults reach stays hit until both are stopped, and shows the worse one.
     let k = reached ? impacts[dyn.fault!]! : 0;
@@ -341,31 +345,32 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
   const maskers = g.faults.map((f) => (f.masked_by === undefined ? null : stops[f.masked_by]));
   const impacts = g.faults.map(() => -1);
   const latentOpen = g.faults.map(() => 1);
-  let depth = -1;
+  const depths = g.faults.map(() => -1);
   let share = 0;
   for (let m = from; m < from + minutes; m++) {
-    let moved = spreadDepth(task, m) !== depth;
-    depth = spreadDepth(task, m);
+    let moved = false;
     for (let i = 0; i < stops.length; i++) {
       const k = impactGiven(task, stops[i], maskers[i], m);
       const open = stops[i] === undefined || m < stops[i]! ? 1 : 0;
-      if (k !== impacts[i] || open !== latentOpen[i]) moved = true;
+      const depth = reachAt(task, stops[i], m);
+      if (k !== impacts[i] || open !== latentOpen[i] || depth !== depths[i]) moved = true;
       impacts[i] = k;
       latentOpen[i] = open;
+      depths[i] = depth;
     }
     // The first minute is the one the last observation showed: its state is usually memoised already.
-    if (moved) share = Math.min(1, (m === from ? metricsAt(task, ep.fixes, m).harm : harmAt(task, depth, impacts, latentOpen)) / atDetection);
+    if (moved) share = Math.min(1, (m === from ? metricsAt(task, ep.fixes, m).harm : harmAt(task, depths, impacts, latentOpen)) / atDetection);
     burned += g.dynamics.burn_per_min * share;
   }
   return Math.round(burned * 100) / 100;
 }
 
 /** The faults' harm to users at a state of the spread and the faults (memoised with the task's states). */
-function harmAt(task: Task, depth: number, impacts: readonly number[], latentOpen: readonly number[]): number {
-  const key = `h|${depth}|${impacts.join(',')}|${latentOpen.join('')}`;
+function harmAt(task: Task, depths: readonly number[], impacts: readonly number[], latentOpen: readonly number[]): number {
+  const key = `h|${depths.join(',')}|${impacts.join(',')}|${latentOpen.join('')}`;
   const known = task.memo.states.get(key) as { harm: number } | undefined;
   if (known) return known.harm;
-  return remember(task, key, { harm: computeMetrics(task, depth, [...impacts], new Map(), [], 0, [...latentOpen]).harm }).harm;
+  return remember(task, key, { harm: computeMetrics(task, depths, [...impacts], new Map(), [], 0, [...latentOpen]).harm }).harm;
 }
 
 /**
@@ -380,8 +385,10 @@ const RECUR_EVERY_MIN = 3;
 const RECURRENCES_SHOWN = 4;
 
 /**
- * The latest occurrences, up to `minute`, of the lines a service keeps writing: its failures while
- * its fault goes on (until its remedy has mostly taken hold), production's ordinary errors always.
+ * The latest occurrences, up to `minute`, of the lines a service keeps writing: the failures its
+ * callers' requests meet while its fault goes on (until its remedy is in), production's ordinary
+ * errors always. A root's own lines are events (a push that timed out, a breaker that opened) and
+ * do not repeat.
  * Each carries the evidence id of the line it repeats with the minute it was written
  * (`ev-3c36-27`): citing it cites that evidence.
  */
@@ -391,7 +398,9 @@ function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, 
   // A search at minute M sees what was written before M:00 (an occurrence stamped M:ss is still to come).
   const last = minute - 1;
   for (let at = last - ((last - phase + RECUR_EVERY_MIN) % RECUR_EVERY_MIN); at >= 1 && out.length < RECURRENCES_SHOWN; at -= RECUR_EVERY_MIN) {
-    const failing = fault !== null && faultImpact(task, fixes, fault, at) >= 0.5;
+    // Requests stop failing once the remedy is in (the metrics take a few minutes more to recover).
+    const stop = fault === null ? undefined : stoppedAt(task, fixes, fault);
+    const failing = fault !== null && (stop === undefined || at < stop);
     const now = failing ? lines : lines.filter((l) => l.always);
     if (!now.length) continue;
     const line = now[Math.floor(at / RECUR_EVERY_MIN) % now.length]!;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIFFICULTIES, FAMILIES, SPLITS, generateScenario, generatedTask, observe, reset, step, type Scenario } from '../../src/domain/index.js';
 import { tierOf } from '../../src/agents/rule.js';
-import { playActions } from '../helpers/step.js';
+import { act, playActions } from '../helpers/step.js';
 
 const sample: Scenario[] = [];
 for (const difficulty of DIFFICULTIES) for (const split of SPLITS) for (let seed = 0; seed < 25; seed++) sample.push(generateScenario({ seed: 400_000 + seed, difficulty, split, family: null }));
@@ -155,6 +155,39 @@ describe('alerts are data and follow the simulated state', () => {
       ep = o.episode;
     }
     expect(observe(task, ep).metrics[f.root_cause]!.memory_used_pct).toBeLessThan(95);
+  });
+});
+
+describe('symptoms stop spreading once the fault is stopped', () => {
+  it('no alert starts firing after the remedy is in (it would vanish again, unresolved, as the fault fades)', () => {
+    let checked = 0;
+    for (const difficulty of ['easy', 'medium', 'hard'] as const) {
+      for (let seed = 0; seed < 30; seed++) {
+        const task = generatedTask({ seed: 580_000 + seed, difficulty, split: 'test', family: null });
+        const g = task.scenario.generated!;
+        if (g.faults.length !== 1 || g.faults[0]!.needs_first?.length) continue;
+        // Wait first, so the fix lands a minute or two before the symptoms' next spread step.
+        const look = { action_type: 'investigate' as const, target: g.faults[0]!.root_cause, view: 'metrics' as const };
+        const waitMinutes = g.dynamics.spread_every_min - g.dynamics.fix_minutes[g.faults[0]!.fix]! - 2;
+        const fixed = playActions(task, [...Array.from({ length: Math.max(0, Math.ceil(waitMinutes / 2)) }, () => look), { action_type: 'apply_fix', target: g.faults[0]!.fix }]);
+        if (fixed.done) continue;
+        const firing = (ep: ReturnType<typeof playActions>) => new Set(observe(task, ep).alerts.filter((a) => !a.startsWith('[RESOLVED]')).map((a) => a.slice(a.indexOf('] ') + 2, a.indexOf(' ('))));
+        const atFix = firing(fixed);
+        const errorsAtFix = observe(task, fixed).metrics;
+        let ep = fixed;
+        for (let i = 0; i < 8 && !ep.done; i++) {
+          ep = act(task, ep, { action_type: 'investigate', target: g.faults[0]!.root_cause, view: 'metrics' }).episode;
+          for (const a of firing(ep)) expect(atFix.has(a), `${difficulty} ${580_000 + seed} minute ${ep.minutes}: ${a}`).toBe(true);
+          // Nor does any service's error rate rise: nothing new is reached.
+          for (const [name, m] of Object.entries(observe(task, ep).metrics)) {
+            const ceiling = Math.max(errorsAtFix[name]!.error_rate!, task.serviceByName.get(name)!.overview.error_rate!);
+            expect(m.error_rate!, `${difficulty} ${580_000 + seed} ${name} minute ${ep.minutes}`).toBeLessThanOrEqual(ceiling + 1e-9);
+          }
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 });
 

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.15.0';
+export const GENERATOR_VERSION = '5.16.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -345,7 +345,7 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
     const loud = rootLogs.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG').sort((a, c) => a.at - c.at);
     loud.forEach((l, i) => root.late.push({ ...l, at: 1 + i, fault: fi }));
     root.latent = b.latent ?? {};
-  } else root.logs.push(...rootLogs.map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const })));
+  } else root.logs.push(...rootLogs);
   if (flood) {
     // The orchestrator's restarts and the traffic summary are not sampled away.
     root.logs.push(...floodedLines(rng, root.node, params.split, flood).map((l, i) => ({ at: 1 + i + rng.int(0, 2), ...l })));
@@ -455,7 +455,7 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
     d.impacted = { ...d.impacted, ...s.overview };
     d.detailImpacted = { ...d.detailImpacted, ...s.detail };
     if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
-    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg, recurs: 'with_fault' });
+    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
     if (!affected.includes(s.service)) affected.unshift(s.service);
   }

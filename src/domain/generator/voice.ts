@@ -136,7 +136,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r, n, q) => {
         // One serial, one zone: the record count belongs to the serial, not to the reload.
         const serial = 2026031300 + (Math.floor(q / 1000) % 100);
-        return info(`zone internal/IN: loaded serial ${serial} (${120 + (hash32(`${n.name}|${serial}`) % 360)} records, ${r.int(2, 40)}ms)`);
+        return info(`zone internal/IN: loaded serial ${serial} (${120 + (hash32(`${n.name}|${serial}`) % 360)} records, ${(r.int(20, 400) / 10).toFixed(1)}ms)`);
       },
     ],
     thirdparty: [
