@@ -403,8 +403,11 @@ function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, 
     const failing = fault !== null && (stop === undefined || at < stop);
     const now = failing ? lines : lines.filter((l) => l.always);
     if (!now.length) continue;
-    const line = now[Math.floor(at / RECUR_EVERY_MIN) % now.length]!;
-    out.push({ at, second: hash32(`${line.id}|${at}`) % 60, id: `${line.id}-${at}`, level: line.level, msg: line.msg });
+    const turn = Math.floor(at / RECUR_EVERY_MIN);
+    const line = now[turn % now.length]!;
+    // Each occurrence is written afresh: its numbers and ids differ from the last one's.
+    const texts = line.variants ? [line.msg, ...line.variants] : [line.msg];
+    out.push({ at, second: hash32(`${line.id}|${at}`) % 60, id: `${line.id}-${at}`, level: line.level, msg: texts[Math.floor(turn / now.length) % texts.length]! });
   }
   return out;
 }

@@ -113,6 +113,8 @@ export interface RecurringLine {
   level: string;
   msg: string;
   always?: true;
+  /** The same line written again, as it recurs (numbers and ids differ); occurrences cycle through them. */
+  variants?: string[];
 }
 
 /** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */

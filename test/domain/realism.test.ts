@@ -296,9 +296,11 @@ describe('a failure that goes on is still being logged', () => {
         expect(failing.length, name).toBeGreaterThan(0);
         expect(failing.length).toBeLessThanOrEqual(4);
         for (const line of failing) {
-          // It repeats a line written before detection, whose evidence id it carries.
+          // It repeats a line written before detection, whose evidence id it carries, written afresh.
           const first = task.serviceByName.get(name)!.logs.find((l) => l.startsWith(`[${line.slice(1, 8)}]`))!;
-          expect(first.slice(31), line).toBe(line.slice(line.indexOf(']') + 23));
+          const same = dyn.recurring!.find((r) => r.id === line.slice(1, 8))!;
+          expect(first.slice(37), line).toBe(same.msg);
+          expect([same.msg, ...(same.variants ?? [])], line).toContain(line.slice(line.indexOf(']') + 29));
           const written = Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf(']') + 22));
           expect(written).toBeGreaterThan(Date.parse(g.dynamics.detected_at));
           // Never after the search: the search ran at the episode's clock.
@@ -313,6 +315,26 @@ describe('a failure that goes on is still being logged', () => {
       }
     }
     expect(checked).toBeGreaterThan(8);
+  });
+
+  it('an occurrence is written afresh: a service\'s repeats of one failure are not all the same text', () => {
+    let varied = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const task = generatedTask({ seed: 590_000 + seed, difficulty: 'medium', split: 'test', family: null });
+      for (const [name, dyn] of Object.entries(task.scenario.generated!.dynamics.services)) {
+        if (!dyn.recurring?.some((l) => l.variants?.some((v) => v !== l.msg))) continue;
+        const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
+        const ep = playActions(task, Array.from({ length: 12 }, () => search));
+        const byId = new Map<string, Set<string>>();
+        for (const l of observe(task, ep).logs[name]!.filter((x) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(x))) {
+          const texts = byId.get(l.slice(1, 8)) ?? new Set<string>();
+          texts.add(l.slice(l.indexOf(']') + 29));
+          byId.set(l.slice(1, 8), texts);
+        }
+        if ([...byId.values()].some((t) => t.size > 1)) varied++;
+      }
+    }
+    expect(varied).toBeGreaterThan(5);
   });
 
   it('ordinary errors of healthy services recur whatever is fixed', () => {

@@ -66,7 +66,7 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
 function benignErrors({ rng, topo, params, knobs, drafts }: Assembly, { faultRoots }: Scene): void {
   for (const n of topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && (x.tier === 'api' || x.tier === 'auth' || x.tier === 'worker'))) {
     if (!rng.chance(knobs.benignErrors)) continue;
-    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split), recurs: 'always' });
+    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split), recurs: 'always', variants: [harmlessError(rng, n, params.split).msg, harmlessError(rng, n, params.split).msg] });
   }
 }
 
@@ -77,7 +77,8 @@ function blameHerring({ rng, topo, params, knobs, drafts, seen, showing }: Assem
   if (!callers.length) return;
   const d = rng.pick(callers);
   const innocent = topo.byName.get(d.node.depends_on.find((dep) => drafts.get(dep)!.hop === null && !faultRoots.has(dep))!)!;
-  d.logs.push({ at: rng.int(0, 3), ...seen(slowDependencyLine(rng, innocent, params.split), innocent), recurs: 'always' });
+  const slow = () => seen(slowDependencyLine(rng, innocent, params.split), innocent);
+  d.logs.push({ at: rng.int(0, 3), ...slow(), recurs: 'always', variants: [slow().msg, slow().msg] });
 }
 
 const quietOf = (bystanders: Node[]) => bystanders.filter((n) => n.tier !== 'edge');

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.16.0';
+export const GENERATOR_VERSION = '5.17.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -427,7 +427,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     // Logs are what was written by detection: only services the fault had reached by then show it.
     if (hop <= knobs.depth) {
       if (hidden(fi)) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
-      else d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const })));
+      else d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg] })));
     }
   }
   return affected;
@@ -679,7 +679,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // What it keeps logging while its fault goes on: its latest few failure lines (a sampled root's
     // one surviving warning does not repeat: sampling would drop its repeats too).
     if (!(knobs.sampledRootLogs && d.hop === 0)) {
-      const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}) }] : [])).slice(-RECURRING_LINES);
+      const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(l.variants?.length ? { variants: l.variants } : {}) }] : [])).slice(-RECURRING_LINES);
       if (repeats.length) recurring.set(d.node.name, repeats);
     }
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.

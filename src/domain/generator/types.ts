@@ -39,6 +39,8 @@ export interface LogLine {
    * always (the ordinary errors of production, which no fix stops).
    */
   recurs?: 'with_fault' | 'always';
+  /** The same failure as it recurs, written again (its numbers, ids and durations differ). */
+  variants?: string[];
 }
 
 /** An alert rule on one metric of one service; it fires while the metric breaches the threshold. */
