@@ -62,8 +62,37 @@ function transientShare(task: Task, minute: number): number {
   return t ? Math.max(0, 1 - Math.max(0, minute) / t.until_minute) : 0;
 }
 
-/** How far a fault's symptoms have spread by `minute`: they stop spreading once the fault is stopped. */
-const reachAt = (task: Task, stop: number | undefined, minute: number) => spreadDepth(task, stop === undefined ? minute : Math.min(minute, stop));
+/**
+ * Each fault's state at a minute, which is all the readings take from the faults: how far its
+ * symptoms have spread (they stop spreading once it is stopped), how strongly it shows, and whether
+ * its latent settings (a lowered limit) still hold.
+ */
+interface FaultState {
+  depths: number[];
+  impacts: number[];
+  latentOpen: number[];
+}
+
+/** A state no minute has: the first `faultStateAt` into it always reports a move. */
+const faultState = (faults: number): FaultState => ({ depths: Array(faults).fill(-1), impacts: Array(faults).fill(-1), latentOpen: Array(faults).fill(-1) });
+
+/** Writes the faults' state at `minute` (given when each was stopped) into `into`; true if it moved. */
+function faultStateAt(task: Task, stops: readonly (number | undefined)[], minute: number, into: FaultState): boolean {
+  const faults = task.scenario.generated!.faults;
+  let moved = false;
+  for (let i = 0; i < faults.length; i++) {
+    const stop = stops[i];
+    const masker = faults[i]!.masked_by;
+    const depth = spreadDepth(task, stop === undefined ? minute : Math.min(minute, stop));
+    const impact = impactGiven(task, stop, masker === undefined ? null : stops[masker], minute);
+    const open = stop === undefined || minute < stop ? 1 : 0;
+    if (depth !== into.depths[i] || impact !== into.impacts[i] || open !== into.latentOpen[i]) moved = true;
+    into.depths[i] = depth;
+    into.impacts[i] = impact;
+    into.latentOpen[i] = open;
+  }
+  return moved;
+}
 
 /** How many calls away from the root the symptoms have reached by `minute`. */
 export const spreadDepth = (task: Task, minute: number) => {
@@ -131,8 +160,9 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   const g = task.scenario.generated!;
   const d = g.dynamics;
   const stops = g.faults.map((_, i) => stoppedAt(task, fixes, i));
-  const depths = stops.map((stop) => reachAt(task, stop, minute));
-  const impacts = g.faults.map((f, i) => impactGiven(task, stops[i], f.masked_by === undefined ? null : stops[f.masked_by], minute));
+  const state = faultState(g.faults.length);
+  faultStateAt(task, stops, minute, state);
+  const { depths, impacts, latentOpen } = state;
   const damage = new Map<string, number>();
   const active: string[] = [];
   for (const f of fixes) {
@@ -143,7 +173,6 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   }
   // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
   const blipNow = d.transient ? transientShare(task, minute) : 0;
-  const latentOpen = stops.map((own) => (own === undefined || minute < own ? 1 : 0));
   const key = `m|${depths.join(',')}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
@@ -339,27 +368,14 @@ export function budgetBurn(task: Task, ep: Episode, from: number, minutes: numbe
   }
   // The budget burns on what users feel, at the difficulty's rate when it is as bad as at detection.
   const atDetection = Math.max(HARM_FLOOR, metricsAt(task, NO_CHANGES, 0).harm);
-  // When each fault (and the one masking it) was stopped, found once for every minute summed; the
-  // harm is looked up only when the spread or a fault's impact moved since the minute before.
+  // When each fault was stopped, found once for every minute summed; the harm is looked up only
+  // when the spread or a fault's impact moved since the minute before.
   const stops = g.faults.map((_, i) => stoppedAt(task, ep.fixes, i));
-  const maskers = g.faults.map((f) => (f.masked_by === undefined ? null : stops[f.masked_by]));
-  const impacts = g.faults.map(() => -1);
-  const latentOpen = g.faults.map(() => 1);
-  const depths = g.faults.map(() => -1);
+  const state = faultState(g.faults.length);
   let share = 0;
   for (let m = from; m < from + minutes; m++) {
-    let moved = false;
-    for (let i = 0; i < stops.length; i++) {
-      const k = impactGiven(task, stops[i], maskers[i], m);
-      const open = stops[i] === undefined || m < stops[i]! ? 1 : 0;
-      const depth = reachAt(task, stops[i], m);
-      if (k !== impacts[i] || open !== latentOpen[i] || depth !== depths[i]) moved = true;
-      impacts[i] = k;
-      latentOpen[i] = open;
-      depths[i] = depth;
-    }
     // The first minute is the one the last observation showed: its state is usually memoised already.
-    if (moved) share = Math.min(1, (m === from ? metricsAt(task, ep.fixes, m).harm : harmAt(task, depths, impacts, latentOpen)) / atDetection);
+    if (faultStateAt(task, stops, m, state)) share = Math.min(1, (m === from ? metricsAt(task, ep.fixes, m).harm : harmAt(task, state.depths, state.impacts, state.latentOpen)) / atDetection);
     burned += g.dynamics.burn_per_min * share;
   }
   return Math.round(burned * 100) / 100;

@@ -9,6 +9,8 @@ for (const difficulty of DIFFICULTIES) for (const split of SPLITS) for (let seed
 for (const f of FAMILIES) for (const split of SPLITS) for (let seed = 0; seed < 4; seed++) sample.push(generateScenario({ seed, difficulty: 'hard', split, family: f.id }));
 
 const message = (line: string) => line.replace(/^\[ev-[0-9a-f]{4}\] \S+Z \S+\s+/, '');
+/** A recurrence of an earlier line: its evidence id with the minute it was written (`[ev-3c36-27]`). */
+const recurrence = (line: string) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(line);
 const SERVES_HTTP = /^(GET|POST|PUT|DELETE) \/\S* \d{3}\b|^method=(GET|POST)\b.*\bstatus=\d{3}|"(GET|POST) \/[^"]*HTTP\/1\.1" \d{3}/;
 
 describe('each kind of service logs like itself', () => {
@@ -266,7 +268,7 @@ describe('a change leaves its trace', () => {
         const ep = playActions(task, [search, { action_type: 'apply_fix', target: fix.id }, { action_type: 'apply_fix', target: fix.id }, search]);
         const after = observe(task, ep).logs[target]!;
         // New lines of its own (a recurrence of an earlier failure carries that line's id with a minute: `ev-3c36-27`).
-        const added = after.filter((l) => !before.includes(l) && !/^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
+        const added = after.filter((l) => !before.includes(l) && !recurrence(l));
         expect(added, fix.id).toHaveLength(1);
         const id = added[0]!.slice(1, 8);
         expect(task.evidence.get(id)?.service).toBe(target);
@@ -291,7 +293,7 @@ describe('a failure that goes on is still being logged', () => {
         const [name, dyn] = Object.entries(g.dynamics.services).find(([, d]) => d.fault === 0 && d.recurring?.some((l) => !l.always)) ?? [];
         if (!name || !dyn) continue;
         const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
-        const recurring = (ep: ReturnType<typeof playActions>) => observe(task, ep).logs[name]!.filter((l) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
+        const recurring = (ep: ReturnType<typeof playActions>) => observe(task, ep).logs[name]!.filter(recurrence);
         const failing = recurring(playActions(task, [search, search, search, search]));
         expect(failing.length, name).toBeGreaterThan(0);
         expect(failing.length).toBeLessThanOrEqual(4);
@@ -326,7 +328,7 @@ describe('a failure that goes on is still being logged', () => {
         const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
         const ep = playActions(task, Array.from({ length: 12 }, () => search));
         const byId = new Map<string, Set<string>>();
-        for (const l of observe(task, ep).logs[name]!.filter((x) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(x))) {
+        for (const l of observe(task, ep).logs[name]!.filter(recurrence)) {
           const texts = byId.get(l.slice(1, 8)) ?? new Set<string>();
           texts.add(l.slice(l.indexOf(']') + 29));
           byId.set(l.slice(1, 8), texts);
@@ -344,7 +346,7 @@ describe('a failure that goes on is still being logged', () => {
       const [name] = Object.entries(task.scenario.generated!.dynamics.services).find(([, d]) => d.fault === null && d.recurring?.length) ?? [];
       if (!name) continue;
       const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
-      const lines = observe(task, playActions(task, [search, search, search, search])).logs[name]!.filter((l) => /^\[ev-[0-9a-f]{4}-\d+\]/.test(l));
+      const lines = observe(task, playActions(task, [search, search, search, search])).logs[name]!.filter(recurrence);
       expect(lines.length, name).toBeGreaterThan(0);
       checked++;
     }

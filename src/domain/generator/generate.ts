@@ -78,13 +78,16 @@ function depthBelowUsers(topo: Topology, name: string): number {
   return best === Infinity ? 0 : best;
 }
 
+/** Whether `n` calls a service of this tier (a database, a queue). */
+const dependsOnTier = (topo: Topology, n: Node, tier: Tier) => n.depends_on.some((d) => topo.byName.get(d)?.tier === tier);
+
 /** Whether a family's fault can start at `n`: the right tier, and what the family needs around it. */
 function canRoot(topo: Topology, family: Family, n: Node): boolean {
   if (!family.rootTiers.includes(n.tier)) return false;
   if (family.hosts && !family.hosts(topo, n)) return false;
   if (family.requires?.includes('auth') && n.tier !== 'auth') return topo.callers(n.name).some((c) => c.tier === 'auth');
-  if (family.requires?.includes('queue')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'queue');
-  if (family.requires?.includes('db')) return n.depends_on.some((d) => topo.byName.get(d)?.tier === 'db');
+  if (family.requires?.includes('queue')) return dependsOnTier(topo, n, 'queue');
+  if (family.requires?.includes('db')) return dependsOnTier(topo, n, 'db');
   return true;
 }
 
@@ -562,7 +565,7 @@ function uniformDashboards(a: Assembly): void {
   }
   for (const d of drafts.values()) {
     // Only a service with a database has a database pool to show.
-    const usesDb = d.node.depends_on.some((dep) => a.topo.byName.get(dep)?.tier === 'db');
+    const usesDb = dependsOnTier(a.topo, d.node, 'db');
     const filled = new Set<string>();
     for (const k of byTier.get(d.node.tier)!) {
       if (d.detail[k] !== undefined) continue;
@@ -650,7 +653,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
     // A caller of a gray failure is not in trouble: it keeps logging as usual.
     const lastRoutine = showing(d) && !(silent(d.fault) && d.hop !== 0) ? -1 : 6;
-    const facts = { usesDb: d.node.depends_on.some((dep) => a.topo.byName.get(dep)?.tier === 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined };
+    const facts = { usesDb: dependsOnTier(a.topo, d.node, 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined };
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       // A consumer's routine counts agree with the rate its dashboard shows (before the onset, the usual one).
