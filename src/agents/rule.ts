@@ -107,7 +107,8 @@ function ruleFromMetrics(metrics: Record<string, number>, tier: string): RemedyR
   if (over('upstream_2xx_ratio')) return ruleById((metrics.upstream_401_per_min ?? 0) > 0 ? 'api-credential' : 'provider-outage');
   if (over('requests_429_per_min')) return ruleById('rate-limit');
   if (over('nxdomain_per_min')) return ruleById('dns');
-  if ((metrics.pods_desired ?? 0) > (metrics.pods_ready ?? 0) && (metrics.hpa_max_replicas ?? 99) <= (metrics.pods_ready ?? 0)) return ruleById('autoscaler');
+  // Running at the autoscaler's maximum (its status never wants more than that; its events say so).
+  if ((metrics.hpa_max_replicas ?? 99) <= (metrics.pods_ready ?? 0)) return ruleById('autoscaler');
   if (over('restarts_last_hour')) return ruleById('memory-leak');
   // A certificate whose remaining lifetime is negative has expired.
   if ((metrics.cert_seconds_remaining ?? 1) < 0) return ruleById('cert');

@@ -227,6 +227,11 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
       }
     }
     let o = blend(spec.overview, profile.impacted, k);
+    // Load shed at an edge above caps a flooded root's request rate while the shedding lasts.
+    for (const fix of changes) {
+      const cap = d.consequences[fix]!.relief?.[name];
+      if (cap !== undefined && (o.requests_per_sec ?? 0) > cap) o = { ...o, requests_per_sec: cap };
+    }
     const faultOnly = o;
     const blip = d.transient?.service === name ? blipNow * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;
@@ -403,8 +408,8 @@ const RECURRENCES_SHOWN = 4;
 /**
  * The latest occurrences, up to `minute`, of the lines a service keeps writing: the failures its
  * callers' requests meet while its fault goes on (until its remedy is in), production's ordinary
- * errors always. A root's own lines are events (a push that timed out, a breaker that opened) and
- * do not repeat.
+ * errors always. Failures repeat on a root as on its callers; one-off events (a push that timed
+ * out, a breaker that opened) do not.
  * Each carries the evidence id of the line it repeats with the minute it was written
  * (`ev-3c36-27`): citing it cites that evidence.
  */

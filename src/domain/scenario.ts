@@ -157,8 +157,12 @@ export interface Dynamics {
   alert_rules: AlertSpecData[];
   /** Minutes the oracle needs to mitigate everything: the efficiency reference. */
   reference_minutes: number;
-  /** Damage a wrong change does: added error rate on some services for some minutes. */
-  consequences: Record<string, { services: string[]; error_rate: number; minutes: number; label: string; detail?: Record<string, number> }>;
+  /**
+   * What a change does while it lasts: added error rate on some services (its damage), counters of
+   * its own, and (`relief`) the request rate it caps services at (shedding at an edge takes the
+   * retried flood off the roots below it).
+   */
+  consequences: Record<string, { services: string[]; error_rate: number; minutes: number; label: string; detail?: Record<string, number>; relief?: Record<string, number> }>;
   fix_minutes: Record<string, number>;
   /** Fixes a responder could reasonably pick from partial evidence (the plausible-remedies measure). */
   decoys: string[];

@@ -444,6 +444,93 @@ describe('a harmless alert cannot be told from a real one by its number', () => 
   });
 });
 
+describe('a root goes on logging its failure like anyone else', () => {
+  it('a root repeats a failure that goes on (a sampled root only the line sampling kept), never its one-off events, and stops once its remedy is in', () => {
+    let repeating = 0;
+    for (const difficulty of ['medium', 'hard'] as const) {
+      for (let seed = 0; seed < 60; seed++) {
+        const task = generatedTask({ seed: 600_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: null });
+        const g = task.scenario.generated!;
+        if (g.faults.length !== 1 || g.faults[0]!.needs_first?.length || g.faults[0]!.masked_by !== undefined) continue;
+        const root = g.faults[0]!.root_cause;
+        const search = { action_type: 'investigate' as const, target: root, view: 'logs' as const };
+        const lines = observe(task, playActions(task, [search, search, search, search, search])).logs[root]!;
+        const repeats = lines.filter(recurrence);
+        const written = task.serviceByName.get(root)!.logs;
+        for (const r of repeats) {
+          // It repeats a warning or error the root wrote before detection (under sampling: one that survived).
+          const first = written.find((l) => l.startsWith(`[${r.slice(1, 8)}]`));
+          expect(first, r).toBeDefined();
+          expect(first!, r).toMatch(/ (WARN|ERROR|FATAL) /);
+        }
+        // One-off events are never repeated: a change, a push, a breaker's state change.
+        expect(repeats.filter((l) => /rolled out|release v|changed \d+ -> |closed->open|state=open|OPEN after/.test(l))).toEqual([]);
+        if (difficulty === 'hard') expect(new Set(repeats.map((l) => l.slice(1, 8))).size).toBeLessThanOrEqual(1);
+        if (repeats.length) repeating++;
+        const fixed = playActions(task, [{ action_type: 'apply_fix', target: g.faults[0]!.fix }, search, search, search, search, search]);
+        const stop = fixed.fixes[0]!.minute;
+        expect(observe(task, fixed).logs[root]!.filter(recurrence).filter((l) => Number(l.slice(9, l.indexOf(']'))) >= stop)).toEqual([]);
+      }
+    }
+    // Most roots fail in a way they keep logging: a root is no longer the one service whose failure is not repeated.
+    expect(repeating).toBeGreaterThan(30);
+  });
+});
+
+describe('a release label tells nothing by itself', () => {
+  it('every label a faulty release carries is also carried by harmless releases', () => {
+    const label = (l: string) => /\(change: ([^)]+)\)$|live on \d+ instances \(([^)]+)\)$/.exec(l)?.slice(1).find(Boolean);
+    const faulty = new Set<string>();
+    const harmless = new Set<string>();
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 150; seed++) {
+        const s = generateScenario({ seed: 610_000 + seed, difficulty: 'hard', split, family: null });
+        const roots = new Set(s.generated!.faults.map((f) => f.root_cause));
+        for (const svc of s.services) for (const l of svc.logs) {
+          const x = label(l);
+          if (x) (roots.has(svc.name) ? faulty : harmless).add(x);
+        }
+      }
+    }
+    expect(faulty.size).toBeGreaterThan(3);
+    for (const x of faulty) expect(harmless, x).toContain(x);
+  });
+});
+
+describe('shedding load at the edge', () => {
+  it('takes the retried flood off a flooded root: its request rate falls back to its usual one while the shedding lasts', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 200 && checked < 10; seed++) {
+      const task = generatedTask({ seed: 620_000 + seed, difficulty: 'expert', split: 'test', family: null });
+      const g = task.scenario.generated!;
+      const f = g.faults.find((x) => x.needs_first?.length);
+      if (!f) continue;
+      const root = f.root_cause;
+      const usual = task.serviceByName.get(root)!.overview.requests_per_sec!;
+      const before = observe(task, reset(task, {})).metrics[root]!.requests_per_sec!;
+      expect(before).toBeGreaterThan(usual * 2);
+      const shed = playActions(task, [{ action_type: 'apply_fix', target: f.needs_first![0]! }]);
+      expect(observe(task, shed).metrics[root]!.requests_per_sec).toBe(usual);
+      checked++;
+    }
+    expect(checked).toBe(10);
+  });
+});
+
+describe('an autoscaler reads like one', () => {
+  it("its status never wants more replicas than its maximum; what it would want shows only in its events", () => {
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 20; seed++) {
+        const s = generateScenario({ seed: 630_000 + seed, difficulty: 'easy', split, family: 'autoscaler_misconfiguration' });
+        for (const svc of s.services) if (svc.detail.hpa_max_replicas !== undefined && svc.detail.pods_desired !== undefined) expect(svc.detail.pods_desired).toBeLessThanOrEqual(svc.detail.hpa_max_replicas);
+        const d = s.generated!.dynamics.services[s.generated!.faults[0]!.root_cause]!;
+        const at = { ...s.services.find((x) => x.name === s.generated!.faults[0]!.root_cause)!.detail, ...d.detail_impacted };
+        expect(at.pods_desired!).toBeLessThanOrEqual(at.hpa_max_replicas!);
+      }
+    }
+  });
+});
+
 describe('an autoscaler without its metric', () => {
   it('never states how many replicas it wants (it cannot compute one), while a capped one does', () => {
     for (const split of SPLITS) {

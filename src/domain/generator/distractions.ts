@@ -56,8 +56,12 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
     if (!callers.length) return;
     const v = rng.pick(callers);
     const d = drafts.get(v.name)!;
-    const stuck = opaque[fi] ? threadsStuck(rng, params.split) : seen(threadsStuckOn(rng, topo.byName.get(b.root)!, params.split), topo.byName.get(b.root)!);
-    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck, recurs: 'with_fault' });
+    // The pool keeps its size as the failure recurs; how many threads wait varies.
+    const pool = rng.pick([64, 128, 200]);
+    const root = topo.byName.get(b.root)!;
+    const say = () => (opaque[fi] ? threadsStuck(rng, params.split, pool) : threadsStuckOn(rng, root, params.split, pool));
+    const stuck = opaque[fi] ? say() : seen(say(), root);
+    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck, recurs: 'with_fault', variants: [say().msg, say().msg] });
     decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
   });
 }

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.17.0';
+export const GENERATOR_VERSION = '5.18.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -538,8 +538,8 @@ function controlBlip(a: Assembly): Dynamics['transient'] {
     const node = params.split === 'train' ? `ip-10-3-${rng.int(1, 9)}-${rng.int(10, 99)}` : `worker-pool-d-${rng.int(10, 99)}`;
     transient = { service: t.name, error_rate: rng.int(8, 16) / 100, until_minute: rng.int(6, 12) };
     d.logs.push(
-      { at: -rng.int(2, 4), level: 'INFO', msg: params.split === 'train' ? `node ${node} cordoned and draining (planned maintenance window)` : `instances on ${node} being replaced (scheduled host rotation)` },
-      { at: 0, level: 'WARN', msg: params.split === 'train' ? `connection reset by peer while ${node} drained; requests retried` : `in-flight requests dropped during host rotation on ${node}; clients retrying` },
+      { at: -rng.int(2, 4), level: 'INFO', msg: params.split === 'train' ? `node ${node} cordoned and draining` : `instances on ${node} being replaced` },
+      { at: 0, level: 'WARN', msg: params.split === 'train' ? `connection reset by peer while ${node} drained; requests retried` : `in-flight requests dropped while instances on ${node} were replaced; clients retrying` },
     );
   }
   return transient;
@@ -679,12 +679,10 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
       return `[${id}] ${timestamp(onsetMinute + l.at, second)} ${l.level.padEnd(5)} ${l.msg}`;
     });
     services.push({ name: d.node.name, owner: d.node.owner, depends_on: d.node.depends_on, overview: d.overview, detail: d.detail, logs: lines });
-    // What it keeps logging while its fault goes on: its latest few failure lines (a sampled root's
-    // one surviving warning does not repeat: sampling would drop its repeats too).
-    if (!(knobs.sampledRootLogs && d.hop === 0)) {
-      const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(l.variants?.length ? { variants: l.variants } : {}) }] : [])).slice(-RECURRING_LINES);
-      if (repeats.length) recurring.set(d.node.name, repeats);
-    }
+    // What it keeps logging while its fault goes on: its latest few failure lines, a root's as much
+    // as its callers' (a sampled root's only if sampling kept it: its repeats are sampled alike).
+    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(l.variants?.length ? { variants: l.variants } : {}) }] : [])).slice(-RECURRING_LINES);
+    if (repeats.length) recurring.set(d.node.name, repeats);
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.
     late.set(
       d.node.name,
@@ -709,7 +707,7 @@ const RECURRING_LINES = 3;
 
 /** The fix menu: every kind on every service where it makes sense, its minutes, and the damage a wrong one does. */
 function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences']; changes: Dynamics['changes'] } {
-  const { topo, drafts, faults, params, evidenceId } = a;
+  const { topo, drafts, faults, params, evidenceId, builds, flooded, edgesAbove } = a;
   const fixes: FixSpec[] = [];
   const fixMinutes: Record<string, number> = {};
   const consequences: Dynamics['consequences'] = {};
@@ -727,7 +725,9 @@ function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, nu
       const harm = harmOf(kind, n.tier);
       if (harm && !rightFixes.has(id)) {
         const hit = harm.on === 'self' ? [n.name] : topo.callers(n.name).map((c) => c.name);
-        const shed = kind === 'shed_load' ? { detail: { requests_429_per_min: Math.round(harm.error_rate * drafts.get(n.name)!.overview.requests_per_sec! * 60) } } : {};
+        // Shedding at an edge takes the retried flood off a flooded root below it: back to its usual rate.
+        const relief = Object.fromEntries(builds.flatMap((b, fi) => (flooded[fi] && edgesAbove(b.root).includes(n.name) ? [[b.root, drafts.get(b.root)!.overview.requests_per_sec!]] : [])));
+        const shed = kind === 'shed_load' ? { detail: { requests_429_per_min: Math.round(harm.error_rate * drafts.get(n.name)!.overview.requests_per_sec! * 60) }, ...(Object.keys(relief).length ? { relief } : {}) } : {};
         if (hit.length) consequences[id] = { services: hit, error_rate: harm.error_rate, minutes: harm.minutes, label: harm.label, ...shed };
       }
     }

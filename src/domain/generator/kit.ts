@@ -27,3 +27,14 @@ export const ip = (ctx: FamilyContext) => `10.${ctx.rng.int(1, 9)}.${ctx.rng.int
 
 /** The fields every fault shares: its family, its signature, and the root with its owner. */
 export const faultOf = (family: Family, ctx: FamilyContext) => ({ family: family.id, variant: ctx.variant, root: ctx.root.name, team: ctx.root.owner });
+
+/**
+ * A failure the root keeps writing while its fault goes on (a request's exception, a refused
+ * write), unlike a one-off event (a push that timed out, a breaker that opened). `make` is called
+ * three times: each occurrence is written afresh where its numbers differ.
+ */
+export function ongoing(make: () => LogLine): LogLine {
+  const first = make();
+  const variants = [...new Set([make().msg, make().msg])].filter((m) => m !== first.msg);
+  return { ...first, recurs: 'with_fault', ...(variants.length ? { variants } : {}) };
+}

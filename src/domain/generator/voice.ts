@@ -213,8 +213,8 @@ export function opaqueFailure(rng: Rng, caller: Node, split: Split, slow: boolea
 }
 
 /** A caller whose worker threads all wait on calls out, without saying on which dependency. */
-export function threadsStuck(rng: Rng, split: Split): Line {
-  const n = rng.pick([64, 128, 200]);
+export function threadsStuck(rng: Rng, split: Split, pool?: number): Line {
+  const n = pool ?? rng.pick([64, 128, 200]);
   return split === 'train'
     ? { level: 'ERROR', msg: `thread pool exhausted: ${n}/${n} busy, ${n - rng.int(2, 9)} threads waiting on downstream responses` }
     : { level: 'ERROR', msg: `worker pool saturated in_flight=${n} limit=${n}; ${n - rng.int(2, 9)} blocked on outbound calls` };
@@ -243,8 +243,8 @@ export function slowDependencyLine(rng: Rng, dependency: Node, split: Split): Li
 }
 
 export function deployLine(rng: Rng, node: Node, split: Split, version: string): Line {
-  // The same kind of labels real faults' releases carry, so a label tells nothing by itself.
-  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling']);
+  // Faulty releases and harmless ones draw their labels from one list: a label tells nothing by itself.
+  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling', 'websocket notifications', 'session handling', 'event listeners']);
   return split === 'train'
     ? { level: 'INFO', msg: `deploy: ${node.name} ${version} rolled out to ${node.replicas}/${node.replicas} pods (change: ${change})` }
     : { level: 'INFO', msg: `release ${version} of ${node.name} live on ${node.replicas} instances (${change})` };
@@ -271,8 +271,8 @@ export function collateralLine(rng: Rng, store: Node, from: Node, split: Split):
 }
 
 /** A caller whose worker threads all wait on a failing dependency: it names the dependency. */
-export function threadsStuckOn(rng: Rng, dependency: Node, split: Split): Line {
-  const n = rng.pick([64, 128, 200]);
+export function threadsStuckOn(rng: Rng, dependency: Node, split: Split, pool?: number): Line {
+  const n = pool ?? rng.pick([64, 128, 200]);
   return split === 'train'
     ? { level: 'ERROR', msg: `thread pool exhausted: ${n}/${n} busy, ${n - rng.int(2, 9)} threads waiting on responses from ${dependency.name}` }
     : { level: 'ERROR', msg: `worker pool saturated in_flight=${n} limit=${n}; ${n - rng.int(2, 9)} blocked on calls to ${dependency.name}` };
@@ -380,7 +380,8 @@ export function changeLine(kind: RemedyKind, node: Node, split: Split): string {
   const lines: Record<RemedyKind, [string, string]> = {
     restart: [`rollout restart: ${n}/${n} pods replaced`, `restarted ${n} of ${n} instances`],
     rollback: [`rollback: ${n}/${n} pods on the previous release`, `rolled back to the previous release on ${n} instances`],
-    scale_out: [`scaled out: ${n} -> ${n * 2} replicas`, `instance count ${n} -> ${n * 2}`],
+    // Scaling out lifts the autoscaler's bounds too, or it would scale straight back.
+    scale_out: ['scaled out: HPA minReplicas and maxReplicas raised; new replicas starting', 'autoscaling bounds raised (min and max instances); new instances starting'],
     reschedule: [`pods rescheduled to other nodes with a higher CPU limit (${n}/${n})`, `${n} instances moved to new hosts, CPU limit raised`],
     raise_connection_limit: ['max_connections raised; configuration reloaded', 'connection limit raised and reloaded (SIGHUP)'],
     terminate_query: ['terminated the longest-running queries', 'KILL issued for the longest-running queries'],

@@ -1,5 +1,6 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
-import type { Family, FaultBuild } from '../types.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
+import type { Family, FaultBuild, LogLine } from '../types.js';
+import { deployLine } from '../voice.js';
 
 export const badDeploy: Family = {
   id: 'bad_deploy',
@@ -13,18 +14,18 @@ export const badDeploy: Family = {
     const field = rng.pick(['currency', 'shippingAddress', 'taxRegion', 'locale']);
     const env = rng.pick(['PAYMENTS_WEBHOOK_SECRET', 'FX_RATES_URL', 'TAX_API_KEY']);
     const nullField = ctx.variant === 'null_field';
-    const deploy = line(-2, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: serializer refactor)`, `release ${version} of ${root.name} live on ${root.replicas} instances (serializer refactor)`));
+    const deploy: LogLine = { at: -2, ...deployLine(rng, root, split, version) };
     const logs = nullField
       ? [
           deploy,
-          key(0, 'ERROR', say(split, `NullPointerException: Cannot invoke "String.length()" because "${field}" is null at ResponseMapper.toDto(ResponseMapper.java:88)`, `TypeError: Cannot read properties of undefined (reading '${field}') at serialize (mapper.js:88)`)),
+          ongoing(() => key(0, 'ERROR', say(split, `NullPointerException: Cannot invoke "String.length()" because "${field}" is null at ResponseMapper.toDto(ResponseMapper.java:88)`, `TypeError: Cannot read properties of undefined (reading '${field}') at serialize (mapper.js:88)`))),
           root.tier === 'worker'
-            ? line(1, 'ERROR', say(split, `failed to process message from ${root.domain}-events (attempt ${rng.int(2, 9)}); sending back for retry`, `delivery nacked and requeued after handler error (attempt ${rng.int(2, 9)})`))
-            : line(1, 'ERROR', say(split, `GET /v1/${root.domain} 500 ${rng.int(4, 30)}ms`, `method=GET path=/api/${root.domain} status=500 duration_ms=${rng.int(4, 30)}`)),
+            ? ongoing(() => line(1, 'ERROR', say(split, `failed to process message from ${root.domain}-events (attempt ${rng.int(2, 9)}); sending back for retry`, `delivery nacked and requeued after handler error (attempt ${rng.int(2, 9)})`)))
+            : ongoing(() => line(1, 'ERROR', say(split, `GET /v1/${root.domain} 500 ${rng.int(4, 30)}ms`, `method=GET path=/api/${root.domain} status=500 duration_ms=${rng.int(4, 30)}`))),
         ]
       : [
           deploy,
-          key(0, 'FATAL', say(split, `config: required environment variable ${env} is not set; exiting`, `panic: missing required env ${env}`)),
+          ongoing(() => key(0, 'FATAL', say(split, `config: required environment variable ${env} is not set; exiting`, `panic: missing required env ${env}`))),
           line(1, 'WARN', say(split, `Back-off restarting failed container ${root.name} (restart count ${rng.int(4, 12)})`, `instance ${root.name}-${rng.int(1, 3)} exited with code 2; restarting (attempt ${rng.int(4, 12)})`)),
         ];
     // A consumer counts the messages it failed, an API the 500s it answered.

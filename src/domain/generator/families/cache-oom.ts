@@ -1,4 +1,4 @@
-import { dependencyOf, faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { dependencyOf, faultOf, key, line, loudCaller, ongoing, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const cacheOom: Family = {
@@ -30,13 +30,13 @@ export const cacheOom: Family = {
         ? [
             line(-9, 'WARN', `used_memory ${(maxmem * 0.97).toFixed(2)}G of maxmemory ${maxmem}G (97%)`),
             line(-4, 'INFO', 'maxmemory-policy noeviction'),
-            key(0, 'ERROR', `OOM command not allowed when used memory > 'maxmemory' (client=${caller.name})`),
+            ongoing(() => key(0, 'ERROR', `OOM command not allowed when used memory > 'maxmemory' (client=${caller.name})`)),
             key(1, 'WARN', ttl ? `0 keys evicted; ${rng.int(2, 6)}.${rng.int(0, 9)}M ${keys}:* keys have no TTL` : `bigkeys: ${keys}:* average ${rng.int(400, 900)}KB (was 6KB)`),
           ]
         : [
             line(-9, 'WARN', `bytes ${(maxmem * 0.98).toFixed(2)}G of limit_maxbytes ${maxmem}G`),
             line(-3, 'INFO', 'evictions disabled (-M)'),
-            key(0, 'ERROR', `SERVER_ERROR out of memory storing object (client=${caller.name})`),
+            ongoing(() => key(0, 'ERROR', `SERVER_ERROR out of memory storing object (client=${caller.name})`)),
             key(1, 'WARN', ttl ? `${keys} items stored with exptime 0: ${rng.int(2, 6)}.${rng.int(0, 9)}M` : `slab class 42 (${rng.int(400, 900)}KB items) holds ${rng.int(70, 90)}% of memory`),
           ],
       rootAlert: { metric: 'memory_used_pct', op: '>', threshold: 95, severity: 'WARNING', label: 'memory usage high' },

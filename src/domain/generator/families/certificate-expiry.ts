@@ -1,4 +1,4 @@
-import { faultOf, ip, key, line, remedy, say } from '../kit.js';
+import { faultOf, ip, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const certificateExpiry: Family = {
@@ -22,8 +22,8 @@ export const certificateExpiry: Family = {
         renewal
           ? line(-1440, 'WARN', say(split, `${issuer}: renewal of certificate ${root.name}-tls failed: challenge failed (will retry in 24h)`, `${issuer}: order for ${root.name}.internal failed: authorization challenge invalid`))
           : line(-90, 'INFO', say(split, `loaded certificate ${root.name}-tls from /etc/tls (issued manually, not managed)`, `tls: serving certificate from file /etc/tls/${root.name}.pem (no renewal configured)`)),
-        key(0, 'ERROR', say(split, `TLS handshake error from ${ip(ctx)}: remote error: tls: bad certificate`, `http: TLS handshake error from ${ip(ctx)}:${rng.int(30000, 60000)}: remote error: tls: expired certificate`)),
-        key(0, 'ERROR', say(split, 'x509: certificate has expired or is not yet valid: current time is after the certificate NotAfter', 'certificate verify failed: certificate has expired (NotAfter reached)')),
+        ongoing(() => key(0, 'ERROR', say(split, `TLS handshake error from ${ip(ctx)}: remote error: tls: bad certificate`, `http: TLS handshake error from ${ip(ctx)}:${rng.int(30000, 60000)}: remote error: tls: expired certificate`))),
+        key(0, 'WARN', say(split, `certificate ${root.name}-tls expired (NotAfter passed); still serving it: no newer certificate in the keystore`, `tls: serving certificate for ${root.name}.internal is past its NotAfter; no replacement loaded`)),
       ],
       rootAlert: { metric: 'cert_seconds_remaining', op: '<', threshold: 86400, severity: 'WARNING', label: 'certificate validity low' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `TLS handshake with ${callee.name} failed: x509: certificate has expired`, `SSL routines::certificate verify failed connecting to ${callee.name} (certificate has expired)`) }),

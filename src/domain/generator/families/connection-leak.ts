@@ -1,4 +1,4 @@
-import { dependencyOf, faultOf, key, line, remedy, say } from '../kit.js';
+import { dependencyOf, faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const connectionLeak: Family = {
@@ -27,7 +27,7 @@ export const connectionLeak: Family = {
       rootLogs: [
         line(-25, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: export endpoint)`, `release ${version} of ${root.name} live on ${root.replicas} instances (export endpoint)`)),
         key(-3, 'WARN', say(split, `db pool: active=${pool} idle=0 waiting=${rng.int(20, 80)}; oldest checkout held ${held}s`, `sql pool in_use=${pool} idle=0 wait_count=${rng.int(20, 80)} max_lifetime_exceeded=0 longest_checkout_s=${held}`)),
-        key(0, 'ERROR', say(split, `timeout acquiring connection from pool after 5000ms (${pool}/${pool} in use)`, `sql: connection pool exhausted after 5s (in_use=${pool}/${pool})`)),
+        ongoing(() => key(0, 'ERROR', say(split, `timeout acquiring connection from pool after 5000ms (${pool}/${pool} in use)`, `sql: connection pool exhausted after 5s (in_use=${pool}/${pool})`))),
         ...(ctx.variant === 'error_path' ? [line(-4, 'WARN', say(split, 'query failed: canceling statement due to user request', 'query error: context canceled; returning 500'))] : []),
       ],
       rootAlert: { metric: 'db_pool_wait_ms', op: '>', threshold: 1000, severity: 'WARNING', label: 'connection pool wait high' },

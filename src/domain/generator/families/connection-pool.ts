@@ -1,4 +1,4 @@
-import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, ongoing, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const connectionPoolExhaustion: Family = {
@@ -28,8 +28,8 @@ export const connectionPoolExhaustion: Family = {
       after: { connections_active: Math.round(max * 0.9), max_connections: max * 3, connections_used_pct: 30, connections_waiting: 0 },
       latent: { max_connections: max, connections_active: Math.round((max * rng.int(50, 65)) / 100), connections_waiting: 0 },
       rootLogs: pg
-        ? [opener, key(-1, 'WARN', `connections at ${max}/${max} (max_connections); ${waiting} clients waiting in the pooler`), key(0, 'FATAL', 'sorry, too many clients already'), line(1, 'FATAL', 'remaining connection slots are reserved for non-replication superuser connections')]
-        : [opener, key(-1, 'WARN', `Threads_connected=${max} max_connections=${max}`), key(0, 'ERROR', 'ERROR 1040 (HY000): Too many connections'), line(2, 'WARN', `Aborted connection ${rng.int(1000, 9999)} to db (Got timeout reading communication packets)`)],
+        ? [opener, key(-1, 'WARN', `connections at ${max}/${max} (max_connections); ${waiting} clients waiting in the pooler`), ongoing(() => key(0, 'FATAL', 'sorry, too many clients already')), line(1, 'FATAL', 'remaining connection slots are reserved for non-replication superuser connections')]
+        : [opener, key(-1, 'WARN', `Threads_connected=${max} max_connections=${max}`), ongoing(() => key(0, 'ERROR', 'ERROR 1040 (HY000): Too many connections')), line(2, 'WARN', `Aborted connection ${rng.int(1000, 9999)} to db (Got timeout reading communication packets)`)],
       rootAlert: { metric: 'connections_used_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'connection usage high' },
       callerLog: (_c, callee) =>
         ctx.split === 'train'

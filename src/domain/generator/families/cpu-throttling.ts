@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const cpuThrottling: Family = {
@@ -28,7 +28,7 @@ export const cpuThrottling: Family = {
           ? line(-12, 'INFO', say(split, `pod ${neighbour}-${rng.int(100, 999)} scheduled on node ${node} (no CPU limit set)`, `node ${node}: new workload ${neighbour} admitted without resource limits`))
           : line(-12, 'INFO', say(split, `resources updated by policy bot: cpu limit ${limit}m -> ${limit / 4}m`, `limit range applied: cpu=${limit / 4}m (was ${limit}m)`)),
         key(-2, 'WARN', say(split, `cpu throttled in ${throttled}% of CFS periods (limit ${noisy ? limit : limit / 4}m) on node ${node}`, `nr_throttled/nr_periods=${throttled}% for ${root.name} on ${node}`)),
-        line(0, 'WARN', say(split, `request queue wait ${rng.int(1200, 4000)}ms; worker threads starved`, `handler queue time_ms=${rng.int(1200, 4000)}; runtime scheduler starved`)),
+        ongoing(() => line(0, 'WARN', say(split, `request queue wait ${rng.int(1200, 4000)}ms; worker threads starved`, `handler queue time_ms=${rng.int(1200, 4000)}; runtime scheduler starved`))),
       ],
       rootAlert: { metric: 'latency_p99_ms', op: '>', threshold: 2000, severity: 'WARNING', label: 'p99 latency above SLO' },
       callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `${callee.name} slow: p99 ${rng.int(2500, 6000)}ms, client timeouts`, `call ${callee.name} duration_ms=${rng.int(2500, 6000)} err="deadline exceeded"`) }),

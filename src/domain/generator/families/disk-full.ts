@@ -1,4 +1,4 @@
-import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, ongoing, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const diskFull: Family = {
@@ -14,11 +14,11 @@ export const diskFull: Family = {
     const caller = loudCaller(ctx);
     const write = isDb
       ? p.db === 'postgres'
-        ? key(0, 'ERROR', 'PANIC: could not write to file "pg_wal/xlogtemp.4412": No space left on device')
-        : key(0, 'ERROR', "Disk is full writing './binlog.000431' (Errcode: 28 - No space left on device). Waiting for someone to free space...")
+        ? ongoing(() => key(0, 'ERROR', 'PANIC: could not write to file "pg_wal/xlogtemp.4412": No space left on device'))
+        : ongoing(() => key(0, 'ERROR', "Disk is full writing './binlog.000431' (Errcode: 28 - No space left on device). Waiting for someone to free space..."))
       : p.queue === 'kafka'
-        ? key(0, 'ERROR', `java.io.IOException: No space left on device while appending to log segment events-${rng.int(0, 11)}`)
-        : key(0, 'ERROR', 'disk free limit reached (0 bytes free); publishers blocked');
+        ? ongoing(() => key(0, 'ERROR', `java.io.IOException: No space left on device while appending to log segment events-${rng.int(0, 11)}`))
+        : ongoing(() => key(0, 'ERROR', 'disk free limit reached (0 bytes free); publishers blocked'));
     const cause =
       ctx.variant === 'retention'
         ? isDb

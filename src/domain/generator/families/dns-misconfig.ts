@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const dnsMisconfig: Family = {
@@ -30,7 +30,7 @@ export const dnsMisconfig: Family = {
         cname
           ? key(-3, 'WARN', say(split, `record ${victim.name}.internal now points at CNAME ${victim.name}.internal.old (does not exist)`, `${victim.name}.internal CNAME ${victim.name}-old.internal: target has no address records`))
           : key(-3, 'INFO', say(split, `record ${victim.name}.internal A ${oldIp} (restored from backup snapshot)`, `${victim.name}.internal IN A ${oldIp} (from snapshot)`)),
-        ...(cname ? [key(0, 'WARN', say(split, `NXDOMAIN for ${victim.name}.internal (${rng.int(3000, 12000)}/min)`, `query ${victim.name}.internal IN A: NXDOMAIN (${rng.int(3000, 12000)}/min)`))] : []),
+        ...(cname ? [ongoing(() => key(0, 'WARN', say(split, `NXDOMAIN for ${victim.name}.internal (${rng.int(3000, 12000)}/min)`, `query ${victim.name}.internal IN A: NXDOMAIN (${rng.int(3000, 12000)}/min)`)))] : []),
       ],
       rootAlert: cname ? { metric: 'nxdomain_per_min', op: '>', threshold: 500, severity: 'WARNING', label: 'NXDOMAIN responses high' } : { metric: 'zone_changes_last_hour', op: '>', threshold: 0, severity: 'INFO', label: 'zone changed' },
       callerLog: () =>

@@ -1,4 +1,4 @@
-import { faultOf, key, line, loudCaller, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const expiredApiCredential: Family = {
@@ -21,7 +21,7 @@ export const expiredApiCredential: Family = {
       after: { upstream_401_per_min: 0 },
       rootLogs: [
         expired ? line(-10080, 'WARN', say(split, `${vendor} API key sk_live_…${rng.int(1000, 9999)} expires in 7 days`, `credential for ${vendor} (id …${rng.int(1000, 9999)}) nearing expiry: 7d`)) : line(-20, 'INFO', say(split, `${vendor} dashboard: key sk_live_…${rng.int(1000, 9999)} rolled by account admin`, `${vendor} webhook: credential …${rng.int(1000, 9999)} revoked by account owner`)),
-        key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests -> 401 Unauthorized: ${expired ? 'api key expired' : 'invalid api key'}`, `outbound call failed status=401 host=api.${vendor}.com body="${expired ? 'credential expired' : 'credential revoked'}"`)),
+        ongoing(() => key(0, 'ERROR', say(split, `POST https://api.${vendor}.com/v1/requests -> 401 Unauthorized: ${expired ? 'api key expired' : 'invalid api key'}`, `outbound call failed status=401 host=api.${vendor}.com body="${expired ? 'credential expired' : 'credential revoked'}"`))),
         line(1, 'WARN', say(split, `${vendor} calls failing fast: 100% 401 in the last 5m`, `${vendor}: every request rejected (401) for 5 minutes`)),
       ],
       rootAlert: { metric: 'upstream_2xx_ratio', op: '<', threshold: 0.9, severity: 'WARNING', label: 'provider success ratio low' },

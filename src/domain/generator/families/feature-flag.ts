@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const featureFlag: Family = {
@@ -22,9 +22,9 @@ export const featureFlag: Family = {
       rootLogs: [
         key(-3, 'INFO', say(split, `feature flag "${flag}" changed: 5% -> 100% (by release-bot)`, `flag ${flag} rollout percentage updated 5 -> 100 (release-bot)`)),
         crash
-          ? key(0, 'ERROR', say(split, `ArithmeticException: / by zero at ${flag.replace(/-/g, '')}.Calculator.apply while handling ${input}`, `RangeError: division by zero in ${flag} handler (input: ${input})`))
-          : key(0, 'WARN', say(split, `request GET /v1/${root.domain} executed ${rng.int(150, 600)} queries (N+1 in ${flag} path)`, `path=/api/${root.domain} db_queries=${rng.int(150, 600)} duration_ms=${rng.int(3000, 8000)} flag=${flag}`)),
-        line(1, 'ERROR', say(split, `GET /v1/${root.domain} ${crash ? 500 : 504} (flag ${flag}=on)`, `method=GET path=/api/${root.domain} status=${crash ? 500 : 504} flag=${flag}`)),
+          ? ongoing(() => key(0, 'ERROR', say(split, `ArithmeticException: / by zero at ${flag.replace(/-/g, '')}.Calculator.apply while handling ${input}`, `RangeError: division by zero in ${flag} handler (input: ${input})`)))
+          : ongoing(() => key(0, 'WARN', say(split, `request GET /v1/${root.domain} executed ${rng.int(150, 600)} queries (N+1 in ${flag} path)`, `path=/api/${root.domain} db_queries=${rng.int(150, 600)} duration_ms=${rng.int(3000, 8000)} flag=${flag}`))),
+        ongoing(() => line(1, 'ERROR', say(split, `GET /v1/${root.domain} ${crash ? 500 : 504} (flag ${flag}=on)`, `method=GET path=/api/${root.domain} status=${crash ? 500 : 504} flag=${flag}`))),
       ],
       rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'CRITICAL', label: 'error rate above SLO' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `${callee.name} returned ${crash ? 500 : 504} for GET /v1/${callee.domain}`, `call ${callee.name} path=/api/${callee.domain} status=${crash ? 500 : 504}`) }),

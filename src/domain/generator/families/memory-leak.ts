@@ -1,5 +1,6 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
+import { deployLine } from '../voice.js';
 
 export const memoryLeak: Family = {
   id: 'memory_leak',
@@ -24,19 +25,19 @@ export const memoryLeak: Family = {
       rootDetail: { memory_mb: limit * 1024 - rng.int(5, 40), memory_limit_mb: limit * 1024, restarts_last_hour: restarts, gc_pause_p99_ms: rng.int(1500, 4000) },
       after: { memory_mb: Math.round(limit * 1024 * 0.35) },
       rootLogs: [
-        ...(cache ? [] : [key(-45, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: websocket notifications)`, `release ${version} of ${root.name} live on ${root.replicas} instances (websocket notifications)`))]),
+        ...(cache ? [] : [{ at: -45, ...deployLine(rng, root, split, version), key: true }]),
         ...(jvm
         ? [
             key(-20, 'WARN', `heap after full GC: 91% of ${limit}G (old gen not reclaimed)`),
             line(-3, 'WARN', `GC pause (G1 Evacuation Pause) ${rng.int(1500, 4000)}ms`),
             key(0, 'ERROR', `container ${root.name} OOMKilled (limit ${limit}Gi); restart count ${restarts}`),
-            line(1, 'ERROR', cache ? 'java.lang.OutOfMemoryError: Java heap space at RequestContextCache.put' : 'java.lang.OutOfMemoryError: Java heap space at EventBus.register'),
+            ongoing(() => line(1, 'ERROR', cache ? 'java.lang.OutOfMemoryError: Java heap space at RequestContextCache.put' : 'java.lang.OutOfMemoryError: Java heap space at EventBus.register')),
           ]
         : [
             key(-20, 'WARN', `runtime: heap_inuse=${(limit * 0.9).toFixed(1)}GiB and rising ~40MiB/min`),
             line(-3, 'WARN', cache ? `request cache entries=${rng.int(2, 9)}M (no eviction)` : `MaxListenersExceededWarning: ${rng.int(1000, 9000)} 'message' listeners added to [Socket]`),
             key(0, 'ERROR', `instance ${root.name}-${rng.int(1, 3)} killed: memory limit ${limit}GiB exceeded (restarts ${restarts})`),
-            line(1, 'ERROR', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'),
+            ongoing(() => line(1, 'ERROR', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')),
           ]),
       ],
       rootAlert: { metric: 'restarts_last_hour', op: '>', threshold: 3, severity: 'WARNING', label: 'pods restarting' },

@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const nodeNetworkDegradation: Family = {
@@ -22,7 +22,7 @@ export const nodeNetworkDegradation: Family = {
       rootLogs: [
         line(-10, 'INFO', say(split, `pods ${root.name}-${rng.int(100, 999)}.. scheduled on node ${node}`, `${root.name} instances placed on ${node}`)),
         loss ? key(-3, 'WARN', say(split, `node ${node}: eth0 rx errors ${rng.int(1000, 9000)}/s; TCP retransmits ${pct}%`, `${node}: NIC reports CRC errors; tcp retransmit rate ${pct}%`)) : key(-3, 'WARN', say(split, `node ${node}: nf_conntrack: table full, dropping packet`, `${node} kernel: nf_conntrack: nf_conntrack: table full, dropping packet`)),
-        key(0, 'WARN', say(split, `upstream connect timeouts from pods on ${node} only; pods on other nodes healthy`, `timeouts confined to instances on ${node}`)),
+        ongoing(() => key(0, 'WARN', say(split, `upstream connect timeouts from pods on ${node} only; pods on other nodes healthy`, `timeouts confined to instances on ${node}`))),
       ],
       rootAlert: { metric: 'error_rate', op: '>', threshold: 0.05, severity: 'WARNING', label: 'error rate above SLO' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `call to ${callee.name} timed out after 3000ms (some requests only)`, `call ${callee.name} err="i/o timeout" (intermittent)`) }),

@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const queueBacklog: Family = {
@@ -22,11 +22,11 @@ export const queueBacklog: Family = {
       rootDetail: { jobs_per_min: 0, consumer_lag_s: rng.int(900, 4000), retries_per_min: rng.int(100, 400) },
       after: { retries_per_min: 0 },
       rootLogs: [
-        key(0, 'ERROR', schema
+        ongoing(() => key(0, 'ERROR', schema
           ? say(split, `failed to deserialize message at offset ${offset}: unexpected field type for "amount" (string, want number)`, `delivery ${offset}: json: cannot unmarshal string into Go struct field .amount of type int64`)
-          : say(split, `message at offset ${offset} is ${rng.int(12, 40)}MB; exceeds max.partition.fetch.bytes, consumer cannot make progress`, `delivery ${offset} body ${rng.int(12, 40)}MB exceeds frame_max; channel closed, redelivering`)),
+          : say(split, `message at offset ${offset} is ${rng.int(12, 40)}MB; exceeds max.partition.fetch.bytes, consumer cannot make progress`, `delivery ${offset} body ${rng.int(12, 40)}MB exceeds frame_max; channel closed, redelivering`))),
         key(1, 'WARN', say(split, `retrying message at offset ${offset} (attempt ${attempts}); partition blocked behind it`, `redelivery ${attempts} of ${offset}; no progress on queue`)),
-        line(2, 'WARN', say(split, 'processed 0 messages in the last 60s', 'acked 0 deliveries in the last minute')),
+        ongoing(() => line(2, 'WARN', say(split, 'processed 0 messages in the last 60s', 'acked 0 deliveries in the last minute'))),
       ],
       rootAlert: { metric: 'jobs_per_min', op: '<', threshold: 1, severity: 'WARNING', label: 'throughput stalled' },
       symptoms: [

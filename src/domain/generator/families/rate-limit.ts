@@ -1,4 +1,4 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const rateLimitMisconfig: Family = {
@@ -23,7 +23,7 @@ export const rateLimitMisconfig: Family = {
       after: { client_retries_per_min: rng.int(10, 80), rate_limit_rps: was },
       rootLogs: [
         line(-2, 'INFO', cut ? say(split, `rate limit config v${v} applied: route /api/* limit ${now} rps (previous ${was} rps)`, `limit_req_zone api rate=${now}r/s applied (config v${v})`) : say(split, `rate limit config v${v} applied: route /api/* key changed from user_id to remote_addr`, `limit_req_zone key $binary_remote_addr applied (config v${v}); was $http_x_user_id`)),
-        key(0, 'WARN', cut ? say(split, `429 Too Many Requests for /api/v1/${api.domain} (limit ${now} rps)`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)}`) : say(split, `429 Too Many Requests for /api/v1/${api.domain}: bucket 10.0.0.${rng.int(2, 9)} (NAT egress) over limit`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)} (shared NAT address)`)),
+        ongoing(() => key(0, 'WARN', cut ? say(split, `429 Too Many Requests for /api/v1/${api.domain} (limit ${now} rps)`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)}`) : say(split, `429 Too Many Requests for /api/v1/${api.domain}: bucket 10.0.0.${rng.int(2, 9)} (NAT egress) over limit`, `limiting requests, excess: ${rng.int(100, 900)}.${rng.int(100, 999)} by zone "api", client: 10.0.0.${rng.int(2, 9)} (shared NAT address)`))),
         key(1, 'WARN', say(split, `retry storm: ${rng.int(5, 12)}x normal request volume from clients retrying 429s`, `request volume ${rng.int(5, 12)}x baseline; clients retrying rejected requests`)),
       ],
       rootAlert: { metric: 'requests_429_per_min', op: '>', threshold: 1000, severity: 'CRITICAL', label: 'rejected requests high' },

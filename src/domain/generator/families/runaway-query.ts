@@ -1,4 +1,4 @@
-import { faultOf, key, line, loudCaller, product, remedy, say } from '../kit.js';
+import { faultOf, key, line, loudCaller, ongoing, product, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
 
 export const runawayQuery: Family = {
@@ -28,12 +28,12 @@ export const runawayQuery: Family = {
         ? [
             line(-40, 'INFO', say(split, `migration 20260314_${rng.int(100, 999)} applied: DROP INDEX ${table}_customer_id_idx`, `schema change applied: ALTER TABLE ${table} DROP INDEX idx_customer_id`)),
             key(-5, 'WARN', pg ? `duration: ${secs * 1000} ms  statement: SELECT * FROM ${table} WHERE customer_id = $1 (Seq Scan on ${table})` : `# Query_time: ${secs}  Rows_examined: ${rng.int(20, 90)}000000  SELECT * FROM ${table} WHERE customer_id = ?`),
-            key(0, 'WARN', say(split, `CPU at 100%: ${rng.int(30, 90)} active backends running the same query`, `${rng.int(30, 90)} threads in state 'Sending data' on ${table}`)),
+            ongoing(() => key(0, 'WARN', say(split, `CPU at 100%: ${rng.int(30, 90)} active backends running the same query`, `${rng.int(30, 90)} threads in state 'Sending data' on ${table}`))),
           ]
         : [
             line(-30, 'INFO', say(split, `pid ${pid}: BEGIN (application_name=admin-console)`, `thread ${pid}: START TRANSACTION by 'admin'@'bastion'`)),
             key(-5, 'WARN', pg ? `process ${rng.int(1000, 99999)} still waiting for ShareLock on transaction ${rng.int(100000, 999999)} after 1000.0 ms; blocked by process ${pid}` : `Lock wait timeout exceeded; try restarting transaction (blocked by thread ${pid})`),
-            key(0, 'WARN', say(split, `${rng.int(80, 400)} sessions waiting on locks held by pid ${pid} (idle in transaction ${secs}s)`, `${rng.int(80, 400)} threads waiting for row locks held by thread ${pid} (open ${secs}s)`)),
+            ongoing(() => key(0, 'WARN', say(split, `${rng.int(80, 400)} sessions waiting on locks held by pid ${pid} (idle in transaction ${secs}s)`, `${rng.int(80, 400)} threads waiting for row locks held by thread ${pid} (open ${secs}s)`))),
           ],
       rootAlert: scan ? { metric: 'cpu_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'CPU usage high' } : { metric: 'lock_waits', op: '>', threshold: 50, severity: 'WARNING', label: 'lock waits high' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `query to ${callee.name} timed out after 5000ms (statement timeout)`, `${callee.name}: Error 3024: Query execution was interrupted, maximum statement execution time exceeded`) }),
