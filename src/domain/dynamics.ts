@@ -6,6 +6,7 @@
  */
 import type { Episode, FixAttempt } from './episode.js';
 import type { AlertSpecData, RecurringLine, Task } from './scenario.js';
+import { CLOCK_READING } from './scenario.js';
 import { hash32 } from './generator/rng.js';
 
 export interface Snapshot {
@@ -289,34 +290,17 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
  * certificate's expiry) falls by sixty seconds every simulated minute, expired or not. The state
  * holds its value at detection (or, once renewed, the new certificate's).
  */
-const COUNTDOWN = 'cert_seconds_remaining';
+const COUNTDOWN = CLOCK_READING;
 
 function countedDown(task: Task, metrics: Snapshot['metrics'], minute: number): Snapshot['metrics'] {
   let out: Snapshot['metrics'] | undefined;
-  for (const name of clocked(task)) {
+  for (const name of task.clocked) {
     const reading = metrics[name]![COUNTDOWN];
     if (reading === undefined) continue;
     out ??= { ...metrics };
     out[name] = { ...metrics[name], [COUNTDOWN]: reading - 60 * minute };
   }
   return out ?? metrics;
-}
-
-/** The services with a certificate reading (found once per task: most incidents have none). */
-function clocked(task: Task): string[] {
-  let names = task.memo.views.get('clocked') as string[] | undefined;
-  if (!names) {
-    const d = task.scenario.generated!.dynamics;
-    const reads = (detail: Record<string, number>) => detail[COUNTDOWN] !== undefined;
-    names = [...task.serviceByName.values()]
-      .filter((s) => {
-        const dyn = d.services[s.name]!;
-        return reads(s.detail) || reads(dyn.detail_impacted) || Object.values(dyn.profiles ?? {}).some((p) => reads(p.detail_impacted));
-      })
-      .map((s) => s.name);
-    task.memo.views.set('clocked', names);
-  }
-  return names;
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */

@@ -408,7 +408,7 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   // The seed's fields, then the generated incident's, added to that fresh object in place: a
   // spread copy of it would cost more than the step itself (this is every generated step's path).
   const o = baseObservation(task, ep, { alerts, logs, metrics, investigated: looked });
-  o.remedy_kinds = remedyKinds(task);
+  o.remedy_kinds = task.remedyKinds;
   o.metric_evidence = metric_evidence;
   o.logs_as_of = logs_as_of;
   o.elapsed_minutes = ep.minutes;
@@ -416,20 +416,6 @@ function observeGenerated(task: Task, ep: Episode): Observation {
   o.error_budget_remaining_pct = round(Math.max(0, 100 - ep.budget_burned), 2);
   o.scenario = { seed: p.seed, difficulty: p.difficulty, split: p.split, family: p.family };
   return o;
-}
-
-/** Each remediation kind on the menu, described once (fix ids are `<kind>@<service>`). */
-function remedyKinds(task: Task): Record<string, string> {
-  const cached = task.memo.views.get('remedy_kinds') as Record<string, string> | undefined;
-  if (cached) return cached;
-  const out: Record<string, string> = {};
-  for (const f of task.scenario.fixes) {
-    const kind = f.id.slice(0, f.id.indexOf('@'));
-    out[kind] ??= f.description ?? '';
-  }
-  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
-  task.memo.views.set('remedy_kinds', sorted);
-  return sorted;
 }
 
 interface SeedView {

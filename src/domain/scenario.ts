@@ -236,6 +236,10 @@ export interface Task {
   evidence: ReadonlyMap<string, { service: string }>;
   /** Generated incidents: the evidence id of each service's detailed metrics reading. */
   metricEvidence: ReadonlyMap<string, string>;
+  /** Generated incidents: each remediation kind on the menu with its description, sorted by kind (empty for seed tasks). */
+  remedyKinds: Readonly<Record<string, string>>;
+  /** Generated incidents: the services with a certificate-lifetime reading, a clock that falls every minute. */
+  clocked: readonly string[];
   /**
    * Memoised pure derivations (bounded): observation parts by what has been investigated,
    * postmortem assessments by text, and generated incidents' readings and alerts by the simulated
@@ -260,6 +264,9 @@ export interface Task {
 export const MEMO_LIMITS = { views: 4096, readings: 256, states: 128 } as const;
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A certificate's remaining lifetime: a clock, not a gauge (it falls sixty seconds a minute). */
+export const CLOCK_READING = 'cert_seconds_remaining';
 
 export function compileScenario(scenario: Scenario): Task {
   const services = [...scenario.services].sort((a, b) => byName(a.name, b.name));
@@ -294,8 +301,22 @@ export function compileScenario(scenario: Scenario): Task {
       evidence.set(id, { service: s.name });
     }
   }
+  // Derived once here, not looked up on every step.
+  const kinds: Record<string, string> = {};
+  if (scenario.generated) for (const f of fixes) kinds[f.id.slice(0, f.id.indexOf('@'))] ??= f.description ?? '';
+  const reads = (detail: Record<string, number>) => detail[CLOCK_READING] !== undefined;
+  const clocked = scenario.generated
+    ? services
+        .filter((s) => {
+          const dyn = scenario.generated!.dynamics.services[s.name]!;
+          return reads(s.detail) || reads(dyn.detail_impacted) || Object.values(dyn.profiles ?? {}).some((p) => reads(p.detail_impacted));
+        })
+        .map((s) => s.name)
+    : [];
   return {
     scenario,
+    remedyKinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => byName(a, b))),
+    clocked,
     roots: new Set(faults.map((f) => f.root_cause)),
     rightTeams: new Set(faults.map((f) => f.team)),
     rightFixes: new Set(faults.map((f) => f.fix)),

@@ -17,6 +17,8 @@ export interface LadderRow {
   loudestOnRootShare: number;
   /** Calls from the service of the most severe alert down to the nearest root. */
   hopsLoudestToRoot: number;
+  /** Faults whose root sits two or more calls below the nearest user-facing service (the edge and what it calls). */
+  deepRootShare: number;
   /** Fewest investigations that reach each root's evidence: from the nearest firing service down to the root, root included. */
   investigationsToRoot: number;
   /** Warnings and errors in the root's own logs. */
@@ -63,6 +65,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
     const rootAlerts: number[] = [];
     const loudest: number[] = [];
     const hops: number[] = [];
+    const deep: number[] = [];
     const toRoot: number[] = [];
     const telling: number[] = [];
     const inconclusive: number[] = [];
@@ -101,6 +104,8 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       for (const [i, f] of g.faults.entries()) {
         // The nearest firing service on the root's callers' side (or a firing symptom elsewhere), then the path down.
         const up = upFromRoot[i]!;
+        const belowUsers = g.dynamics.user_facing.map((s) => up.get(s)).filter((h): h is number => h !== undefined);
+        deep.push(belowUsers.length && Math.min(...belowUsers) >= 2 ? 1 : 0);
         const near = firingServices.map((s) => up.get(s)).filter((h): h is number => h !== undefined);
         toRoot.push(near.length ? Math.min(...near) + 1 : 2);
         rootAlerts.push(firingServices.includes(f.root_cause) ? 1 : 0);
@@ -123,6 +128,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
       rootAlertsShare: mean(rootAlerts),
       loudestOnRootShare: mean(loudest),
       hopsLoudestToRoot: mean(hops),
+      deepRootShare: mean(deep),
       investigationsToRoot: mean(toRoot),
       tellingLinesInRoot: mean(telling),
       inconclusiveRootShare: mean(inconclusive),
@@ -144,7 +150,7 @@ export function measureLadder(seeds: number, split: Split = 'test', firstSeed = 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function ladderTable(rows: LadderRow[]): string {
-  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | masked second faults | root named by no log | remedy needs load shed first | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${pct(r.maskedShare)} | ${pct(r.unnamedRootShare)} | ${pct(r.shedFirstShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
+  const head = '| difficulty | services | root fires an alert | loudest alert on a root | hops from loudest alert to root | root two or more calls below the users | fewest investigations to reach the root | warnings and errors in root logs | root logs hold at most one | plausible remedies | red herrings | no-fault controls | double faults | masked second faults | root named by no log | remedy needs load shed first | observation chars at reset (max) | chars, all investigated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${r.difficulty} | ${r.servicesMean.toFixed(1)} | ${pct(r.rootAlertsShare)} | ${pct(r.loudestOnRootShare)} | ${r.hopsLoudestToRoot.toFixed(2)} | ${pct(r.deepRootShare)} | ${r.investigationsToRoot.toFixed(2)} | ${r.tellingLinesInRoot.toFixed(2)} | ${pct(r.inconclusiveRootShare)} | ${r.plausibleRemedies.toFixed(1)} | ${r.redHerrings.toFixed(1)} | ${pct(r.controlShare)} | ${pct(r.doubleShare)} | ${pct(r.maskedShare)} | ${pct(r.unnamedRootShare)} | ${pct(r.shedFirstShare)} | ${r.charsAtReset} (${r.charsAtResetMax}) | ${r.charsAllInvestigated} |`);
   return [head, ...body].join('\n');
 }

@@ -80,6 +80,7 @@ export const HEALTHY_READINGS: Record<string, Healthy> = {
   db_pool_idle: (h, d) => Math.max(0, (d.detail.db_pool_size ?? poolSize(h, d)) - (d.detail.db_pool_in_use ?? 0)),
   db_pool_wait_ms: between(0, 3),
   db_queries_per_request: between(2, 8),
+  outbound_calls_per_request: between(1, 4),
   max_threads: maxThreads,
   busy_threads: (h, d) => Math.round((d.detail.max_threads ?? maxThreads(h, d)) * (0.1 + h * 0.3)),
   threads_blocked_on_io: (h, d) => Math.round((d.detail.max_threads ?? maxThreads(h, d)) * h * 0.05),

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.18.0';
+export const GENERATOR_VERSION = '5.19.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -223,7 +223,7 @@ export function generateScenario(given: GeneratedParams): GeneratedScenario {
 function placeMasked(rng: Rng, split: 'train' | 'test', knobs: Knobs, first: Family, hidden: Family): { topo: Topology; roots: Node[] } | null {
   for (let attempt = 0; attempt < 20; attempt++) {
     const size = rng.int(knobs.size[0], knobs.size[1]);
-    const topo = drawTopology(rng, split, size, requiredTiers(rng, [first, hidden]));
+    const topo = drawTopology(rng, split, size, requiredTiers(rng, [first, hidden]), knobs.publicApis);
     const hosts = (n: Node) => n.depends_on.map((d) => topo.byName.get(d)!).filter((dep) => canRoot(topo, hidden, dep));
     const root = chooseRoot(rng, topo, first, new Set(), knobs.rootDepth, new Set(), (n) => hosts(n).length > 0);
     if (root) return { topo, roots: [root, rng.pick(hosts(root))] };
@@ -235,7 +235,7 @@ function placeMasked(rng: Rng, split: 'train' | 'test', knobs: Knobs, first: Fam
 function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family[]): { topo: Topology; roots: Node[] } | null {
   for (let attempt = 0; attempt < 30; attempt++) {
     const size = rng.int(knobs.size[0], knobs.size[1]);
-    const candidate = drawTopology(rng, split, size, requiredTiers(rng, families));
+    const candidate = drawTopology(rng, split, size, requiredTiers(rng, families), knobs.publicApis);
     const picked: Node[] = [];
     const claimed = new Set<string>();
     for (const f of families) {

@@ -12,7 +12,7 @@ export function makeTopology(nodes: Node[], split: Split): Topology {
 }
 
 /** Builds `size` services including every tier in `required`. */
-export function drawTopology(rng: Rng, split: Split, size: number, required: readonly Tier[]): Topology {
+export function drawTopology(rng: Rng, split: Split, size: number, required: readonly Tier[], publicApis = 0.6): Topology {
   const vocab = VOCABULARY[split];
   const domains = rng.shuffle(vocab.domains);
   const nodes: Node[] = [];
@@ -52,7 +52,8 @@ export function drawTopology(rng: Rng, split: Split, size: number, required: rea
     const tier = fillers[(nodes.length + guard) % fillers.length]!;
     if (tier === 'api') add('api', nextDomain());
     else if (tier === 'db' || tier === 'cache') {
-      const owner = apis().find((a) => !used.has(vocab.name(tier, a.domain, 0)));
+      // In a deep graph the internal APIs (drawn last) keep most of the data.
+      const owner = (publicApis >= 0.5 ? apis() : [...apis()].reverse()).find((a) => !used.has(vocab.name(tier, a.domain, 0)));
       if (owner) add(tier, owner.domain);
     } else if (tier === 'worker') {
       const owner = apis().find((a) => !used.has(vocab.name('worker', a.domain, 0)));
@@ -65,18 +66,23 @@ export function drawTopology(rng: Rng, split: Split, size: number, required: rea
     } else add(tier, tier);
   }
 
-  wire(rng, nodes);
+  wire(rng, nodes, publicApis);
   return makeTopology(nodes, split);
 }
 
-/** Dependencies: edge -> public APIs -> data stores and shared infrastructure; never a cycle. */
-function wire(rng: Rng, nodes: Node[]): void {
+/**
+ * Dependencies: edge -> public APIs -> internal APIs -> data stores and shared infrastructure;
+ * never a cycle (an API calls only APIs drawn after it). `publicApis` is the share the edge calls.
+ */
+function wire(rng: Rng, nodes: Node[], publicApis: number): void {
   const of = (tier: Tier) => nodes.filter((n) => n.tier === tier);
   const find = (tier: Tier, domain: string) => nodes.find((n) => n.tier === tier && n.domain === domain);
   const link = (from: Node, to: Node | undefined) => {
     if (to && to !== from && !from.depends_on.includes(to.name)) from.depends_on.push(to.name);
   };
-  const apis = of('api');
+  // In a deep graph the APIs that own a database come last: internal ones, behind the public ones.
+  const ownsDb = (api: Node) => (find('db', api.domain) ? 1 : 0);
+  const apis = publicApis >= 0.5 ? of('api') : [...of('api')].sort((a, b) => ownsDb(a) - ownsDb(b));
   const [edge] = of('edge');
   const queue = of('queue')[0];
   const dns = of('dns')[0];
@@ -85,7 +91,7 @@ function wire(rng: Rng, nodes: Node[]): void {
   const auth = of('auth')[0];
 
   apis.forEach((api, i) => {
-    if (i === 0 || i < Math.ceil(apis.length * 0.6) || rng.chance(0.3)) link(edge!, api);
+    if (i === 0 || i < Math.ceil(apis.length * publicApis) || rng.chance(publicApis / 2)) link(edge!, api);
     link(api, find('db', api.domain));
     link(api, find('cache', api.domain));
     if (auth && rng.chance(0.6)) link(api, auth);
@@ -114,7 +120,8 @@ function wire(rng: Rng, nodes: Node[]): void {
   for (const n of nodes) {
     // Workers consume from queues; nobody calls them.
     if (n.tier === 'edge' || n.tier === 'worker' || nodes.some((m) => m.depends_on.includes(n.name))) continue;
-    if (n.tier === 'api') link(edge!, n);
+    // An uncalled API is public where most are; in a deep graph an API drawn before it calls it.
+    if (n.tier === 'api') link(publicApis >= 0.5 ? edge! : rng.pick(apis.slice(0, Math.max(1, apis.indexOf(n)))), n);
     else if (n.tier === 'config' || n.tier === 'secrets') link(auth ?? rng.pick(apis), n);
     else link(rng.pick(apis), n);
   }

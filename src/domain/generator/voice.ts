@@ -244,7 +244,7 @@ export function slowDependencyLine(rng: Rng, dependency: Node, split: Split): Li
 
 export function deployLine(rng: Rng, node: Node, split: Split, version: string): Line {
   // Faulty releases and harmless ones draw their labels from one list: a label tells nothing by itself.
-  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling', 'websocket notifications', 'session handling', 'event listeners']);
+  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling', 'websocket notifications', 'session handling']);
   return split === 'train'
     ? { level: 'INFO', msg: `deploy: ${node.name} ${version} rolled out to ${node.replicas}/${node.replicas} pods (change: ${change})` }
     : { level: 'INFO', msg: `release ${version} of ${node.name} live on ${node.replicas} instances (${change})` };

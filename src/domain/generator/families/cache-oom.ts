@@ -17,7 +17,8 @@ export const cacheOom: Family = {
     const keys = rng.pick(['session', 'cart-snapshot', 'price-preview', 'feature-eval']);
     const maxmem = rng.pick([2, 4, 8]);
     const ttl = ctx.variant === 'keys_without_ttl';
-    const cause = ttl ? `${keys} keys written without a TTL` : `${keys} values grew to ${rng.int(400, 900)}KB each after a serializer change`;
+    const size = rng.int(400, 900);
+    const cause = ttl ? `${keys} keys written without a TTL` : `${keys} values grew to about ${size}KB each (from about 6KB)`;
     return {
       ...faultOf(this, ctx),
       remedy: remedy('flush_cache', root),
@@ -29,15 +30,15 @@ export const cacheOom: Family = {
       rootLogs: redis
         ? [
             line(-9, 'WARN', `used_memory ${(maxmem * 0.97).toFixed(2)}G of maxmemory ${maxmem}G (97%)`),
-            line(-4, 'INFO', 'maxmemory-policy noeviction'),
+            line(-720, 'INFO', `Server initialized (maxmemory ${maxmem}gb, maxmemory-policy noeviction)`),
             ongoing(() => key(0, 'ERROR', `OOM command not allowed when used memory > 'maxmemory' (client=${caller.name})`)),
-            key(1, 'WARN', ttl ? `0 keys evicted; ${rng.int(2, 6)}.${rng.int(0, 9)}M ${keys}:* keys have no TTL` : `bigkeys: ${keys}:* average ${rng.int(400, 900)}KB (was 6KB)`),
+            key(1, 'WARN', ttl ? `0 keys evicted; ${rng.int(2, 6)}.${rng.int(0, 9)}M ${keys}:* keys have no TTL` : `bigkeys: ${keys}:* average ${size}KB (was 6KB)`),
           ]
         : [
             line(-9, 'WARN', `bytes ${(maxmem * 0.98).toFixed(2)}G of limit_maxbytes ${maxmem}G`),
-            line(-3, 'INFO', 'evictions disabled (-M)'),
+            line(-720, 'INFO', `server started: -m ${maxmem * 1024} -M (return errors when memory is exhausted instead of evicting)`),
             ongoing(() => key(0, 'ERROR', `SERVER_ERROR out of memory storing object (client=${caller.name})`)),
-            key(1, 'WARN', ttl ? `${keys} items stored with exptime 0: ${rng.int(2, 6)}.${rng.int(0, 9)}M` : `slab class 42 (${rng.int(400, 900)}KB items) holds ${rng.int(70, 90)}% of memory`),
+            key(1, 'WARN', ttl ? `${keys} items stored with exptime 0: ${rng.int(2, 6)}.${rng.int(0, 9)}M` : `slab class 42 (${size}KB items) holds ${rng.int(70, 90)}% of memory`),
           ],
       rootAlert: { metric: 'memory_used_pct', op: '>', threshold: 95, severity: 'WARNING', label: 'memory usage high' },
       callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `cache SET ${keys}:* on ${callee.name} failed: OOM; falling back to ${fallback}`, `memcache set failed on ${callee.name} (SERVER_ERROR out of memory); reading through to ${fallback}`) }),

@@ -1,5 +1,6 @@
 import { dependencyOf, faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
+import { deployLine } from '../voice.js';
 
 export const connectionLeak: Family = {
   id: 'connection_leak',
@@ -25,7 +26,7 @@ export const connectionLeak: Family = {
       rootDetail: { db_pool_in_use: pool, db_pool_size: pool, db_pool_idle: 0, db_pool_wait_ms: rng.int(4000, 5000) },
       after: { db_pool_in_use: inUseAfter, db_pool_idle: pool - inUseAfter, db_pool_wait_ms: 0 },
       rootLogs: [
-        line(-25, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: export endpoint)`, `release ${version} of ${root.name} live on ${root.replicas} instances (export endpoint)`)),
+        { at: -25, ...deployLine(rng, root, split, version) },
         key(-3, 'WARN', say(split, `db pool: active=${pool} idle=0 waiting=${rng.int(20, 80)}; oldest checkout held ${held}s`, `sql pool in_use=${pool} idle=0 wait_count=${rng.int(20, 80)} max_lifetime_exceeded=0 longest_checkout_s=${held}`)),
         ongoing(() => key(0, 'ERROR', say(split, `timeout acquiring connection from pool after 5000ms (${pool}/${pool} in use)`, `sql: connection pool exhausted after 5s (in_use=${pool}/${pool})`))),
         ...(ctx.variant === 'error_path' ? [line(-4, 'WARN', say(split, 'query failed: canceling statement due to user request', 'query error: context canceled; returning 500'))] : []),

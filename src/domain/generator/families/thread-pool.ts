@@ -1,5 +1,6 @@
-import { faultOf, key, line, remedy, say } from '../kit.js';
+import { faultOf, key, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
+import { deployLine } from '../voice.js';
 
 export const threadPoolExhaustion: Family = {
   id: 'thread_pool_exhaustion',
@@ -22,7 +23,7 @@ export const threadPoolExhaustion: Family = {
       after: { busy_threads: rng.int(8, 30), threads_blocked_on_io: rng.int(0, 5) },
       latent: {},
       rootLogs: [
-        line(-30, 'INFO', say(split, `deploy: ${root.name} ${version} rolled out to ${root.replicas}/${root.replicas} pods (change: ${removed ? 'http client refactor' : 'inline address validation'})`, `release ${version} of ${root.name} live on ${root.replicas} instances (${removed ? 'http client refactor' : 'inline address validation'})`)),
+        { at: -30, ...deployLine(rng, root, split, version) },
         key(-2, 'WARN', say(split, `thread pool exhausted: ${threads}/${threads} busy, ${rng.int(200, 900)} requests queued`, `worker pool saturated in_flight=${threads} limit=${threads} queued=${rng.int(200, 900)}`)),
         key(0, 'WARN', removed ? say(split, `thread dump: ${threads - 2} threads in SocketInputStream.read (no read timeout set)`, `goroutine dump: ${threads - 2} goroutines blocked in net/http.(*persistConn).roundTrip (Timeout: 0)`) : say(split, `thread dump: ${threads - 2} threads waiting in AddressValidator.validate (synchronous call)`, `goroutine dump: ${threads - 2} goroutines blocked in validateAddress (sync HTTP call)`)),
       ],
