@@ -477,6 +477,48 @@ describe('a root goes on logging its failure like anyone else', () => {
   });
 });
 
+describe('a no-fault control tells one story', () => {
+  it('the rotation that blips a service goes on from the onset to detection: its requests keep dropping until the page', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 200 && checked < 15; seed++) {
+      const s = generateScenario({ seed: 640_000 + seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+      const d = s.generated!.dynamics;
+      if (s.generated!.faults.length || !d.transient) continue;
+      const detected = Date.parse(d.detected_at);
+      const drops = s.services.find((x) => x.name === d.transient!.service)!.logs.filter((l) => /dropped|connection reset by peer/.test(l)).map((l) => Date.parse(l.slice(10, 30)));
+      expect(drops.length).toBeGreaterThanOrEqual(2);
+      // The first drop at the onset, the last within the two minutes before the page.
+      expect(Math.min(...drops)).toBeLessThanOrEqual(detected - d.onset_before_detection * 60_000 + 60_000);
+      expect(Math.max(...drops)).toBeGreaterThanOrEqual(detected - 2 * 60_000);
+      checked++;
+    }
+    expect(checked).toBe(15);
+  });
+});
+
+describe('a zone serial only grows', () => {
+  it('a DNS server never reloads an older serial after a change, and the same serial always holds the same records', () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 30; seed++) {
+        const s = generateScenario({ seed: 650_000 + seed, difficulty: 'hard', split, family: 'dns_misconfiguration' });
+        const root = s.services.find((x) => x.name === s.generated!.faults[0]!.root_cause)!;
+        const serials = root.logs.map((l) => /serial (\d{10})/.exec(l)?.[1]).filter((x): x is string => !!x).map(Number);
+        for (let i = 1; i < serials.length; i++) expect(serials[i]!, root.logs.join('\n')).toBeGreaterThanOrEqual(serials[i - 1]!);
+        const records = new Map<string, string>();
+        for (const l of root.logs) {
+          const m = /serial (\d{10}) \((\d+) records/.exec(l);
+          if (!m) continue;
+          expect(records.get(m[1]!) ?? m[2], l).toBe(m[2]);
+          records.set(m[1]!, m[2]!);
+        }
+        if (serials.length >= 2) checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+});
+
 describe('a release label tells nothing by itself', () => {
   it('every label a faulty release carries is also carried by harmless releases', () => {
     const label = (l: string) => /\(change: ([^)]+)\)$|live on \d+ instances \(([^)]+)\)$/.exec(l)?.slice(1).find(Boolean);

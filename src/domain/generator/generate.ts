@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.19.0';
+export const GENERATOR_VERSION = '5.20.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -529,7 +529,7 @@ function ensureVisible(a: Assembly): void {
 
 /** A no-fault control still pages someone: a planned node rotation blips a user-facing service and recovers on its own. */
 function controlBlip(a: Assembly): Dynamics['transient'] {
-  const { rng, topo, params, builds, drafts, userFacing } = a;
+  const { rng, topo, params, builds, drafts, userFacing, onsetBefore } = a;
   let transient: Dynamics['transient'] = null;
   if (builds.length === 0) {
     const facing = topo.nodes.filter((n) => n.tier === 'api' && userFacing.has(n.name));
@@ -537,9 +537,15 @@ function controlBlip(a: Assembly): Dynamics['transient'] {
     const d = drafts.get(t.name)!;
     const node = params.split === 'train' ? `ip-10-3-${rng.int(1, 9)}-${rng.int(10, 99)}` : `worker-pool-d-${rng.int(10, 99)}`;
     transient = { service: t.name, error_rate: rng.int(8, 16) / 100, until_minute: rng.int(6, 12) };
+    // The rotation replaces instances one by one from the onset to detection: requests drop all along.
+    const instances = rng.int(4, 8);
+    const moments = [...new Set([0, Math.floor(onsetBefore / 2), onsetBefore - 1])];
     d.logs.push(
-      { at: -rng.int(2, 4), level: 'INFO', msg: params.split === 'train' ? `node ${node} cordoned and draining` : `instances on ${node} being replaced` },
-      { at: 0, level: 'WARN', msg: params.split === 'train' ? `connection reset by peer while ${node} drained; requests retried` : `in-flight requests dropped while instances on ${node} were replaced; clients retrying` },
+      { at: -rng.int(2, 4), level: 'INFO', msg: params.split === 'train' ? `node ${node} cordoned and draining (${instances} pods to evict)` : `instances on ${node} being replaced (${instances} to go)` },
+      ...moments.map((at, k) => {
+        const done = Math.max(1, Math.round(((k + 1) * (instances - 1)) / moments.length));
+        return { at, level: 'WARN' as const, msg: params.split === 'train' ? `connection reset by peer while ${node} drained (${done}/${instances} evicted); requests retried` : `in-flight requests dropped while instances on ${node} were replaced (${done} of ${instances}); clients retrying` };
+      }),
     );
   }
   return transient;
@@ -653,7 +659,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
     // A caller of a gray failure is not in trouble: it keeps logging as usual.
     const lastRoutine = showing(d) && !(silent(d.fault) && d.hop !== 0) ? -1 : 6;
-    const facts = { usesDb: dependsOnTier(a.topo, d.node, 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined };
+    const facts = { usesDb: dependsOnTier(a.topo, d.node, 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined, zoneChanged: d.hop === 0 && a.builds[d.fault!]?.family === 'dns_misconfiguration' };
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       // A consumer's routine counts agree with the rate its dashboard shows (before the onset, the usual one).

@@ -12,7 +12,7 @@ type Line = { level: Level; msg: string };
  * `seq` grows with time within a service (log segments, binlogs), so counters never run backwards;
  * `perMin` is the service's usual work a minute, where its dashboard shows it (a consumer's rate).
  */
-type Routine = (rng: Rng, n: Node, seq: number, perMin?: number) => Line;
+type Routine = (rng: Rng, n: Node, seq: number, perMin?: number, when?: { at: number; facts: RoutineFacts }) => Line;
 /** A minute's count near the usual rate (within 10%), or a plausible one where none is known. */
 const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? r.int(200, 3000) : Math.round((perMin * r.int(900, 1100)) / 1000));
 
@@ -133,9 +133,10 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
     ],
     dns: [
       (r) => info(`client 10.2.${r.int(0, 9)}.${r.int(2, 250)}#${r.int(30000, 60000)}: query: status.internal IN A + (10.2.0.2)`),
-      (r, n, q) => {
-        // One serial, one zone: the record count belongs to the serial, not to the reload.
-        const serial = 2026031300 + (Math.floor(q / 1000) % 100);
+      (r, n, _q, _perMin, when) => {
+        // One serial, one zone: the record count belongs to the serial, not to the reload; a reload
+        // after the zone changed loads the new serial, never the old one.
+        const serial = zoneSerial(!!when && when.at >= ZONE_CHANGE_AT && when.facts.zoneChanged === true);
         return info(`zone internal/IN: loaded serial ${serial} (${120 + (hash32(`${n.name}|${serial}`) % 360)} records, ${(r.int(20, 400) / 10).toFixed(1)}ms)`);
       },
     ],
@@ -150,6 +151,8 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
 export interface RoutineFacts {
   usesDb: boolean;
   memoryFault: boolean;
+  /** A DNS server whose zone a change broke (at `ZONE_CHANGE_AT`). */
+  zoneChanged?: boolean;
 }
 
 const httpPool = (split: Split, facts: RoutineFacts): Routine[] => {
@@ -161,8 +164,13 @@ const httpPool = (split: Split, facts: RoutineFacts): Routine[] => {
 export function routineLine(rng: Rng, node: Node, split: Split, at: number, facts: RoutineFacts, perMin?: number): Line {
   const pool = (node.tier === 'api' ? undefined : ROUTINE[split][node.tier]) ?? httpPool(split, facts);
   const seq = (hash32(node.name) % 9000) * 100 + (at + 60) * 10;
-  return rng.pick(pool)(rng, node, seq, perMin);
+  return rng.pick(pool)(rng, node, seq, perMin, { at, facts });
 }
+
+/** The internal zone's serial (date-based, as zone automation writes it), before and after a change. */
+export const zoneSerial = (changed: boolean) => (changed ? 2026031402 : 2026031401);
+/** The minute (from the onset) a broken zone change is applied. */
+export const ZONE_CHANGE_AT = -3;
 
 /** What a service logs when a dependency two or more hops down fails it (generic, by kind). */
 export function upstreamFailure(rng: Rng, caller: Node, callee: Node, split: Split, slow: boolean): Line {

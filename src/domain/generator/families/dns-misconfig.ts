@@ -1,5 +1,6 @@
 import { faultOf, key, line, ongoing, remedy, say } from '../kit.js';
 import type { Family, FaultBuild } from '../types.js';
+import { ZONE_CHANGE_AT, zoneSerial } from '../voice.js';
 
 export const dnsMisconfig: Family = {
   id: 'dns_misconfiguration',
@@ -26,7 +27,7 @@ export const dnsMisconfig: Family = {
       rootDetail: cname ? { nxdomain_per_min: rng.int(3000, 12000), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 } : { nxdomain_per_min: rng.int(0, 40), servfail_per_min: rng.int(0, 50), zone_changes_last_hour: 1 },
       after: { zone_changes_last_hour: 2 },
       rootLogs: [
-        line(-3, 'INFO', say(split, `zone update applied: change #${change} by automation (record ${victim.name}.internal)`, `zone internal/IN: loaded serial ${2026031400 + rng.int(1, 99)} (change ${change}, automation)`)),
+        line(ZONE_CHANGE_AT, 'INFO', say(split, `zone update applied: change #${change} by automation (record ${victim.name}.internal)`, `zone internal/IN: loaded serial ${zoneSerial(true)} (change ${change}, automation)`)),
         cname
           ? key(-3, 'WARN', say(split, `record ${victim.name}.internal now points at CNAME ${victim.name}.internal.old (does not exist)`, `${victim.name}.internal CNAME ${victim.name}-old.internal: target has no address records`))
           : key(-3, 'INFO', say(split, `record ${victim.name}.internal A ${oldIp} (restored from backup snapshot)`, `${victim.name}.internal IN A ${oldIp} (from snapshot)`)),
