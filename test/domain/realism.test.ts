@@ -519,6 +519,39 @@ describe('a zone serial only grows', () => {
   });
 });
 
+describe('request volumes add up at the edge', () => {
+  it("an edge proxy carries its upstreams' traffic and fails no more of it than they fail (it forwards each request once)", () => {
+    let checked = 0;
+    for (const difficulty of ['medium', 'hard', 'expert'] as const) {
+      for (let seed = 0; seed < 150; seed++) {
+        const task = generatedTask({ seed: 660_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: null });
+        const g = task.scenario.generated!;
+        if (g.faults.length !== 1) continue;
+        for (const edge of [...task.serviceByName.values()].filter((x) => x.detail.upstream_5xx_per_min !== undefined && !task.roots.has(x.name))) {
+          const ups = edge.depends_on.map((u) => task.serviceByName.get(u)!);
+          const total = ups.reduce((sum, u) => sum + u.overview.requests_per_sec!, 0);
+          // Its traffic is its upstreams' (and a little of its own).
+          expect(edge.overview.requests_per_sec! / total).toBeGreaterThanOrEqual(1);
+          expect(edge.overview.requests_per_sec! / total).toBeLessThan(1.1);
+          const dyn = g.dynamics.services[edge.name]!;
+          if (dyn.hop === null || dyn.impacted.error_rate === undefined) continue;
+          // Where nothing else would page, the edge's own timeouts and retries make the page.
+          const othersPage = Object.entries(g.dynamics.services).some(([n, d]) => n !== edge.name && d.fault === 0 && (d.hop ?? 0) >= 1 && (d.impacted.error_rate ?? 0) > 0.05);
+          if (!othersPage) continue;
+          const extra = (name: string) => {
+            const d = g.dynamics.services[name]!;
+            return d.hop === null || d.impacted.error_rate === undefined ? 0 : Math.max(0, d.impacted.error_rate - task.serviceByName.get(name)!.overview.error_rate!);
+          };
+          const failingShare = ups.reduce((sum, u) => sum + u.overview.requests_per_sec! * extra(u.name), 0) / total;
+          expect(dyn.impacted.error_rate - edge.overview.error_rate!, `${difficulty} ${seed} ${edge.name}`).toBeLessThanOrEqual(failingShare + 0.002);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
 describe('a release label tells nothing by itself', () => {
   it('every label a faulty release carries is also carried by harmless releases', () => {
     const label = (l: string) => /\(change: ([^)]+)\)$|live on \d+ instances \(([^)]+)\)$/.exec(l)?.slice(1).find(Boolean);

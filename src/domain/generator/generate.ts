@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.20.0';
+export const GENERATOR_VERSION = '5.21.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -28,6 +28,8 @@ const AMPLIFY_FIRST_HOP = 0.55;
 /** ...and each further hop this much more, up to the cap. */
 const AMPLIFY_PER_HOP = 0.25;
 const AMPLIFY_MAX = 1.3;
+/** An edge proxy's traffic against the sum of its upstreams' (its own health checks and redirects on top). */
+const EDGE_OWN_TRAFFIC = 1.05;
 /** Extra errors (per mille) a quiet root shows in its overview: no more than background noise. */
 const QUIET_EXTRA_ERRORS: [number, number] = [3, 14];
 /** How far past the initial depth a service still counts as affected (for the impact checklist). */
@@ -271,6 +273,8 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
   for (const node of topo.nodes) {
     drafts.set(node.name, { node, also: [], overview: baselineOverview(rng, node), detail: baselineDetail(rng, node), impacted: {}, detailImpacted: {}, logs: [], hop: null, fault: null, profiles: {}, late: [], latent: null });
   }
+  // An edge proxy forwards every request to one upstream: its traffic is theirs (plus its own health checks).
+  for (const d of drafts.values()) if (d.node.tier === 'edge') d.overview.requests_per_sec = Math.round(EDGE_OWN_TRAFFIC * d.node.depends_on.reduce((sum, up) => sum + drafts.get(up)!.overview.requests_per_sec!, 0));
 
   // What a client writes about a peer: its name, or (hard, expert) the address it dialled.
   const salt = `${params.split}|${params.difficulty}|${params.seed}`;
@@ -366,6 +370,20 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
   // Callers of a fault that makes calls hang log timeouts; of one that fails them fast, fast errors.
   const slow = b.callerImpact.latency_ms >= SLOW_CALLS_MS;
   const affected: string[] = [];
+  // The error rate this fault gives a caller at `hop`: retries and fan-out amplify it (hard, expert)
+  // or it fades with distance; services at one distance never read exactly alike (±6%).
+  const callerError = (name: string, hop: number) => {
+    const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
+    const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
+    return Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000;
+  };
+  // What an upstream of an edge fails with under this fault, beyond its usual errors (0 where the fault does not reach it).
+  const errorFor = (name: string) => {
+    const h = hops.get(name);
+    if (h === undefined || b.silent) return 0;
+    if (h === 0) return Math.max(0, (drafts.get(name)!.impacted.error_rate ?? 0) - drafts.get(name)!.overview.error_rate!);
+    return drafts.get(name)!.node.tier === 'edge' ? 0 : Math.max(0, callerError(name, h) - drafts.get(name)!.overview.error_rate!);
+  };
   for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
     if (hop === 0) continue;
     // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
@@ -374,10 +392,16 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const shows = !b.silent || topo.byName.get(name)!.tier === 'api';
     if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && shows && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
     const d = drafts.get(name)!;
-    // Errors fade with distance, or (hard, expert) grow towards the edge as retries and fan-out amplify them.
+    // Errors fade with distance, or (medium on) grow up the call graph as retries and fan-out amplify them.
     const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
-    // Services at one distance never read exactly alike (traffic mixes differ): ±6%, keeping the order between distances.
-    const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
+    // An edge proxy forwards each request to one upstream and fans out to nothing: it fails the share
+    // of its traffic its failing upstreams fail (request volumes add up), no more.
+    const forwardedErrors = () => {
+      const ups = d.node.depends_on.map((u) => drafts.get(u)!);
+      const total = ups.reduce((sum, u) => sum + u.overview.requests_per_sec!, 0);
+      const failing = ups.reduce((sum, u) => sum + u.overview.requests_per_sec! * errorFor(u.node.name), 0);
+      return total > 0 ? failing / total : 0;
+    };
     const impact = (): { impacted: Record<string, number>; detailImpacted: Record<string, number> } => {
       // A gray failure's callers get answers (fallback ones): only their completed transactions fall.
       if (b.silent) {
@@ -387,7 +411,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
         return { impacted: {}, detailImpacted: fell };
       }
       const impacted = {
-        error_rate: Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000,
+        error_rate: d.node.tier === 'edge' ? Math.round((d.overview.error_rate! + forwardedErrors()) * 1000) / 1000 : callerError(name, hop),
         latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
       };
       return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
@@ -522,8 +546,13 @@ function ensureVisible(a: Assembly): void {
     }
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
     if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
-    const nearest = mine.sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
+    // A service that fans out can fail more of its requests than one dependency does, so the
+    // nearest one that is not an edge proxy shows it; where an edge proxy is all there is, its own
+    // timeouts and retries make the page (the one place its errors exceed its upstreams' share).
+    const callers = mine.filter((d) => d.node.tier !== 'edge');
+    const nearest = (callers.length ? callers : mine).sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
     nearest.impacted = { ...nearest.impacted, error_rate: rng.int(60, 90) / 1000 };
+    nearest.detailImpacted = { ...nearest.detailImpacted, ...failureCounters(nearest, nearest.impacted.error_rate!) };
   });
 }
 
