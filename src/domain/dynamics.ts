@@ -5,7 +5,7 @@
  * Alerts are rules over the simulated metrics, rendered to text only here.
  */
 import type { Episode, FixAttempt } from './episode.js';
-import type { AlertSpecData, RecurringLine, Task } from './scenario.js';
+import type { AlertSpecData, RecurringLine, ServiceSpec, Task } from './scenario.js';
 import { CLOCK_READING } from './scenario.js';
 import { hash32 } from './generator/rng.js';
 
@@ -212,6 +212,7 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
+  const faultOnlyOf = new Map<string, Record<string, number>>();
   let harm = 0;
   for (const [name, spec] of task.serviceByName) {
     const dyn = d.services[name]!;
@@ -234,6 +235,7 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
       if (cap !== undefined && (o.requests_per_sec ?? 0) > cap) o = { ...o, requests_per_sec: cap };
     }
     const faultOnly = o;
+    faultOnlyOf.set(name, faultOnly);
     const blip = d.transient?.service === name ? blipNow * d.transient.error_rate : 0;
     const extra = (damage.get(name) ?? 0) + blip;
     if (extra) o = { ...o, error_rate: round3(Math.min(1, (o.error_rate ?? 0) + extra)) };
@@ -251,9 +253,39 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     if (inUse !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * inUse) / detail.max_connections);
     full.set(name, { ...o, ...detail });
     // The faults' harm, not a change's damage or a control's blip (the budget measures the faults).
-    if (d.user_facing.includes(name)) harm = Math.max(harm, harmTo(spec, faultOnly, detail));
+    if (d.user_facing.includes(name) && !dyn.forwards) harm = Math.max(harm, harmTo(spec, faultOnly, detail));
   }
+  for (const [name, spec] of task.serviceByName) if (d.services[name]!.forwards) harm = Math.max(harm, forward(task, name, spec, overview, full, faultOnlyOf));
   return { full, overview, harm };
+}
+
+/**
+ * An edge proxy's readings from its upstreams' at the same minute: it fails the share of its
+ * traffic they fail beyond their usual errors (request volumes add up), on top of its own usual
+ * errors and any damage done to it; returns its harm to users (from the faults alone).
+ */
+function forward(task: Task, name: string, spec: ServiceSpec, overview: Map<string, Record<string, number>>, full: Map<string, Record<string, number>>, faultOnlyOf: Map<string, Record<string, number>>): number {
+  let total = 0;
+  let shown = 0;
+  let faults = 0;
+  for (const up of spec.depends_on) {
+    const usual = task.serviceByName.get(up)!.overview;
+    const rps = usual.requests_per_sec ?? 0;
+    total += rps;
+    shown += rps * Math.max(0, (overview.get(up)!.error_rate ?? 0) - (usual.error_rate ?? 0));
+    faults += rps * Math.max(0, (faultOnlyOf.get(up)!.error_rate ?? 0) - (usual.error_rate ?? 0));
+  }
+  if (total === 0) return 0;
+  const before = overview.get(name)!;
+  // Its own damage (requests shed at it) stays on top of what it forwards.
+  const own = (before.error_rate ?? 0) - (faultOnlyOf.get(name)!.error_rate ?? 0);
+  const usual = spec.overview.error_rate ?? 0;
+  const o = { ...before, error_rate: round3(Math.min(1, usual + shown / total + own)) };
+  overview.set(name, o);
+  const detail = full.get(name)!;
+  const failing = Math.round(((spec.overview.requests_per_sec ?? 0) * 60 * shown) / total);
+  full.set(name, { ...detail, ...o, ...(detail.upstream_5xx_per_min !== undefined ? { upstream_5xx_per_min: (spec.detail.upstream_5xx_per_min ?? 0) + failing } : {}) });
+  return harmTo(spec, { ...faultOnlyOf.get(name)!, error_rate: round3(usual + faults / total) }, detail);
 }
 
 const breaches = (rule: AlertSpecData, metrics: Map<string, Record<string, number>>) => {

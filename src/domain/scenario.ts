@@ -93,6 +93,11 @@ export interface ServiceDynamics {
   detail_impacted: Record<string, number>;
   metrics_evidence: string;
   address: string;
+  /**
+   * An edge proxy that forwards each request to one upstream: at every minute its error rate (and
+   * its upstream failure count) is its usual one plus its upstreams' failing share of its traffic.
+   */
+  forwards?: true;
   /** What this service shows while another fault (by index) is the worse one, when that differs. */
   profiles?: Record<string, { impacted: Record<string, number>; detail_impacted: Record<string, number> }>;
   /** The root of a masked fault: its detail readings from the start until its own remedy. */

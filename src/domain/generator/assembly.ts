@@ -28,6 +28,8 @@ export interface ServiceDraft {
   late: (LogLine & { fault: number; after?: 'premature' })[];
   /** The root of a masked fault: readings until its own remedy. */
   latent: Record<string, number> | null;
+  /** An edge proxy that pages by its own timeouts where nothing else would: its errors are its own, not its upstreams' share. */
+  ownPage?: boolean;
 }
 
 /**

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.21.0';
+export const GENERATOR_VERSION = '5.22.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -172,6 +172,8 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     ...(d.latent ? { latent: d.latent } : {}),
     ...(late.length ? { late } : {}),
     ...(recurring.length ? { recurring } : {}),
+    // An edge proxy forwards each request to one upstream: its errors are, minute by minute, its upstreams' share.
+    ...(d.node.tier === 'edge' && d.hop !== 0 && !d.ownPage ? { forwards: true as const } : {}),
   };
 }
 
@@ -553,6 +555,7 @@ function ensureVisible(a: Assembly): void {
     const nearest = (callers.length ? callers : mine).sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
     nearest.impacted = { ...nearest.impacted, error_rate: rng.int(60, 90) / 1000 };
     nearest.detailImpacted = { ...nearest.detailImpacted, ...failureCounters(nearest, nearest.impacted.error_rate!) };
+    if (nearest.node.tier === 'edge') nearest.ownPage = true;
   });
 }
 
