@@ -549,6 +549,27 @@ describe('request volumes add up at the edge', () => {
   });
 });
 
+describe('a root counts the failures its error rate says', () => {
+  it("a failing root's 5xx counter agrees with its error rate and request rate", () => {
+    let checked = 0;
+    for (const difficulty of ['easy', 'medium', 'hard', 'expert'] as const) {
+      for (let seed = 0; seed < 80; seed++) {
+        const s = generateScenario({ seed: 670_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: null });
+        for (const f of s.generated!.faults) {
+          const spec = s.services.find((x) => x.name === f.root_cause)!;
+          const dyn = s.generated!.dynamics.services[f.root_cause]!;
+          const rate = dyn.impacted.error_rate;
+          if (rate === undefined || spec.detail.http_5xx_per_min === undefined || f.family === 'silent_fallback') continue;
+          const rps = dyn.impacted.requests_per_sec ?? spec.overview.requests_per_sec!;
+          expect(dyn.detail_impacted.http_5xx_per_min, `${difficulty} ${seed} ${f.family}`).toBeCloseTo(rps * 60 * rate, -1);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
+
 describe('a release label tells nothing by itself', () => {
   it('every label a faulty release carries is also carried by harmless releases', () => {
     const label = (l: string) => /\(change: ([^)]+)\)$|live on \d+ instances \(([^)]+)\)$/.exec(l)?.slice(1).find(Boolean);

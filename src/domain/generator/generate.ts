@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.22.0';
+export const GENERATOR_VERSION = '5.23.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -332,10 +332,10 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
     const ready = root.node.tier === 'auth' ? 'replicas_ready' : 'pods_ready';
     root.detailImpacted = { ...root.detailImpacted, [ready]: rng.int(1, Math.max(1, Math.floor(root.node.replicas / 3))), restarts_last_hour: flood.restarts };
   }
-  // Failure counters agree with the error rate the overview shows (a quiet root fails quietly).
-  if (!b.silent) for (const [k, v] of Object.entries(failureCounters(root, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted || k === THROUGHPUT) root.detailImpacted[k] = v;
-  // A flooded root fails a share of its flooded traffic: its counters say so.
-  if (flood) Object.assign(root.detailImpacted, failureCounters({ ...root, overview: { ...root.overview, requests_per_sec: flood.rps } }, root.impacted.error_rate!));
+  // Failure counters agree with the error rate and the request rate the overview shows (a quiet root
+  // fails quietly; a flooded one fails a share of its flooded traffic).
+  const served = { ...root, overview: { ...root.overview, requests_per_sec: root.impacted.requests_per_sec ?? root.overview.requests_per_sec! } };
+  if (!b.silent) for (const [k, v] of Object.entries(failureCounters(served, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted || k in root.detail || k === THROUGHPUT) root.detailImpacted[k] = v;
   // An expiry happened at the onset: by detection the certificate has been invalid that long.
   if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
   if (b.after) root.detail = { ...root.detail, ...b.after };
