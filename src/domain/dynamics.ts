@@ -191,6 +191,9 @@ function backlogsGrown(target: Record<string, number>, spreadSteps: number): Rec
   return grown;
 }
 
+/** Counts of failed requests a minute: they scale with the requests a service is sent. */
+const FAILURE_COUNTERS = ['http_5xx_per_min', 'token_failures_per_min'];
+
 /** The business throughput reading of an API's dashboard (its name differs by split). */
 const THROUGHPUT_READINGS = ['transactions_vs_last_week_pct', 'completed_orders_vs_last_week_pct'];
 
@@ -229,10 +232,15 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
       }
     }
     let o = blend(spec.overview, profile.impacted, k);
-    // Load shed at an edge above caps a flooded root's request rate while the shedding lasts.
+    // Load shed at an edge above caps a flooded root's request rate while the shedding lasts (and
+    // with it what its counters count).
+    let relieved = 1;
     for (const fix of changes) {
       const cap = d.consequences[fix]!.relief?.[name];
-      if (cap !== undefined && (o.requests_per_sec ?? 0) > cap) o = { ...o, requests_per_sec: cap };
+      if (cap !== undefined && (o.requests_per_sec ?? 0) > cap) {
+        relieved = cap / o.requests_per_sec!;
+        o = { ...o, requests_per_sec: cap };
+      }
     }
     const faultOnly = o;
     faultOnlyOf.set(name, faultOnly);
@@ -243,6 +251,7 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
     const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
     const detail = blend(base, backlogsGrown(profile.detail_impacted, k > 0 ? depth - d.initial_depth : 0), k);
+    if (relieved < 1) for (const m of FAILURE_COUNTERS) if (detail[m] !== undefined) detail[m] = Math.round(detail[m] * relieved);
     // A change's own counters (requests rejected while load is shed) add to the readings while it lasts.
     for (const fix of changes) {
       const c = d.consequences[fix]!;
@@ -280,7 +289,16 @@ function forward(task: Task, name: string, spec: ServiceSpec, overview: Map<stri
   // Its own damage (requests shed at it) stays on top of what it forwards.
   const own = (before.error_rate ?? 0) - (faultOnlyOf.get(name)!.error_rate ?? 0);
   const usual = spec.overview.error_rate ?? 0;
-  const o = { ...before, error_rate: round3(Math.min(1, usual + shown / total + own)) };
+  // Its p99 is its own usual time plus how much slower than usual the slowest upstream it sends a
+  // real share of its traffic to (2% or more) has become: a p99 over its whole traffic.
+  let slower = 0;
+  for (const up of spec.depends_on) {
+    const usualUp = task.serviceByName.get(up)!.overview;
+    if ((usualUp.requests_per_sec ?? 0) < 0.02 * total) continue;
+    slower = Math.max(slower, (overview.get(up)!.latency_p99_ms ?? 0) - (usualUp.latency_p99_ms ?? 0));
+  }
+  const p99 = (spec.overview.latency_p99_ms ?? 0) + Math.round(slower);
+  const o = { ...before, error_rate: round3(Math.min(1, usual + shown / total + own)), latency_p99_ms: p99 };
   overview.set(name, o);
   const detail = full.get(name)!;
   const failing = Math.round(((spec.overview.requests_per_sec ?? 0) * 60 * shown) / total);

@@ -138,8 +138,12 @@ export function readText(task: Task, text: string, kind: TextKind): Reading {
   const asserted = new Set<keyof Sections>(['mechanism', 'trigger', 'remediation', 'all']);
   const normalized = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, asserted.has(k as keyof Sections) ? affirmative(v) : normalize(v)])) as unknown as Sections;
   const roots = claimedRootCauses(s.root_cause, [...task.serviceByName.keys()], form === 'structured', faultCount(task));
-  // Naming a change one made (`flush_cache@…`) neither claims a mechanism nor states one.
-  const mechanismText = withoutRemedies(task, normalized.all);
+  // Naming a change one made (`flush_cache@…`) neither claims a mechanism nor states one. A
+  // structured postmortem claims its mechanisms where it says what caused the incident (root
+  // cause, mechanism, trigger); its impact, timeline and prevention describe symptoms, actions
+  // and future work (a caller's saturated worker pool is a symptom there, not a claim).
+  const claimed = form === 'structured' ? [normalized.root_cause, normalized.mechanism, normalized.trigger].join(' ') : normalized.all;
+  const mechanismText = withoutRemedies(task, claimed);
   const mechanisms = claimedMechanisms(mechanismText);
   const { words, functionShare } = proseStats(s.all);
 

@@ -291,7 +291,7 @@ export function proseStats(text: string): { words: number; functionShare: number
 }
 
 /** Markers of a sentence that rules something out rather than asserting it. */
-const DISMISSAL = /(\bnot|\bnever|n't) (the |a )?(root )?(cause|culprit|responsible|involved|related)|\b(ruled out|rule out|unrelated|red herring|benign|harmless|false lead|coincident|irrelevant|distractor|decoy|no role|played no part|did not cause|didn't cause)\b/;
+const DISMISSAL = /(\bnot|\bnever|n't) (the |a )?(root )?(cause|culprit|responsible|involved|related)|\b(ruled out|rule out|unrelated|red herring|benign|harmless|false lead|coincident|irrelevant|distractor|decoy|no role|played no part|did not cause|didn't cause|changed nothing|had no effect|made no difference)\b|\bno (recent |new )?(release|deploy|deployment|change)s? (caused|triggered|explains?)\b/;
 
 /** The sentences of a text that assert something (those that rule a cause out are dropped). */
 export function affirmative(text: string): string {

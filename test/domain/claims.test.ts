@@ -24,4 +24,27 @@ describe('claimed mechanisms', () => {
     expect(readText(task, calm, 'postmortem').mechanisms).not.toContain('disk_full');
     expect(readText(task, `Root cause: ${root}. The disk filled up with logs.`, 'postmortem').mechanisms).toContain('disk_full');
   });
+
+  it("a structured postmortem's impact and timeline describe symptoms, and a release ruled out claims nothing: two real faults are not stuffing", () => {
+    const task = generatedTask({ seed: 5, difficulty: 'expert', split: 'test', family: 'memory_leak' });
+    const pm = JSON.stringify({
+      root_cause: 'Root cause: orders-api memory leak and orders-mysql connection limit exhaustion (two faults).',
+      mechanism: 'orders-api leaked memory until its pods were OOM-killed; once it came back, orders-mysql ran out of connections (max_connections 100, all used), so queries queued and timed out.',
+      trigger: 'The leak built up until pods hit their limit; a rollback changed nothing, so no recent release caused it. The connection limit was low for full load.',
+      impact: 'orders-api errors; its callers saw a worker pool saturated, blocked on orders-api; users saw errors at the edge.',
+      timeline: '09:07 heap warning; 09:29 crash loop; 09:56 restart; 10:12 Too many connections; 10:25 limit raised.',
+      remediation: 'restart@orders-api, then raise_connection_limit@orders-mysql.',
+      prevention: 'Heap profiling, memory alerts, size max_connections for full load.',
+    });
+    const r = readText(task, pm, 'postmortem');
+    expect(r.mechanisms).toEqual(expect.arrayContaining(['connection_pool_exhaustion', 'memory_leak']));
+    // Not the caller's saturated worker pool (impact), not the release it ruled out (trigger).
+    expect(r.mechanisms).not.toContain('thread_pool_exhaustion');
+    expect(r.mechanisms).not.toContain('bad_deploy');
+    expect(r.flaw).toBeNull();
+    // The same words stuffed into the fields that claim a cause are still read as claims.
+    const stuffed = JSON.parse(pm) as Record<string, string>;
+    stuffed.mechanism += ' Also a release threw a null pointer exception, threads were exhausted with no timeout, and a connection leak never returned connections to the pool.';
+    expect(readText(task, JSON.stringify(stuffed), 'postmortem').mechanisms.length).toBeGreaterThanOrEqual(4);
+  });
 });

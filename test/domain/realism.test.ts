@@ -339,6 +339,21 @@ describe('a failure that goes on is still being logged', () => {
     expect(varied).toBeGreaterThan(5);
   });
 
+  it("a service's ordinary error recurs as the same kind of error (its ids and numbers differ)", () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const s = generateScenario({ seed: 690_000 + seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+      for (const d of Object.values(s.generated!.dynamics.services)) {
+        for (const r of (d.recurring ?? []).filter((x) => x.always)) {
+          const shape = (m: string) => m.replace(/\d+/g, '#');
+          for (const v of r.variants ?? []) expect(shape(v), r.msg).toBe(shape(r.msg));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('ordinary errors of healthy services recur whatever is fixed', () => {
     let checked = 0;
     for (let seed = 0; seed < 40; seed++) {
@@ -540,6 +555,9 @@ describe('request volumes add up at the edge', () => {
             const m = observe(task, ep).metrics;
             const share = ups.reduce((sum, u) => sum + u.overview.requests_per_sec! * Math.max(0, m[u.name]!.error_rate! - u.overview.error_rate!), 0) / total;
             expect(m[edge.name]!.error_rate!, `${difficulty} ${seed} ${edge.name} at minute ${ep.minutes}`).toBeCloseTo(edge.overview.error_rate! + share, 2);
+            // Its p99: its own usual time plus how much slower its slowest real upstream has become.
+            const slower = Math.max(0, ...ups.filter((u) => u.overview.requests_per_sec! >= 0.02 * total).map((u) => m[u.name]!.latency_p99_ms! - u.overview.latency_p99_ms!));
+            expect(m[edge.name]!.latency_p99_ms!).toBe(edge.overview.latency_p99_ms! + Math.round(slower));
           }
           checked++;
         }
@@ -567,6 +585,22 @@ describe('a root counts the failures its error rate says', () => {
       }
     }
     expect(checked).toBeGreaterThan(40);
+  });
+});
+
+describe('a backtracking regex burns the CPU of those who apply it', () => {
+  it("the services a catastrophic filter pattern reached directly run hot, as their logs say", () => {
+    let checked = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const s = generateScenario({ seed: 680_000 + seed, difficulty: 'medium', split: 'test', family: 'bad_config_push' });
+      if (s.generated!.faults[0]!.variant !== 'catastrophic_regex') continue;
+      for (const [name, d] of Object.entries(s.generated!.dynamics.services)) {
+        if (d.hop !== 1) continue;
+        expect(d.impacted.cpu_pct, name).toBeGreaterThanOrEqual(90);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 });
 
@@ -604,6 +638,10 @@ describe('shedding load at the edge', () => {
       expect(before).toBeGreaterThan(usual * 2);
       const shed = playActions(task, [{ action_type: 'apply_fix', target: f.needs_first![0]! }]);
       expect(observe(task, shed).metrics[root]!.requests_per_sec).toBe(usual);
+      // Its failure counter counts what it is now sent.
+      const opened = playActions(task, [{ action_type: 'apply_fix', target: f.needs_first![0]! }, { action_type: 'investigate', target: root, view: 'metrics' }]);
+      const m = observe(task, opened).metrics[root]!;
+      if (m.http_5xx_per_min !== undefined) expect(m.http_5xx_per_min / (m.requests_per_sec! * 60 * m.error_rate!)).toBeLessThan(1.5);
       checked++;
     }
     expect(checked).toBe(10);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listening } from '../helpers/server.js';
 import { openWs, wsUrl } from '../helpers/ws.js';
+import { generatedTask, reset, step as stepTask } from '../../src/domain/index.js';
 
 let server: Awaited<ReturnType<typeof listening>>;
 beforeAll(async () => {
@@ -41,13 +42,23 @@ describe('the generated task through every API', () => {
   });
 
   it('plays a generated episode over the seed API with time and budget in the observation', async () => {
-    await http('POST', '/reset?task_id=generated&seed=3&difficulty=easy&session_id=g1');
+    // An easy incident whose users are hurt from the start, so the budget burns (the first such
+    // seed from 3: a fault users do not feel burns nothing, and which seeds qualify changes with
+    // the generator's version).
+    const burns = (seed: number) => {
+      const task = generatedTask({ seed, difficulty: 'easy', split: 'train', family: null });
+      const o = stepTask(task, reset(task, {}), { action_type: 'no_op', target: '' });
+      return o.ok && o.episode.budget_burned > 0;
+    };
+    let seed = 3;
+    while (!burns(seed)) seed++;
+    await http('POST', `/reset?task_id=generated&seed=${seed}&difficulty=easy&session_id=g1`);
     const step = await http('POST', '/step?session_id=g1', { action_type: 'no_op', target: '' });
     expect(step.status).toBe(200);
     expect(step.body.observation.elapsed_minutes).toBe(5);
     expect(step.body.observation.error_budget_remaining_pct).toBeLessThan(100);
     const state = await http('GET', '/state?session_id=g1');
-    expect(state.body.params).toEqual({ seed: 3, difficulty: 'easy', split: 'train', family: null });
+    expect(state.body.params).toEqual({ seed, difficulty: 'easy', split: 'train', family: null });
     expect(state.body.ground_truth).toBeNull();
     // Nothing is graded before the end: no stage scores, the score floor, neutral rubric text.
     expect(state.body.stages).toBeUndefined();

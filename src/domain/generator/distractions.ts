@@ -2,7 +2,7 @@
 import type { Assembly, ServiceDraft } from './assembly.js';
 import { SLOW_CALLS_MS } from './assembly.js';
 import type { Node } from './types.js';
-import { collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, harmlessError, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn } from './voice.js';
+import { HARMLESS_KINDS, collateralLine, deployLine, exceptionInClient, exceptionOnUpstreamError, harmlessError, scheduledJobLine, slowDependencyLine, threadsStuck, threadsStuckOn } from './voice.js';
 
 /** What every distraction reads: the services the faults leave alone, and a version string maker. */
 interface Scene {
@@ -70,7 +70,9 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
 function benignErrors({ rng, topo, params, knobs, drafts }: Assembly, { faultRoots }: Scene): void {
   for (const n of topo.nodes.filter((x) => drafts.get(x.name)!.hop === null && !faultRoots.has(x.name) && (x.tier === 'api' || x.tier === 'auth' || x.tier === 'worker'))) {
     if (!rng.chance(knobs.benignErrors)) continue;
-    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split), recurs: 'always', variants: [harmlessError(rng, n, params.split).msg, harmlessError(rng, n, params.split).msg] });
+    // A service keeps writing its own kind of ordinary error; only the numbers change.
+    const kind = rng.int(0, HARMLESS_KINDS - 1);
+    drafts.get(n.name)!.logs.push({ at: rng.int(-15, 4), ...harmlessError(rng, n, params.split, kind), recurs: 'always', variants: [harmlessError(rng, n, params.split, kind).msg, harmlessError(rng, n, params.split, kind).msg] });
   }
 }
 

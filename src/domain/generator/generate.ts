@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.23.0';
+export const GENERATOR_VERSION = '5.25.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -243,9 +243,10 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
     const picked: Node[] = [];
     const claimed = new Set<string>();
     for (const f of families) {
-      // A gray failure pages through the APIs above it: it sits below a user-facing API (in the
-      // rare small topology that never offers one, on the last draws, anywhere).
-      const below = (n: Node) => f !== silentFallback || (attempt >= 25 && knobs.rootDepth === 0) || depthBelowUsers(candidate, n.name) >= 1;
+      // A gray failure pages through the APIs above it: it sits below a user-facing API, close enough
+      // for its loss to show there at detection (in the rare small topology that never offers one,
+      // on the last draws, anywhere).
+      const below = (n: Node) => f !== silentFallback || (attempt >= 25 && knobs.rootDepth === 0) || (depthBelowUsers(candidate, n.name) >= 1 && depthBelowUsers(candidate, n.name) <= knobs.depth);
       const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed, below);
       if (!r) break;
       picked.push(r);
@@ -415,6 +416,8 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
       const impacted = {
         error_rate: d.node.tier === 'edge' ? Math.round((d.overview.error_rate! + forwardedErrors()) * 1000) / 1000 : callerError(name, hop),
         latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
+        // The callers that apply what the fault broke burn their own CPU on it (a backtracking regex).
+        ...(hop === 1 && b.callerImpact.cpu_pct !== undefined ? { cpu_pct: b.callerImpact.cpu_pct } : {}),
       };
       return { impacted, detailImpacted: failureCounters(d, impacted.error_rate) };
     };
@@ -554,7 +557,8 @@ function ensureVisible(a: Assembly): void {
     const callers = mine.filter((d) => d.node.tier !== 'edge');
     const nearest = (callers.length ? callers : mine).sort((a, c) => a.hop! - c.hop! || (a.node.name < c.node.name ? -1 : 1))[0]!;
     nearest.impacted = { ...nearest.impacted, error_rate: rng.int(60, 90) / 1000 };
-    nearest.detailImpacted = { ...nearest.detailImpacted, ...failureCounters(nearest, nearest.impacted.error_rate!) };
+    // Its failures count too; business another fault already cost it stays lost.
+    for (const [k, v] of Object.entries(failureCounters(nearest, nearest.impacted.error_rate!))) nearest.detailImpacted[k] = k === THROUGHPUT && nearest.detailImpacted[k] !== undefined ? Math.min(nearest.detailImpacted[k], v) : v;
     if (nearest.node.tier === 'edge') nearest.ownPage = true;
   });
 }

@@ -75,7 +75,8 @@ export interface FaultBuild {
   /** What a direct caller logs about the root. */
   callerLog(caller: Node, callee: Node): { level: Level; msg: string };
   /** Error rate and added p99 latency at the root's direct callers (decays with distance). */
-  callerImpact: { error_rate: number; latency_ms: number };
+  /** What the fault does to its callers; `cpu_pct` where the fault burns the direct callers' CPU (a backtracking regex they apply). */
+  callerImpact: { error_rate: number; latency_ms: number; cpu_pct?: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
   /**

@@ -250,9 +250,11 @@ export function slowDependencyLine(rng: Rng, dependency: Node, split: Split): Li
     : { level: 'WARN', msg: `dependency ${dependency.name} latency_ms=${rng.int(260, 600)} exceeded budget_ms=250` };
 }
 
-export function deployLine(rng: Rng, node: Node, split: Split, version: string): Line {
-  // Faulty releases and harmless ones draw their labels from one list: a label tells nothing by itself.
-  const change = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling', 'websocket notifications', 'session handling']);
+export function deployLine(rng: Rng, node: Node, split: Split, version: string, label?: string): Line {
+  // Faulty releases and harmless ones draw their labels from one list: a label tells nothing by
+  // itself (a release that changed what its label names may say so: `label`, from the same list).
+  const picked = rng.pick(['logging format', 'dependency bumps', 'metrics labels', 'retry jitter', 'copy changes', 'http client refactor', 'serializer refactor', 'export endpoint', 'connection handling', 'websocket notifications', 'session handling', 'health checks']);
+  const change = label ?? picked;
   return split === 'train'
     ? { level: 'INFO', msg: `deploy: ${node.name} ${version} rolled out to ${node.replicas}/${node.replicas} pods (change: ${change})` }
     : { level: 'INFO', msg: `release ${version} of ${node.name} live on ${node.replicas} instances (${change})` };
@@ -309,7 +311,7 @@ export function scheduledJobLine(rng: Rng, node: Node, split: Split): string {
 }
 
 /** An ordinary error every busy service logs: a user's expired session, a declined card, bad input. */
-export function harmlessError(rng: Rng, node: Node, split: Split): Line {
+export function harmlessError(rng: Rng, node: Node, split: Split, kind?: number): Line {
   const user = rng.int(10000, 99999);
   const train = [
     `POST /v1/${node.domain} 422: validation failed for field "email" (user input)`,
@@ -326,8 +328,12 @@ export function harmlessError(rng: Rng, node: Node, split: Split): Line {
       ? { level: 'ERROR', msg: `event e-${user} rejected: unknown customer id; sent to the dead-letter topic` }
       : { level: 'ERROR', msg: `delivery for job ${user} rejected (validation: missing tenant); routed to dead letters` };
   }
-  return { level: 'ERROR', msg: rng.pick(split === 'train' ? train : test) };
+  const kinds = split === 'train' ? train : test;
+  return { level: 'ERROR', msg: kind === undefined ? rng.pick(kinds) : kinds[kind % kinds.length]! };
 }
+
+/** How many kinds of ordinary error `harmlessError` writes (a service keeps writing its own kind). */
+export const HARMLESS_KINDS = 3;
 
 const PORTS: Record<Split, Partial<Record<Tier, number>>> = {
   train: { db: 5432, cache: 6379, queue: 9092, api: 8080, worker: 8080, auth: 8443, edge: 443, config: 8500, secrets: 8200, dns: 53 },

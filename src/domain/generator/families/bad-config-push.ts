@@ -30,7 +30,7 @@ export const badConfigPush: Family = {
         invalid
           ? { level: 'ERROR', msg: say(split, `config revision ${rev}: ${keyName}="0ms" rejected; every outbound call now times out immediately`, `applying config rev ${rev}: ${keyName} empty, using 0; requests fail with deadline exceeded`) }
           : { level: 'ERROR', msg: say(split, `config revision ${rev}: request filter took ${rng.int(900, 3000)}ms per request (regex backtracking); CPU 100%`, `filter evaluation exceeded ${rng.int(900, 3000)}ms after rev ${rev}; workers pegged at 100% CPU`) },
-      callerImpact: { error_rate: rng.int(25, 50) / 100, latency_ms: invalid ? rng.int(10, 100) : rng.int(2000, 6000) },
+      callerImpact: { error_rate: rng.int(25, 50) / 100, latency_ms: invalid ? rng.int(10, 100) : rng.int(2000, 6000), ...(invalid ? {} : { cpu_pct: rng.int(96, 100) }) },
       mechanism: invalid ? `configuration revision ${rev} from ${root.name} set ${keyName} to an invalid value, so every service that watches it applied it and failed its outbound calls.` : `configuration revision ${rev} from ${root.name} added a request filter whose regular expression backtracks catastrophically, pinning the CPU of every service that applied it.`,
       trigger: `configuration revision ${rev}, pushed to every watcher at once.`,
       concepts: {

@@ -36,7 +36,7 @@ export const partialSecretRotation: Family = {
       mechanism: `${root.name} rotated the signing secret but the push to ${replicas[bad]} failed (${failure}) and the rollout was marked complete with 2 of 3 replicas updated; tokens signed on one replica failed verification on another, giving intermittent 401s.`,
       trigger: `a routine rotation of the signing key to v${v + 1} that did not retry a failed push.`,
       concepts: {
-        mechanism: [['secret', 'signing key', 'key'], ['rotation', 'rotate', 'rotated', 'rollout'], ['partial', '2 of 3', '2/3', 'one replica', 'stale', 'old key', 'mismatch']],
+        mechanism: [['secret', 'signing key', 'key'], ['rotation', 'rotate', 'rotated', 'rollout'], ['partial', '2 of 3', '2/3', 'one replica', 'stale', 'old key', 'mismatch', 'missed', 'did not reach', 'didn t reach', 'not every', 'never reached', 'one target', 'one instance', 'timed out', 'failed to reach']],
         trigger: [['rotation', 'rotate'], ['retry', 'timeout', 'timed out', 'failed push', 'restarting', 'not ready', 'skipped']],
         remediation: [['complete', 're push', 'repush', 'all replicas', 'every replica']],
       },

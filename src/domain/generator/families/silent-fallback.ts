@@ -10,7 +10,7 @@ function blipLine(ctx: FamilyContext, dep: Node): LogLine {
     case 'db':
       return line(-1, 'WARN', say(split, `primary failover: replica promoted in ${s}s; accepting writes`, `failover complete: new writer elected after ${s}s`));
     case 'cache':
-      return line(-1, 'WARN', say(split, `failover: replica promoted to master in ${s}s`, `node replaced; cluster slots moved in ${s}s`));
+      return line(-1, 'WARN', say(split, `failover: replica promoted to master in ${s}s (no keys lost)`, `node replaced; cluster slots moved in ${s}s, items rebalanced (none lost)`));
     case 'thirdparty':
       return line(-1, 'WARN', say(split, `provider latency p99 ${s}.${rng.int(0, 9)}s for ${rng.int(30, 90)}s; recovered`, `upstream slow for ${rng.int(30, 90)}s (p99 ${s}.${rng.int(0, 9)}s), back to normal`));
     default:
@@ -61,7 +61,8 @@ export const silentFallback: Family = {
       ? say(split, `CircuitBreaker '${dep.name}' changed state from HALF_OPEN to OPEN (trial call failed: Connection reset by peer)`, `breaker ${dep.name}: half-open probe failed: read: connection reset by peer; state half-open->open`)
       : `breaker ${dep.name}: half-open probe ${probe.asks} -> ${probe.fails}; state half-open->open`;
     const halfOpen = say(split, `CircuitBreaker '${dep.name}' changed state from OPEN to HALF_OPEN`, `breaker ${dep.name}: state open->half-open`);
-    const release = deployLine(rng, root, split, version);
+    // The release that changed the breaker's probe says it changed health checks.
+    const release = deployLine(rng, root, split, version, 'health checks');
     const logs: LogLine[] = [
       ...(stuck ? [] : [line(-rng.int(40, 160), release.level, release.msg)]),
       key(0, 'WARN', opened),
