@@ -191,8 +191,8 @@ function backlogsGrown(target: Record<string, number>, spreadSteps: number): Rec
   return grown;
 }
 
-/** Counts of failed requests a minute: they scale with the requests a service is sent. */
-const FAILURE_COUNTERS = ['http_5xx_per_min', 'token_failures_per_min'];
+/** Counts of failed requests a minute kept on a dashboard (an API's 5xx are derived below): they scale with the requests a service is sent. */
+const FAILURE_COUNTERS = ['token_failures_per_min'];
 
 /** The business throughput reading of an API's dashboard (its name differs by split). */
 const THROUGHPUT_READINGS = ['transactions_vs_last_week_pct', 'completed_orders_vs_last_week_pct'];
@@ -257,6 +257,9 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
       const c = d.consequences[fix]!;
       if (c.detail && c.services.includes(name)) for (const [m, v] of Object.entries(c.detail)) detail[m] = (detail[m] ?? 0) + v;
     }
+    // An API counts the requests it fails: its 5xx a minute are its error rate of its requests,
+    // whatever raised them (a fault, a change's damage, a blip, background noise).
+    if (detail.http_5xx_per_min !== undefined) detail.http_5xx_per_min = Math.round((o.requests_per_sec ?? 0) * 60 * (o.error_rate ?? 0));
     // A usage share always agrees with the counts it is made of.
     const inUse = detail.connections_active ?? detail.threads_connected;
     if (inUse !== undefined && detail.max_connections) detail.connections_used_pct = Math.round((100 * inUse) / detail.max_connections);

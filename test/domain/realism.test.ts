@@ -604,6 +604,57 @@ describe('a backtracking regex burns the CPU of those who apply it', () => {
   });
 });
 
+describe("an API's 5xx count is its error rate of its requests", () => {
+  it('on every dashboard, at detection and later, whatever raised the errors', () => {
+    let checked = 0;
+    for (const difficulty of ['easy', 'medium', 'hard', 'expert'] as const) {
+      for (let seed = 0; seed < 25; seed++) {
+        const task = generatedTask({ seed: 700_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: null });
+        const names = [...task.serviceByName.keys()];
+        const look = names.map((target) => ({ action_type: 'investigate' as const, target, view: 'metrics' as const }));
+        const ep = playActions(task, look.slice(0, 8));
+        for (const [name, m] of Object.entries(observe(task, ep).metrics)) {
+          if (m.http_5xx_per_min === undefined) continue;
+          expect(m.http_5xx_per_min, `${difficulty} ${seed} ${name}`).toBe(Math.round(m.requests_per_sec! * 60 * m.error_rate!));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('business lost behind a gray failure follows the call graph', () => {
+  it('no API loses more of its business than the APIs it reaches the root through', () => {
+    let checked = 0;
+    for (const difficulty of ['hard', 'expert'] as const) {
+      for (let seed = 0; seed < 40; seed++) {
+        const s = generateScenario({ seed: 710_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: 'silent_fallback' });
+        const d = s.generated!.dynamics.services;
+        const fault = s.generated!.faults.findIndex((f) => f.family === 'silent_fallback');
+        const left = (name: string) => {
+          const x = d[name]!;
+          const p = x.fault === fault ? x.detail_impacted : x.profiles?.[fault]?.detail_impacted;
+          const v = p?.transactions_vs_last_week_pct ?? p?.completed_orders_vs_last_week_pct;
+          const usual = s.services.find((y) => y.name === name)!.detail;
+          const base = usual.transactions_vs_last_week_pct ?? usual.completed_orders_vs_last_week_pct;
+          return v === undefined || base === undefined ? undefined : v / base;
+        };
+        for (const svc of s.services) {
+          const hop = d[svc.name]!.hop;
+          const mine = left(svc.name);
+          if (hop === null || hop < 2 || mine === undefined || d[svc.name]!.fault !== fault) continue;
+          const below = svc.depends_on.filter((dep) => d[dep]!.hop === hop - 1 && d[dep]!.fault === fault).map(left).filter((v): v is number => v !== undefined);
+          if (!below.length) continue;
+          expect(mine, `${difficulty} ${seed} ${svc.name}`).toBeGreaterThanOrEqual(Math.min(...below) - 0.02);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
+
 describe('a release label tells nothing by itself', () => {
   it('every label a faulty release carries is also carried by harmless releases', () => {
     const label = (l: string) => /\(change: ([^)]+)\)$|live on \d+ instances \(([^)]+)\)$/.exec(l)?.slice(1).find(Boolean);

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.25.0';
+export const GENERATOR_VERSION = '5.26.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -387,8 +387,19 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     if (h === 0) return Math.max(0, (drafts.get(name)!.impacted.error_rate ?? 0) - drafts.get(name)!.overview.error_rate!);
     return drafts.get(name)!.node.tier === 'edge' ? 0 : Math.max(0, callerError(name, h) - drafts.get(name)!.overview.error_rate!);
   };
+  // How much of a service's business passes through a gray root: a direct caller does a share of it
+  // there (40% to all), a caller further up a share of what its own dependencies on the way pass
+  // on, so no API loses more than the ones it reaches the root through.
+  const through = new Map<string, number>([[b.root, 1]]);
+  const dependence = (name: string, hop: number) => {
+    const own = 0.4 + (hash32(`${salt}|${name}|${fi}|through`) % 61) / 100;
+    if (hop === 1) return own;
+    const below = drafts.get(name)!.node.depends_on.filter((dep) => hops.get(dep) === hop - 1).map((dep) => through.get(dep) ?? 0);
+    return Math.max(0, ...below) * (0.6 + (own - 0.4) * (0.4 / 0.6));
+  };
   for (const [name, hop] of [...hops].sort((a, c) => a[1] - c[1] || (a[0] < c[0] ? -1 : 1))) {
     if (hop === 0) continue;
+    if (b.silent) through.set(name, dependence(name, hop));
     // Another fault's root is not this fault's victim, except the root that masked it: once fixed, it calls into this one.
     const masker = hidden(fi) ? builds[maskedBy[fi]!]!.root : null;
     // Behind a gray failure only APIs show anything (their throughput): nothing else is affected to name.
@@ -408,9 +419,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const impact = (): { impacted: Record<string, number>; detailImpacted: Record<string, number> } => {
       // A gray failure's callers get answers (fallback ones): only their completed transactions fall.
       if (b.silent) {
-        // How much of an API's business passes through the root: from a share of it to all of it.
-        const dependence = 0.4 + (hash32(`${salt}|${name}|${fi}|through`) % 61) / 100;
-        const fell: Record<string, number> = d.node.tier === 'api' ? { [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - b.silent.shortfall * dependence)) } : {};
+        const fell: Record<string, number> = d.node.tier === 'api' ? { [THROUGHPUT]: Math.round(d.detail[THROUGHPUT]! * (1 - b.silent.shortfall * through.get(name)!)) } : {};
         return { impacted: {}, detailImpacted: fell };
       }
       const impacted = {
@@ -537,7 +546,14 @@ function ensureVisible(a: Assembly): void {
       const facing = [...drafts.values()].filter((d) => (d.fault === fi || d.also.includes(fi)) && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
       if (facing.length && !facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) {
         const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
-        nearest.detailImpacted[THROUGHPUT] = Math.round(nearest.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
+        // ... and so do the APIs it reaches the root through (none loses less than one above it).
+        for (let at: ServiceDraft | undefined = nearest; at && at.hop! >= 1; at = at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => x.hop === at!.hop! - 1 && (x.fault === fi || x.also.includes(fi)))) {
+          if (at.node.tier !== 'api') continue;
+          const all = Math.round(at.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
+          at.detailImpacted[THROUGHPUT] = Math.min(at.detailImpacted[THROUGHPUT] ?? all, all);
+          const own = at.profiles[fi]?.detailImpacted;
+          if (own) own[THROUGHPUT] = Math.min(own[THROUGHPUT] ?? all, all);
+        }
       }
       // Its impact is where business visibly fell (under the paging floor), not every API it touches a little.
       const left = (name: string) => {
@@ -550,7 +566,8 @@ function ensureVisible(a: Assembly): void {
       return;
     }
     const mine = [...drafts.values()].filter((d) => d.fault === fi && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && SLO_TIERS.has(d.node.tier));
-    if (!mine.length || mine.some((d) => (d.impacted.error_rate ?? 0) > 0.05)) return;
+    // Something pages within two calls of the root (the responder walks down from it).
+    if (!mine.length || mine.some((d) => d.hop! <= 2 && (d.impacted.error_rate ?? 0) > 0.05)) return;
     // A service that fans out can fail more of its requests than one dependency does, so the
     // nearest one that is not an edge proxy shows it; where an edge proxy is all there is, its own
     // timeouts and retries make the page (the one place its errors exceed its upstreams' share).
