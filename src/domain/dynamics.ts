@@ -464,7 +464,8 @@ function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, 
     const turn = Math.floor(at / RECUR_EVERY_MIN);
     const line = now[turn % now.length]!;
     // Each occurrence is written afresh: its numbers and ids differ from the last one's.
-    const texts = line.variants ? [line.msg, ...line.variants] : [line.msg];
+    const texts = line.variants?.length ? line.variants : [line.msg];
+    // (The original is the line it repeats, so repeats cycle through its other wordings.)
     out.push({ at, second: hash32(`${line.id}|${at}`) % 60, id: `${line.id}-${at}`, level: line.level, msg: texts[Math.floor(turn / now.length) % texts.length]! });
   }
   return out;

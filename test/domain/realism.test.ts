@@ -354,6 +354,25 @@ describe('a failure that goes on is still being logged', () => {
     expect(checked).toBeGreaterThan(20);
   });
 
+  it('an occurrence never repeats the line it repeats word for word, where the failure has other wordings', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const task = generatedTask({ seed: 720_000 + seed, difficulty: 'expert', split: 'test', family: null });
+      for (const [name, dyn] of Object.entries(task.scenario.generated!.dynamics.services)) {
+        const varied = new Map((dyn.recurring ?? []).filter((l) => l.variants?.some((v) => v !== l.msg)).map((l) => [l.id, l.msg]));
+        if (!varied.size) continue;
+        const search = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
+        for (const l of observe(task, playActions(task, [search, search, search])).logs[name]!.filter(recurrence)) {
+          const original = varied.get(l.slice(1, 8));
+          if (original === undefined) continue;
+          expect(l.slice(l.indexOf(']') + 29), l).not.toBe(original);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('ordinary errors of healthy services recur whatever is fixed', () => {
     let checked = 0;
     for (let seed = 0; seed < 40; seed++) {

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.26.0';
+export const GENERATOR_VERSION = '5.27.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -192,7 +192,9 @@ export function generateScenario(given: GeneratedParams): GeneratedScenario {
   const masked = !control && !gray && pinned !== silentFallback && rng.chance(knobs.masked);
   const double = !control && !masked && rng.chance(knobs.double);
   // A masked fault hides below a root that calls other services.
-  const first = pinned ?? (gray ? silentFallback : rng.pick(masked ? FAMILIES.filter((f) => f.rootTiers.some((t) => CALLING_TIERS.has(t)) && f !== silentFallback) : FAMILIES));
+  // Gray failures are a rung of their own (hard on): below it they are drawn only when pinned.
+  const drawable = knobs.silent > 0 ? FAMILIES : FAMILIES.filter((f) => f !== silentFallback);
+  const first = pinned ?? (gray ? silentFallback : rng.pick(masked ? FAMILIES.filter((f) => f.rootTiers.some((t) => CALLING_TIERS.has(t)) && f !== silentFallback) : drawable));
   let families: Family[] = control ? [] : [first];
   let placed: { topo: Topology; roots: Node[] } | null = null;
   let maskedBy: (number | undefined)[] = [];
@@ -246,7 +248,11 @@ function place(rng: Rng, split: 'train' | 'test', knobs: Knobs, families: Family
       // A gray failure pages through the APIs above it: it sits below a user-facing API, close enough
       // for its loss to show there at detection (in the rare small topology that never offers one,
       // on the last draws, anywhere).
-      const below = (n: Node) => f !== silentFallback || (attempt >= 25 && knobs.rootDepth === 0) || (depthBelowUsers(candidate, n.name) >= 1 && depthBelowUsers(candidate, n.name) <= knobs.depth);
+      const below = (n: Node) => {
+        if (f !== silentFallback) return true;
+        const depth = depthBelowUsers(candidate, n.name);
+        return (depth >= 1 && (depth <= knobs.depth || attempt >= 20)) || (attempt >= 25 && knobs.rootDepth === 0);
+      };
       const r = chooseRoot(rng, candidate, f, new Set(picked.map((p) => p.name)), knobs.rootDepth, claimed, below);
       if (!r) break;
       picked.push(r);
@@ -550,9 +556,13 @@ function ensureVisible(a: Assembly): void {
         for (let at: ServiceDraft | undefined = nearest; at && at.hop! >= 1; at = at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => x.hop === at!.hop! - 1 && (x.fault === fi || x.also.includes(fi)))) {
           if (at.node.tier !== 'api') continue;
           const all = Math.round(at.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
-          at.detailImpacted[THROUGHPUT] = Math.min(at.detailImpacted[THROUGHPUT] ?? all, all);
-          const own = at.profiles[fi]?.detailImpacted;
-          if (own) own[THROUGHPUT] = Math.min(own[THROUGHPUT] ?? all, all);
+          const own = at.fault === fi ? undefined : at.profiles[fi]?.detailImpacted;
+          if (own && own[THROUGHPUT] !== undefined && at.detailImpacted[THROUGHPUT] !== undefined) {
+            // A loud fault shows here too: what is left is what neither failed, so it falls as the gray share does.
+            const before = own[THROUGHPUT]!;
+            own[THROUGHPUT] = Math.min(before, all);
+            if (before > 0) at.detailImpacted[THROUGHPUT] = Math.round((at.detailImpacted[THROUGHPUT]! * own[THROUGHPUT]!) / before);
+          } else at.detailImpacted[THROUGHPUT] = Math.min(at.detailImpacted[THROUGHPUT] ?? all, all);
         }
       }
       // Its impact is where business visibly fell (under the paging floor), not every API it touches a little.
@@ -740,7 +750,9 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     services.push({ name: d.node.name, owner: d.node.owner, depends_on: d.node.depends_on, overview: d.overview, detail: d.detail, logs: lines });
     // What it keeps logging while its fault goes on: its latest few failure lines, a root's as much
     // as its callers' (a sampled root's only if sampling kept it: its repeats are sampled alike).
-    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(l.variants?.length ? { variants: l.variants } : {}) }] : [])).slice(-RECURRING_LINES);
+    // A repeat is written afresh: only wordings that differ from the line it repeats.
+    const afresh = (l: LogLine) => [...new Set(l.variants ?? [])].filter((v) => v !== l.msg);
+    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(afresh(l).length ? { variants: afresh(l) } : {}) }] : [])).slice(-RECURRING_LINES);
     if (repeats.length) recurring.set(d.node.name, repeats);
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.
     late.set(
