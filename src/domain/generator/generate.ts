@@ -379,12 +379,13 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
   // Callers of a fault that makes calls hang log timeouts; of one that fails them fast, fast errors.
   const slow = b.callerImpact.latency_ms >= SLOW_CALLS_MS;
   const affected: string[] = [];
-  // The error rate this fault gives a caller at `hop`: retries and fan-out amplify it (hard, expert)
-  // or it fades with distance; services at one distance never read exactly alike (±6%).
+  // How much of the fault a caller at `hop` feels: faded with distance, or (medium on) grown up the
+  // call graph as retries and fan-out amplify it.
+  const amplification = (hop: number) => (knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1));
+  // The error rate this fault gives a caller at `hop`; services at one distance never read exactly alike (±6%).
   const callerError = (name: string, hop: number) => {
-    const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
     const spread = 0.94 + (hash32(`${salt}|${name}|${fi}`) % 13) / 100;
-    return Math.round(Math.min(0.95, b.callerImpact.error_rate * factor * spread) * 1000) / 1000;
+    return Math.round(Math.min(0.95, b.callerImpact.error_rate * amplification(hop) * spread) * 1000) / 1000;
   };
   // What an upstream of an edge fails with under this fault, beyond its usual errors (0 where the fault does not reach it).
   const errorFor = (name: string) => {
@@ -412,8 +413,6 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     const shows = !b.silent || topo.byName.get(name)!.tier === 'api';
     if (hop <= knobs.depth + AFFECTED_EXTRA_HOPS && shows && (!roots.some((r) => r.name === name) || name === masker)) affected.push(name);
     const d = drafts.get(name)!;
-    // Errors fade with distance, or (medium on) grow up the call graph as retries and fan-out amplify them.
-    const factor = knobs.amplify ? Math.min(AMPLIFY_MAX, AMPLIFY_FIRST_HOP + AMPLIFY_PER_HOP * (hop - 1)) : HOP_DECAY ** (hop - 1);
     // An edge proxy forwards each request to one upstream and fans out to nothing: it fails the share
     // of its traffic its failing upstreams fail (request volumes add up), no more.
     const forwardedErrors = () => {
@@ -430,7 +429,7 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
       }
       const impacted = {
         error_rate: d.node.tier === 'edge' ? Math.round((d.overview.error_rate! + forwardedErrors()) * 1000) / 1000 : callerError(name, hop),
-        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * factor),
+        latency_p99_ms: d.overview.latency_p99_ms! + Math.round(b.callerImpact.latency_ms * amplification(hop)),
         // The callers that apply what the fault broke burn their own CPU on it (a backtracking regex).
         ...(hop === 1 && b.callerImpact.cpu_pct !== undefined ? { cpu_pct: b.callerImpact.cpu_pct } : {}),
       };
@@ -553,7 +552,8 @@ function ensureVisible(a: Assembly): void {
       if (facing.length && !facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) {
         const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
         // ... and so do the APIs it reaches the root through (none loses less than one above it).
-        for (let at: ServiceDraft | undefined = nearest; at && at.hop! >= 1; at = at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => x.hop === at!.hop! - 1 && (x.fault === fi || x.also.includes(fi)))) {
+        const onTheWay = (at: ServiceDraft) => at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => x.hop === at.hop! - 1 && (x.fault === fi || x.also.includes(fi)));
+        for (let at: ServiceDraft | undefined = nearest; at && at.hop! >= 1; at = onTheWay(at)) {
           if (at.node.tier !== 'api') continue;
           const all = Math.round(at.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
           const own = at.fault === fi ? undefined : at.profiles[fi]?.detailImpacted;
