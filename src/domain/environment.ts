@@ -59,7 +59,7 @@ export function reset(task: Task, params: ResetParams = {}): Episode {
     episode_id: params.episode_id ?? null,
     seed: params.seed ?? s.generated?.params.seed ?? null,
     message: s.generated
-      ? `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics (view "logs" or "metrics" fetches one, in less time).`
+      ? `Incident opened: ${s.title}. ${firing} alerts firing. Investigate a service for its logs and metrics (a "logs" or "metrics" view alone is quicker).`
       : `Incident opened: ${s.title}. ${firing} alerts firing. Investigate services to see their logs and detailed metrics.`,
   };
 }

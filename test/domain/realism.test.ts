@@ -225,13 +225,13 @@ describe('hard and expert callers report addresses, as clients do', () => {
 });
 
 describe('victims look like victims of the fault they suffer', () => {
-  it('a fault that fails calls fast leaves no caller with threads piled up waiting on it, and callers log it failing fast (expert, 5 fast families × 30 seeds × 2 splits)', () => {
+  it('a fault that fails calls fast leaves no caller with threads piled up waiting on it, and callers log it failing fast (expert, 5 fast families × 100 seeds × 2 splits)', () => {
     const fast = ['database_credential_mismatch', 'partial_secret_rotation', 'expired_api_credential', 'clock_skew', 'certificate_expiry'];
     let incidents = 0;
     let durations = 0;
     for (const family of fast) {
       for (const split of ['train', 'test'] as const) {
-        for (let seed = 0; seed < 30; seed++) {
+        for (let seed = 0; seed < 100; seed++) {
           const task = generatedTask({ seed, difficulty: 'expert', split, family });
           const roots = new Set(task.scenario.generated!.faults.map((f) => f.root_cause));
           if (roots.size !== 1) continue;

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.27.0';
+export const GENERATOR_VERSION = '5.28.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -297,7 +297,7 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
     rules.push({ service: n.name, metric: 'error_rate', op: '>', threshold: 0.05, severity: sev, label: 'error rate above SLO' });
     rules.push({ service: n.name, metric: 'latency_p99_ms', op: '>', threshold: Math.max(1000, drafts.get(n.name)!.overview.latency_p99_ms! * 5), severity: 'WARNING', label: 'p99 latency above SLO' });
     // Business monitoring: user-facing APIs page when far fewer transactions complete than usual, errors or not.
-    if (n.tier === 'api' && userFacing.has(n.name)) rules.push({ service: n.name, metric: THROUGHPUT, op: '<', threshold: THROUGHPUT_FLOOR, severity: 'CRITICAL', label: `business throughput below ${THROUGHPUT_FLOOR}% of last week` });
+    if (n.tier === 'api' && userFacing.has(n.name)) rules.push({ service: n.name, metric: THROUGHPUT, op: '<', threshold: THROUGHPUT_FLOOR, severity: 'CRITICAL', label: `throughput below ${THROUGHPUT_FLOOR}% of last week` });
   }
 
   /** Easy incidents monitor each fault's own signal too: on every service of that kind that reports it. */
