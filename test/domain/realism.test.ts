@@ -389,22 +389,26 @@ describe('a failure that goes on is still being logged', () => {
 });
 
 describe('logs agree with dashboards', () => {
-  it("a consumer's routine counts are within 10% of the usual rate its dashboard shows", () => {
+  it("a consumer's and an identity service's routine counts are within 10% of the usual rate their dashboards show", () => {
     let checked = 0;
+    let tokens = 0;
     for (const s of sample) {
       for (const svc of s.services) {
-        const rate = svc.detail.jobs_per_min ?? svc.detail.deliveries_acked_per_min;
+        const rate = svc.detail.jobs_per_min ?? svc.detail.deliveries_acked_per_min ?? svc.detail.tokens_issued_per_min;
         if (rate === undefined) continue;
         for (const line of svc.logs) {
-          const m = / INFO {2}(?:processed|acked) (\d+) (?:messages|deliveries)/.exec(line);
+          const m = / INFO {2}(?:(?:processed|acked) (\d+) (?:messages|deliveries)|issued (\d+) tokens|token grants: (\d+)\/min)/.exec(line);
           if (!m) continue;
           checked++;
+          if (!m[1]) tokens++;
+          const count = Number(m[1] ?? m[2] ?? m[3]);
           // Within 10%, give or take the rounding of one message.
-          expect(Math.abs(Number(m[1]) - rate), `${svc.name}: ${line} (rate ${rate})`).toBeLessThanOrEqual(rate * 0.1 + 1);
+          expect(Math.abs(count - rate), `${svc.name}: ${line} (rate ${rate})`).toBeLessThanOrEqual(rate * 0.1 + 1);
         }
       }
     }
     expect(checked).toBeGreaterThan(20);
+    expect(tokens).toBeGreaterThan(5);
   });
 });
 
@@ -773,5 +777,54 @@ describe('a clock reading follows the clock', () => {
       }
     }
     expect(checked).toBeGreaterThan(6);
+  });
+});
+
+describe('a lock chain tells one story', () => {
+  it("the blocking transaction's age agrees with its BEGIN line, the dashboard counts the waiters its log counts, and the session idle in transaction", () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const s = generateScenario({ seed: 690_000 + seed, difficulty: 'easy', split: 'test', family: 'runaway_query' });
+      const f = s.generated!.faults[0]!;
+      if (f.variant !== 'lock_chain') continue;
+      const root = s.services.find((x) => x.name === f.root_cause)!;
+      const detail = s.generated!.dynamics.services[root.name]!.detail_impacted;
+      const at = (line: string) => Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf('Z') + 1));
+      const begin = root.logs.find((l) => /BEGIN|START TRANSACTION/.test(l))!;
+      const waiting = root.logs.find((l) => /waiting (on locks|for row locks) held by/.test(l))!;
+      const [, count, age] = /(\d+) (?:sessions|threads) waiting .*\((?:idle in transaction|open) (\d+)s\)/.exec(waiting)!;
+      // Its age when the waiters were counted is the time since BEGIN (to the minute).
+      expect(Math.abs((at(waiting) - at(begin)) / 1000 - Number(age)), `${seed}: ${begin} / ${waiting}`).toBeLessThan(120);
+      expect(detail.lock_waits).toBe(Number(count));
+      expect(detail.idle_in_transaction).toBeGreaterThanOrEqual(1);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describe('a connection leak adds up', () => {
+  it("the sessions a leaking service holds idle in transaction are its instances' full pools, and no more than the database's active connections", () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 30; seed++) {
+        const s = generateScenario({ seed: 691_000 + seed, difficulty: 'easy', split, family: 'connection_leak' });
+        const f = s.generated!.faults[0]!;
+        const dyn = s.generated!.dynamics.services;
+        const pool = dyn[f.root_cause]!.detail_impacted.db_pool_size ?? s.services.find((x) => x.name === f.root_cause)!.detail.db_pool_size!;
+        // Its dashboard shows how many instances it runs (APIs and consumers alike).
+        const replicas = s.services.find((x) => x.name === f.root_cause)!.detail.pods_ready!;
+        const db = Object.entries(dyn).find(([, d]) => d.detail_impacted.idle_in_transaction !== undefined && d.detail_impacted.idle_in_transaction > 3)!;
+        const idle = db[1].detail_impacted.idle_in_transaction!;
+        const active = db[1].detail_impacted.connections_active ?? db[1].detail_impacted.threads_connected!;
+        expect(idle).toBeLessThanOrEqual(pool * replicas);
+        expect(idle).toBeGreaterThanOrEqual(pool * replicas - 2);
+        expect(idle).toBeLessThan(active);
+        const logged = s.services.find((x) => x.name === db[0])!.logs.find((l) => /idle in transaction|holding open transactions/.test(l))!;
+        expect(logged).toContain(`${idle} `);
+        checked++;
+      }
+    }
+    expect(checked).toBe(60);
   });
 });

@@ -34,7 +34,7 @@ export function baselineDetail(rng: Rng, node: Node): Record<string, number> {
     case 'queue':
       return { queue_depth: rng.int(0, 900), consumer_lag_s: rng.int(0, 5), disk_used_pct: rng.int(30, 65), publish_latency_p99_ms: rng.int(3, 20) };
     case 'worker':
-      return { jobs_per_min: rng.int(200, 4000), jobs_failed_per_min: rng.int(0, 3), consumer_lag_s: rng.int(0, 5), memory_mb: rng.int(300, 900), restarts_last_hour: 0 };
+      return { jobs_per_min: rng.int(200, 4000), jobs_failed_per_min: rng.int(0, 3), consumer_lag_s: rng.int(0, 5), memory_mb: rng.int(300, 900), restarts_last_hour: 0, pods_ready: node.replicas };
     case 'edge':
       return { upstream_5xx_per_min: rng.int(0, 20), requests_429_per_min: rng.int(0, 30), tls_handshake_errors_per_min: rng.int(0, 3), active_connections: rng.int(800, 6000) };
     case 'dns':

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.28.0';
+export const GENERATOR_VERSION = '5.29.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -726,7 +726,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       // A consumer's routine counts agree with the rate its dashboard shows (before the onset, the usual one).
-      const routine = routineLine(rng, d.node, params.split, at, facts, d.detail.jobs_per_min ?? d.detail.deliveries_acked_per_min);
+      const routine = routineLine(rng, d.node, params.split, at, facts, d.detail.jobs_per_min ?? d.detail.deliveries_acked_per_min ?? d.detail.tokens_issued_per_min);
       // Sampling keeps at most one of a root's warnings: its routine warnings are sampled away too.
       if (knobs.sampledRootLogs && d.hop === 0 && routine.level !== 'INFO') continue;
       d.logs.push({ at, ...routine });

@@ -31,10 +31,11 @@ export const faultOf = (family: Family, ctx: FamilyContext) => ({ family: family
 /**
  * A failure the root keeps writing while its fault goes on (a request's exception, a refused
  * write), unlike a one-off event (a push that timed out, a breaker that opened). `make` is called
- * three times: each occurrence is written afresh where its numbers differ (wordings that match the
- * original are dropped where the repeats are assembled).
+ * three times (occurrence 0 is the one at detection, 1 and 2 its repeats): each occurrence is
+ * written afresh where its numbers differ (wordings that match the original are dropped where the
+ * repeats are assembled).
  */
-export function ongoing(make: () => LogLine): LogLine {
-  const first = make();
-  return { ...first, recurs: 'with_fault', variants: [make().msg, make().msg] };
+export function ongoing(make: (occurrence: number) => LogLine): LogLine {
+  const first = make(0);
+  return { ...first, recurs: 'with_fault', variants: [make(1).msg, make(2).msg] };
 }

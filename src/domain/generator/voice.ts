@@ -10,7 +10,7 @@ import type { Level, Node, Split, Tier } from './types.js';
 type Line = { level: Level; msg: string };
 /**
  * `seq` grows with time within a service (log segments, binlogs), so counters never run backwards;
- * `perMin` is the service's usual work a minute, where its dashboard shows it (a consumer's rate).
+ * `perMin` is the service's usual work a minute, where its dashboard shows it (a consumer's rate, an identity service's tokens).
  */
 type Routine = (rng: Rng, n: Node, seq: number, perMin?: number, when?: { at: number; facts: RoutineFacts }) => Line;
 /** A minute's count near the usual rate (within 10%), or a plausible one where none is known. */
@@ -83,7 +83,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`audit: read secret/app/${['db', 'stripe', 'jwt'][r.int(0, 2)]} by policy app-read (accessor ${r.int(1000, 9999)})`),
     ],
     auth: [
-      (r) => info(`issued ${r.int(200, 3000)} tokens in the last minute`),
+      (r, _n, _q, perMin) => info(`issued ${aMinute(r, perMin)} tokens in the last minute`),
       (r) => info(`jwks served to 10.0.${r.int(0, 9)}.${r.int(2, 250)} (kid count 2)`),
     ],
     dns: [
@@ -128,7 +128,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`cache refresh: ${r.int(2, 40)} secrets current (${r.int(10, 99)}ms)`),
     ],
     auth: [
-      (r) => info(`token grants: ${r.int(200, 3000)}/min`),
+      (r, _n, _q, perMin) => info(`token grants: ${aMinute(r, perMin)}/min`),
       (r) => info(`/.well-known/jwks.json 200 (2 keys, ${r.int(1, 9)}.${r.int(0, 9)}ms, 10.0.${r.int(0, 9)}.${r.int(2, 250)})`),
     ],
     dns: [

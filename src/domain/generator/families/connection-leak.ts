@@ -13,9 +13,12 @@ export const connectionLeak: Family = {
     const { root, rng, split } = ctx;
     const db = dependencyOf(ctx, root, 'db')!;
     const version = `v${rng.int(2, 9)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
-    const pool = rng.pick([20, 30, 50]);
+    // Every instance's pool leaks until it is full: the database holds that many sessions idle in
+    // transaction from the service (fewer than its busiest connection count, which is at least 92).
+    const fits = [20, 30, 50].filter((size) => size * root.replicas <= 90);
+    const pool = fits.length ? rng.pick(fits) : 15;
     const held = rng.int(150, 900);
-    const idleTx = rng.int(60, 180);
+    const idleTx = pool * root.replicas - rng.int(0, 2);
     const where = ctx.variant === 'unclosed_transaction' ? 'a transaction opened in the export handler is never committed or rolled back' : 'connections are not returned to the pool when a query fails';
     const inUseAfter = rng.int(3, 8);
     return {
