@@ -41,6 +41,17 @@ export function stoppedAt(task: Task, fixes: readonly FixAttempt[], fault: numbe
 }
 
 /**
+ * Whether, at `minute`, fault `fault` is held off only by a mitigation: a mitigation took hold and
+ * its remedy has not (the symptoms stop, the cause stays on the root's dashboard).
+ */
+export function easedOnly(task: Task, fixes: readonly FixAttempt[], fault: number, minute: number): boolean {
+  const f = task.scenario.generated!.faults[fault]!;
+  if (!f.mitigations.length) return false;
+  const eased = fixes.some((x) => f.mitigations.includes(x.fix) && x.minute <= minute && holds(task, fixes, fault, x));
+  return eased && !fixes.some((x) => x.fix === f.fix && x.minute <= minute && holds(task, fixes, fault, x));
+}
+
+/**
  * How strongly fault `fault` shows at `minute`: 1 until fixed, then fading to 0. A masked fault
  * shows nothing until the fault masking it is stopped, then grows as load returns.
  */
@@ -174,10 +185,11 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   }
   // Everything the readings depend on, besides the task: most minutes of an episode repeat a state.
   const blipNow = d.transient ? transientShare(task, minute) : 0;
-  const key = `m|${depths.join(',')}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}`;
+  const eased = g.faults.map((_, i) => (easedOnly(task, fixes, i, minute) ? 1 : 0));
+  const key = `m|${depths.join(',')}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}|${eased.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
-  return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen), key, shown: new Map() });
+  return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen, eased), key, shown: new Map() });
 }
 
 /** Backlogs keep growing while their fault is unfixed: by half again each time the symptoms spread a hop. */
@@ -211,7 +223,7 @@ function harmTo(spec: { overview: Record<string, number>; detail: Record<string,
   return Math.min(1, Math.max(errors, slow, lost));
 }
 
-function computeMetrics(task: Task, depths: readonly number[], impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[]): Pick<MetricMaps, 'full' | 'overview' | 'harm'> {
+function computeMetrics(task: Task, depths: readonly number[], impacts: number[], damage: Map<string, number>, changes: string[], blipNow: number, latentOpen: number[], eased: readonly number[] = []): Pick<MetricMaps, 'full' | 'overview' | 'harm'> {
   const d = task.scenario.generated!.dynamics;
   const full = new Map<string, Record<string, number>>();
   const overview = new Map<string, Record<string, number>>();
@@ -250,7 +262,9 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     overview.set(name, o);
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
     const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
-    const detail = blend(base, backlogsGrown(profile.detail_impacted, k > 0 ? depth - d.initial_depth : 0), k);
+    let detail = blend(base, backlogsGrown(profile.detail_impacted, k > 0 ? depth - d.initial_depth : 0), k);
+    // A root held off only by a mitigation still reads its cause (a replica still lagging).
+    if (dyn.eased && dyn.hop === 0 && eased[dyn.fault!] === 1) detail = { ...detail, ...dyn.eased };
     if (relieved < 1) for (const m of FAILURE_COUNTERS) if (detail[m] !== undefined) detail[m] = Math.round(detail[m] * relieved);
     // A change's own counters (requests rejected while load is shed) add to the readings while it lasts.
     for (const fix of changes) {

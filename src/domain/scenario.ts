@@ -102,6 +102,8 @@ export interface ServiceDynamics {
   profiles?: Record<string, { impacted: Record<string, number>; detail_impacted: Record<string, number> }>;
   /** The root of a masked fault: its detail readings from the start until its own remedy. */
   latent?: Record<string, number>;
+  /** A root whose cause outlives a mitigation: these detail readings stay while only a mitigation holds. */
+  eased?: Record<string, number>;
   /** Lines written once a masked fault shows. */
   late?: LateLine[];
   /** Failure lines it keeps writing after detection while its fault goes on (each as first written). */

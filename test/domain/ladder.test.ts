@@ -39,8 +39,8 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     expect(row('expert').doubleShare).toBeGreaterThan(0.4);
     expect(row('expert').doubleShare).toBeLessThan(0.65);
     expect(row('expert').doubleShare + row('expert').maskedShare).toBeGreaterThan(0.6);
-    // A masked second fault in about a fifth of expert incidents, and nowhere below expert.
-    expect(row('expert').maskedShare).toBeGreaterThan(0.12);
+    // A masked second fault in about one expert incident in six, and nowhere below expert.
+    expect(row('expert').maskedShare).toBeGreaterThan(0.08);
     expect(row('expert').maskedShare).toBeLessThan(0.35);
     for (const d of ['easy', 'medium', 'hard']) expect(row(d).maskedShare).toBe(0);
     // Callers that log only their own failures: no line names the root, so shared dependencies must be checked.

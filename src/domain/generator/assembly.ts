@@ -28,6 +28,8 @@ export interface ServiceDraft {
   late: (LogLine & { fault: number; after?: 'premature' })[];
   /** The root of a masked fault: readings until its own remedy. */
   latent: Record<string, number> | null;
+  /** A root whose fault has mitigations: the readings that stay while only a mitigation holds. */
+  eased?: Record<string, number>;
   /** An edge proxy that pages by its own timeouts where nothing else would: its errors are its own, not its upstreams' share. */
   ownPage?: boolean;
 }

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.29.0';
+export const GENERATOR_VERSION = '5.30.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -170,6 +170,7 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     address,
     ...(profiles.length ? { profiles: Object.fromEntries(profiles) } : {}),
     ...(d.latent ? { latent: d.latent } : {}),
+    ...(d.eased ? { eased: d.eased } : {}),
     ...(late.length ? { late } : {}),
     ...(recurring.length ? { recurring } : {}),
     // An edge proxy forwards each request to one upstream: its errors are, minute by minute, its upstreams' share.
@@ -318,6 +319,7 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
   root.hop = 0;
   root.fault = fi;
   root.impacted = { ...root.impacted, ...b.rootOverview };
+  if (b.eased && b.mitigations?.length) root.eased = { ...root.eased, ...b.eased };
   if (b.silent) {
     // Fallback answers are fast and never fail; they are counted, and they complete no transaction.
     const share = 0.4 + b.silent.shortfall / 2;
@@ -455,6 +457,9 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     else if (d.hop !== null && (d.hop <= hop || hidden(fi) || (b.silent && !a.silent(d.fault)))) {
       // Already hit by another fault: it stays hit until both are stopped.
       if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
+      // What the second fault burns in it (a backtracking regex it applies) shows as well.
+      const burn = hop === 1 && !hidden(fi) && !b.silent ? b.callerImpact.cpu_pct : undefined;
+      if (burn !== undefined && d.fault !== fi) d.impacted = { ...d.impacted, cpu_pct: Math.max(d.impacted.cpu_pct ?? 0, burn) };
       if (hidden(fi) && d.fault !== fi) {
         // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
         d.profiles[fi] = impact();
@@ -688,6 +693,7 @@ function harmoniseReadings(a: Assembly): Partial<Record<Tier, Record<string, str
       p.detailImpacted = rename(d.node.tier, p.detailImpacted);
     }
     if (d.latent) d.latent = rename(d.node.tier, d.latent);
+    if (d.eased) d.eased = rename(d.node.tier, d.eased);
   }
   return names;
 }

@@ -100,6 +100,11 @@ export interface FaultBuild {
    * load (a lowered limit already reads lowered; usage is still low).
    */
   latent?: Record<string, number>;
+  /**
+   * The root's detail readings that stay while only a mitigation holds: the symptoms stop but the
+   * cause is still there (a replica still lagging once its reads moved to the primary).
+   */
+  eased?: Record<string, number>;
 }
 
 export interface Symptom {

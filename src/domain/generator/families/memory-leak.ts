@@ -20,6 +20,8 @@ export const memoryLeak: Family = {
       // A leak that came with a release is fixed by rolling it back; restarting only buys time.
       remedy: remedy(cache ? 'restart' : 'rollback', root),
       mitigations: cache ? [] : [remedy('restart', root)],
+      // Restarted without the rollback, the new pods leak again: their heap is already climbing back.
+      ...(cache ? {} : { eased: { memory_mb: Math.round(limit * 1024 * (rng.int(55, 70) / 100)) } }),
       decoys: [remedy('scale_out', root), remedy(cache ? 'rollback' : 'restart', root)],
       rootOverview: { error_rate: rng.int(12, 30) / 100, latency_p99_ms: rng.int(2000, 5000), cpu_pct: rng.int(75, 95) },
       rootDetail: { memory_mb: limit * 1024 - rng.int(5, 40), memory_limit_mb: limit * 1024, restarts_last_hour: restarts, gc_pause_p99_ms: rng.int(1500, 4000) },

@@ -18,7 +18,8 @@ export const replicaLag: Family = {
       // A query blocking replay is ended by terminating it (reads on the primary only spare users
       // the stale rows meanwhile); a backup's I/O has no remedy of its own here, so reads move.
       remedy: remedy(query ? 'terminate_query' : 'route_reads_to_primary', root),
-      ...(query ? { mitigations: [remedy('route_reads_to_primary', root)] } : {}),
+      // Reads on the primary stop the stale reads, not the blocked replay: the replica still lags.
+      ...(query ? { mitigations: [remedy('route_reads_to_primary', root)], eased: { replication_lag_s: lag } } : {}),
       decoys: [remedy('restart', root), remedy('raise_connection_limit', root), remedy('restart', caller)],
       rootOverview: { error_rate: 0.004 },
       rootDetail: { replication_lag_s: lag, ...(query ? {} : { replica_disk_io_util_pct: rng.int(96, 100) }) },
