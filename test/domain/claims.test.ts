@@ -6,8 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { generatedTask } from '../../src/domain/index.js';
 import { readText } from '../../src/domain/reading.js';
+import { assessIncidentReport } from '../../src/domain/postmortem.js';
 
 describe('claimed mechanisms', () => {
+
+  it('a backlog said in other words ("grew past 1.4M ready messages") is the backlog of a stuck consumer', () => {
+    const task = generatedTask({ seed: 6, difficulty: 'easy', split: 'test', family: 'queue_backlog' });
+    const f = task.scenario.generated!.faults[0]!;
+    const text = JSON.stringify({ root_cause: `Root cause: ${f.root_cause}.`, mechanism: `A poison message too large for the consumer was redelivered forever, so ${f.root_cause} was stuck and its queue grew past 1.4M ready messages.` });
+    expect(assessIncidentReport(task, text, new Set()).parts.mechanism).toBe(1);
+  });
   it('a certificate renewed with renew_credentials@… claims a certificate expiry, not an expired API credential', () => {
     const task = generatedTask({ seed: 3, difficulty: 'hard', split: 'test', family: 'certificate_expiry' });
     const root = task.scenario.generated!.faults[0]!.root_cause;

@@ -798,8 +798,10 @@ describe('a lock chain tells one story', () => {
       const detail = s.generated!.dynamics.services[root.name]!.detail_impacted;
       const at = (line: string) => Date.parse(line.slice(line.indexOf(']') + 2, line.indexOf('Z') + 1));
       const begin = root.logs.find((l) => /BEGIN|START TRANSACTION/.test(l))!;
-      const waiting = root.logs.find((l) => /waiting (on locks|for row locks) held by/.test(l))!;
+      const waiting = root.logs.find((l) => /waiting (on|for) row locks on \w+ held by/.test(l))!;
       const [, count, age] = /(\d+) (?:sessions|threads) waiting .*\((?:idle in transaction|open) (\d+)s\)/.exec(waiting)!;
+      // The table the truth names is the one the log names.
+      expect(f.mechanism).toContain(/row locks on (\w+)/.exec(waiting)![1]);
       // Its age when the waiters were counted is the time since BEGIN (to the minute).
       expect(Math.abs((at(waiting) - at(begin)) / 1000 - Number(age)), `${seed}: ${begin} / ${waiting}`).toBeLessThan(120);
       expect(detail.lock_waits).toBe(Number(count));
@@ -878,6 +880,22 @@ describe('a mitigation is not the remedy on the root\'s own dashboard', () => {
       };
       expect(heap([look, { action_type: 'apply_fix', target: f.mitigations[0]! }, look, look, look, look]), `${seed}`).toBeGreaterThan(0.5);
       expect(heap([look, { action_type: 'apply_fix', target: f.fix }, look, look, look, look])).toBeLessThan(0.4);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+});
+
+describe('a poison message is one message', () => {
+  it('an oversized message has the same size every time it is redelivered', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const s = generateScenario({ seed: 694_000 + seed, difficulty: 'easy', split: 'test', family: 'queue_backlog' });
+      const f = s.generated!.faults[0]!;
+      if (f.variant !== 'oversized_message') continue;
+      const written = [...s.services.find((x) => x.name === f.root_cause)!.logs, ...(s.generated!.dynamics.services[f.root_cause]!.recurring ?? []).flatMap((r) => [r.msg, ...(r.variants ?? [])])];
+      const sizes = new Set(written.flatMap((l) => [...l.matchAll(/(\d+)MB/g)].map((m) => m[1])));
+      expect(sizes.size, `${seed}: ${[...sizes].join(', ')}`).toBe(1);
       checked++;
     }
     expect(checked).toBeGreaterThan(5);

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.30.0';
+export const GENERATOR_VERSION = '5.31.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;

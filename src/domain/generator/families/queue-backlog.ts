@@ -14,6 +14,8 @@ export const queueBacklog: Family = {
     const offset = rng.int(100_000, 999_999);
     const attempts = rng.int(40, 400);
     const schema = ctx.variant === 'schema_change';
+    // One stuck message: its size is the same every time it is redelivered.
+    const size = rng.int(12, 40);
     return {
       ...faultOf(this, ctx),
       remedy: remedy('dead_letter', root),
@@ -24,7 +26,7 @@ export const queueBacklog: Family = {
       rootLogs: [
         ongoing(() => key(0, 'ERROR', schema
           ? say(split, `failed to deserialize message at offset ${offset}: unexpected field type for "amount" (string, want number)`, `delivery ${offset}: json: cannot unmarshal string into Go struct field .amount of type int64`)
-          : say(split, `message at offset ${offset} is ${rng.int(12, 40)}MB; exceeds max.partition.fetch.bytes, consumer cannot make progress`, `delivery ${offset} body ${rng.int(12, 40)}MB exceeds frame_max; channel closed, redelivering`))),
+          : say(split, `message at offset ${offset} is ${size}MB; exceeds max.partition.fetch.bytes, consumer cannot make progress`, `delivery ${offset} body ${size}MB exceeds frame_max; channel closed, redelivering`))),
         key(1, 'WARN', say(split, `retrying message at offset ${offset} (attempt ${attempts}); partition blocked behind it`, `redelivery ${attempts} of ${offset}; no progress on queue`)),
         ongoing(() => line(2, 'WARN', say(split, 'processed 0 messages in the last 60s', 'acked 0 deliveries in the last minute'))),
       ],
@@ -45,7 +47,7 @@ export const queueBacklog: Family = {
         : `${schema ? 'a malformed' : 'an oversized'} message (delivery ${offset}) makes every ${root.name} consumer fail and get it redelivered forever, so nothing else is consumed and the backlog in ${queue.name} grows.`,
       trigger: schema ? 'a producer started sending "amount" as a string.' : 'a producer published a message far larger than the consumer accepts.',
       concepts: {
-        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth']],
+        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth', 'ready messages', 'messages ready', 'queue grew', 'queue growing', 'piled up', 'piling up', 'accumulat']],
         trigger: schema ? [['producer', 'schema', 'string', 'amount']] : [['producer', 'large', 'size', 'oversized']],
         remediation: [['dead letter', 'dlq', 'skip', 'skipped', 'parked']],
       },

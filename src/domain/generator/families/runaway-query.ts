@@ -42,7 +42,7 @@ export const runawayQuery: Family = {
             ongoing((i) => {
               const n = i === 0 ? waiting : Math.max(50, waiting + rng.int(-20, 20));
               const age = i === 0 ? `${secs}s` : `over ${openedMin} min`;
-              return key(0, 'WARN', say(split, `${n} sessions waiting on locks held by pid ${pid} (idle in transaction ${age})`, `${n} threads waiting for row locks held by thread ${pid} (open ${age})`));
+              return key(0, 'WARN', say(split, `${n} sessions waiting on row locks on ${table} held by pid ${pid} (idle in transaction ${age})`, `${n} threads waiting for row locks on ${table} held by thread ${pid} (open ${age})`));
             }),
           ],
       rootAlert: scan ? { metric: 'cpu_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'CPU usage high' } : { metric: 'lock_waits', op: '>', threshold: 50, severity: 'WARNING', label: 'lock waits high' },
