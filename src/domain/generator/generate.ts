@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.31.0';
+export const GENERATOR_VERSION = '5.32.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -464,6 +464,10 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
         // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
         d.profiles[fi] = impact();
         if (hop <= knobs.depth) d.late.push(...written().map((l) => ({ ...l, fault: fi })));
+      } else if (d.hop === 0 && d.fault !== fi && !b.silent) {
+        // Another fault's root that this one reaches too: once its own remedy is in, what it still
+        // shows is this fault's (its own cause's readings, a rate limit or a certificate, recover).
+        d.profiles[fi] = impact();
       }
       continue;
     }
