@@ -627,8 +627,8 @@ describe('a backtracking regex burns the CPU of those who apply it', () => {
       }
     };
     for (let seed = 0; seed < 40; seed++) check(generateScenario({ seed: 680_000 + seed, difficulty: 'medium', split: 'test', family: 'bad_config_push' }));
-    // Expert incidents pair the push with a second fault: drawn until a few watchers that the other
-    // fault reached first have been seen (they run hot too).
+    // Expert incidents pair the push with a second fault: drawn until a watcher that the other
+    // fault reached first has been seen (it runs hot too).
     for (let seed = 0; seed < 5000 && shared < 1; seed++) check(generateScenario({ seed: 681_000 + seed, difficulty: 'expert', split: 'test', family: null }));
     expect(checked).toBeGreaterThan(10);
     expect(shared).toBeGreaterThan(0);
