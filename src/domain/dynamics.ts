@@ -192,14 +192,19 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen, eased), key, shown: new Map() });
 }
 
-/** Backlogs keep growing while their fault is unfixed: by half again each time the symptoms spread a hop. */
+/**
+ * Backlogs keep growing while their fault is unfixed, by what the consumer fails to take: the
+ * backlog at detection built up over the minutes since the onset, so each spread step (every
+ * `spread_every_min` minutes) adds that many minutes' worth again.
+ */
 const BACKLOGS = ['queue_depth', 'messages_ready', 'consumer_lag_s'];
-const BACKLOG_GROWTH = 0.5;
 
-function backlogsGrown(target: Record<string, number>, spreadSteps: number): Record<string, number> {
+function backlogsGrown(task: Task, since: number | undefined, target: Record<string, number>, base: Record<string, number>, spreadSteps: number): Record<string, number> {
   if (spreadSteps <= 0 || !BACKLOGS.some((m) => target[m] !== undefined)) return target;
+  const d = task.scenario.generated!.dynamics;
+  const perStep = d.spread_every_min / Math.max(1, since ?? d.onset_before_detection);
   const grown = { ...target };
-  for (const m of BACKLOGS) if (grown[m] !== undefined) grown[m] = Math.round(grown[m] * (1 + BACKLOG_GROWTH * spreadSteps));
+  for (const m of BACKLOGS) if (grown[m] !== undefined) grown[m] = Math.round(grown[m] + (grown[m] - (base[m] ?? 0)) * perStep * spreadSteps);
   return grown;
 }
 
@@ -236,12 +241,14 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     // A service two faults reach stays hit until both are stopped, and shows the worse one.
     let k = reached ? impacts[dyn.fault!]! : 0;
     let profile: { impacted: Record<string, number>; detail_impacted: Record<string, number> } = dyn;
-    if (reached) {
-      for (const f of dyn.also) {
-        if (impacts[f]! <= k) continue;
-        k = impacts[f]!;
-        profile = dyn.profiles?.[f] ?? dyn;
-      }
+    for (const f of dyn.also) {
+      // Another fault shows here once this one has (or, at its own distance, before: a gray failure
+      // that a loud one has yet to reach).
+      const own = dyn.profiles?.[f];
+      const there = reached || (own?.hop !== undefined && own.hop <= depths[f]!);
+      if (!there || impacts[f]! <= k) continue;
+      k = impacts[f]!;
+      profile = own ?? dyn;
     }
     let o = blend(spec.overview, profile.impacted, k);
     // Load shed at an edge above caps a flooded root's request rate while the shedding lasts (and
@@ -262,7 +269,15 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     overview.set(name, o);
     // A masked root reads its latent settings (a lowered limit) until its own remedy is in.
     const base = dyn.latent && latentOpen[dyn.fault!] === 1 ? { ...spec.detail, ...dyn.latent } : spec.detail;
-    let detail = blend(base, backlogsGrown(profile.detail_impacted, k > 0 ? depth - d.initial_depth : 0), k);
+    const target = backlogsGrown(task, dyn.backlog_since_min, profile.detail_impacted, base, k > 0 ? depth - d.initial_depth : 0);
+    let detail = blend(base, target, k);
+    // A consumer catching up after its remedy acks its usual work and the backlog as it drains
+    // (the backlog empties over the recovery minutes).
+    const acks = spec.detail.jobs_per_min !== undefined ? 'jobs_per_min' : 'deliveries_acked_per_min';
+    if (k > 0 && k < 1 && dyn.hop === 0 && latentOpen[dyn.fault!] === 0 && target.consumer_lag_s !== undefined && spec.detail[acks] !== undefined) {
+      const usual = spec.detail[acks];
+      detail[acks] = Math.round(usual + (usual * (target.consumer_lag_s - (spec.detail.consumer_lag_s ?? 0))) / 60 / d.recovery_min);
+    }
     // A root held off only by a mitigation still reads its cause (a replica still lagging).
     if (dyn.eased && dyn.hop === 0 && eased[dyn.fault!] === 1) detail = { ...detail, ...dyn.eased };
     if (relieved < 1) for (const m of FAILURE_COUNTERS) if (detail[m] !== undefined) detail[m] = Math.round(detail[m] * relieved);

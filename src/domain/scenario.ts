@@ -99,11 +99,14 @@ export interface ServiceDynamics {
    */
   forwards?: true;
   /** What this service shows while another fault (by index) is the worse one, when that differs. */
-  profiles?: Record<string, { impacted: Record<string, number>; detail_impacted: Record<string, number> }>;
+  /** (`hop`: how far that fault is from here, where it differs from the fault this service shows first.) */
+  profiles?: Record<string, { impacted: Record<string, number>; detail_impacted: Record<string, number>; hop?: number }>;
   /** The root of a masked fault: its detail readings from the start until its own remedy. */
   latent?: Record<string, number>;
   /** A root whose cause outlives a mitigation: these detail readings stay while only a mitigation holds. */
   eased?: Record<string, number>;
+  /** A backlog (a queue's, its consumer's lag) built up over this many minutes before detection. */
+  backlog_since_min?: number;
   /** Lines written once a masked fault shows. */
   late?: LateLine[];
   /** Failure lines it keeps writing after detection while its fault goes on (each as first written). */

@@ -18,8 +18,8 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     for (let seed = 0; seed < SEEDS; seed++) {
       const task = generatedTask({ seed: 300_000 + seed, difficulty: 'medium', split: 'test', family: null });
       const g = task.scenario.generated!;
-      // Monitoring is uniform by kind of service: from medium on it covers SLOs, business throughput, CPU, disk and queue depth only.
-      for (const r of g.dynamics.alert_rules) expect(['error_rate', 'latency_p99_ms', 'transactions_vs_last_week_pct', 'completed_orders_vs_last_week_pct', 'cpu_pct', 'disk_used_pct', 'queue_depth', 'messages_ready']).toContain(r.metric);
+      // Monitoring is uniform by kind of service: from medium on it covers SLOs, business throughput, CPU, disk and consumer lag only.
+      for (const r of g.dynamics.alert_rules) expect(['error_rate', 'latency_p99_ms', 'transactions_vs_last_week_pct', 'completed_orders_vs_last_week_pct', 'cpu_pct', 'disk_used_pct', 'consumer_lag_s']).toContain(r.metric);
     }
     expect(row('medium').redHerrings).toBeGreaterThanOrEqual(1.5);
     expect(row('medium').rootAlertsShare).toBeLessThan(row('easy').rootAlertsShare);

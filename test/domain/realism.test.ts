@@ -928,3 +928,56 @@ describe('a root that another fault also reaches', () => {
     expect(checked).toBeGreaterThan(5);
   });
 });
+
+describe('backlogs add up', () => {
+  it("a queue is behind by what its consumer failed to take since the onset, and drains at the rate its consumer acks beyond its usual work", () => {
+    let checked = 0;
+    for (const split of SPLITS) {
+      for (let seed = 0; seed < 10; seed++) {
+        const task = generatedTask({ seed: 696_000 + seed, difficulty: 'easy', split, family: 'queue_backlog' });
+        const g = task.scenario.generated!;
+        const f = g.faults[0]!;
+        const queue = task.serviceByName.get(f.root_cause)!.depends_on.find((d) => task.serviceByName.get(d)!.detail.consumer_lag_s !== undefined && !d.includes('consumer'))!;
+        const depthOf = (m: Record<string, number>) => m.queue_depth ?? m.messages_ready!;
+        const acksOf = (m: Record<string, number>) => m.jobs_per_min ?? m.deliveries_acked_per_min!;
+        const usual = acksOf(task.serviceByName.get(f.root_cause)!.detail);
+        const base = depthOf(task.serviceByName.get(queue)!.detail);
+        // A consumer that acks nothing is behind by its whole rate for every minute since it stalled
+        // (the onset, or earlier where its lag took longer to page).
+        const since = g.dynamics.services[queue]!.backlog_since_min!;
+        expect(since).toBeGreaterThanOrEqual(g.dynamics.onset_before_detection);
+        const behind = depthOf(g.dynamics.services[queue]!.detail_impacted) - base;
+        expect(behind, `${split} ${seed}`).toBeCloseTo(usual * since, -1);
+        expect(g.dynamics.services[queue]!.detail_impacted.consumer_lag_s).toBe(60 * since);
+        // Fixed before the symptoms spread: it acks the backlog on top of its usual work over the recovery minutes.
+        const lq = { action_type: 'investigate' as const, target: queue, view: 'metrics' as const };
+        const lw = { action_type: 'investigate' as const, target: f.root_cause, view: 'metrics' as const };
+        const ep = playActions(task, [lq, lw, { action_type: 'apply_fix', target: f.fix }, lq]);
+        if (ep.minutes >= g.dynamics.spread_every_min) continue;
+        const acks = acksOf(observe(task, ep).metrics[f.root_cause]!);
+        expect(Math.abs((acks - usual) * g.dynamics.recovery_min - behind), `${split} ${seed}: acks ${acks}`).toBeLessThanOrEqual(behind * 0.02 + g.dynamics.recovery_min);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(8);
+  });
+
+  it('a consumer that fails only a share of its work pages on its lag all the same, having fallen behind for longer', () => {
+    let checked = 0;
+    for (const difficulty of ['hard', 'expert'] as const) {
+      for (let seed = 0; seed < 300; seed++) {
+        const task = generatedTask({ seed: 697_000 + seed, difficulty, split: seed % 2 ? 'test' : 'train', family: null });
+        const g = task.scenario.generated!;
+        for (const f of g.faults) {
+          const since = g.dynamics.services[f.root_cause]!.backlog_since_min;
+          if (since === undefined || f.masked_by !== undefined) continue;
+          const queue = task.serviceByName.get(f.root_cause)!.depends_on.find((d) => g.dynamics.services[d]!.backlog_since_min !== undefined)!;
+          expect(g.dynamics.services[queue]!.detail_impacted.consumer_lag_s, `${difficulty} ${seed} ${f.family}`).toBeGreaterThan(300);
+          expect(observe(task, reset(task, {})).alerts.some((a) => a.startsWith('[WARNING] ' + queue + ': consumer lag'))).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});

@@ -23,13 +23,15 @@ export interface ServiceDraft {
   hop: number | null;
   fault: number | null;
   /** What it shows while a masked fault (by index) is the worse one. */
-  profiles: Record<number, { impacted: Record<string, number>; detailImpacted: Record<string, number> }>;
+  profiles: Record<number, { impacted: Record<string, number>; detailImpacted: Record<string, number>; hop?: number }>;
   /** Lines it writes once a masked fault shows (`at`: minutes after unmasking), or once a remedy is tried too early. */
   late: (LogLine & { fault: number; after?: 'premature' })[];
   /** The root of a masked fault: readings until its own remedy. */
   latent: Record<string, number> | null;
   /** A root whose fault has mitigations: the readings that stay while only a mitigation holds. */
   eased?: Record<string, number>;
+  /** A queue (and its consumer) backed up since this many minutes before detection. */
+  backlogSince?: number;
   /** An edge proxy that pages by its own timeouts where nothing else would: its errors are its own, not its upstreams' share. */
   ownPage?: boolean;
 }

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.32.0';
+export const GENERATOR_VERSION = '5.33.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -145,21 +145,36 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
   }
 }
 
-/** The queue a failing consumer reads from backs up. */
-function queueBehind(rng: Rng, queue: Node, consumer: string, split: 'train' | 'test') {
-  const behind = rng.int(150, 600);
+/** Queues page when their consumers are this many seconds behind (five minutes of work). */
+export const CONSUMER_LAG_ALERT_S = 300;
+
+/**
+ * The queue a failing consumer reads from backs up by what the consumer has not taken since it
+ * began failing: its usual rate a minute times the share it fails, for every minute (a stalled
+ * consumer falls a minute behind every minute; its lag in seconds says so). A consumer failing a
+ * small share has been failing longer by the time its lag pages.
+ */
+function queueBehind(queue: ServiceDraft, consumer: ServiceDraft, split: 'train' | 'test', share: number, minutes: number) {
+  const rate = consumer.detail.jobs_per_min ?? 0;
+  const behind = Math.round(rate * share * minutes);
+  const lag = Math.round(share * minutes * 60);
+  const count = behind >= 10_000 ? `${Math.round(behind / 1000)}k` : String(behind);
+  const stalled = share >= 0.99;
   return {
-    service: queue.name,
+    service: queue.node.name,
     overview: { error_rate: 0.002 },
-    detail: { queue_depth: behind * 1000, consumer_lag_s: rng.int(600, 3000) },
-    log: { level: 'WARN' as const, msg: split === 'train' ? `consumer group ${consumer} lag growing: ${behind}k messages behind` : `queue for ${consumer}: ${behind}k ready, consumer utilisation low` },
-    alert: { metric: 'queue_depth', op: '>' as const, threshold: 100_000, severity: 'WARNING' as const, label: 'queue depth high' },
+    detail: { queue_depth: (queue.detail.queue_depth ?? 0) + behind, consumer_lag_s: lag },
+    log: {
+      level: 'WARN' as const,
+      msg: split === 'train' ? `consumer group ${consumer.node.name} lag growing: ${count} messages behind` : `queue for ${consumer.node.name}: ${count} ready, ${stalled ? '1 unacked, consumer utilisation 0%' : 'consumer utilisation low'}`,
+    },
+    alert: { metric: 'consumer_lag_s', op: '>' as const, threshold: CONSUMER_LAG_ALERT_S, severity: 'WARNING' as const, label: 'consumer lag above 5 minutes' },
   };
 }
 
 /** A draft's dynamics; the masked-fault fields only where they apply, so other incidents stay lean. */
 function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: string, late: LateLine[], recurring: RecurringLine[]): ServiceDynamics {
-  const profiles = Object.entries(d.profiles).map(([fault, p]) => [fault, { impacted: p.impacted, detail_impacted: p.detailImpacted }] as const);
+  const profiles = Object.entries(d.profiles).map(([fault, p]) => [fault, { impacted: p.impacted, detail_impacted: p.detailImpacted, ...(p.hop !== undefined ? { hop: p.hop } : {}) }] as const);
   return {
     impacted: d.impacted,
     hop: d.hop,
@@ -171,6 +186,7 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     ...(profiles.length ? { profiles: Object.fromEntries(profiles) } : {}),
     ...(d.latent ? { latent: d.latent } : {}),
     ...(d.eased ? { eased: d.eased } : {}),
+    ...(d.backlogSince !== undefined ? { backlog_since_min: d.backlogSince } : {}),
     ...(late.length ? { late } : {}),
     ...(recurring.length ? { recurring } : {}),
     // An edge proxy forwards each request to one upstream: its errors are, minute by minute, its upstreams' share.
@@ -450,7 +466,8 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
     // gray one (which shows again once the loud one is stopped), never the reverse.
     const grayOwner = d.hop !== null && d.hop > 0 && d.fault !== fi && a.silent(d.fault) && !b.silent && !hidden(fi) ? d.fault! : null;
     if (grayOwner !== null) {
-      d.profiles[grayOwner] = { impacted: d.impacted, detailImpacted: d.detailImpacted };
+      // (The gray failure reaches it at its own distance: it shows there before the loud one arrives.)
+      d.profiles[grayOwner] = { impacted: d.impacted, detailImpacted: d.detailImpacted, hop: d.hop! };
       if (!d.also.includes(grayOwner)) d.also.push(grayOwner);
     }
     // A masked fault never takes a service over from a fault that shows at detection.
@@ -490,16 +507,22 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
 
 /** Services that show a fault without calling its root: a queue behind a stalled consumer, a family's own symptoms. */
 function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[]): void {
-  const { rng, topo, params, knobs, hidden, drafts, signalRules } = a;
+  const { topo, params, knobs, hidden, drafts, signalRules, onsetBefore } = a;
   const root = drafts.get(b.root)!;
-  // A stalled consumer shows in the queue it reads from, even when its family names no symptom.
+  // A failing consumer shows in the queue it reads from, even when its family names no symptom:
+  // behind by the share of its work it has failed (all of it, if it acks nothing) since the onset.
   const symptoms = [...(b.symptoms ?? [])];
   const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
   if (consumed && !symptoms.some((x) => x.service === consumed.name)) {
-    const behind = queueBehind(rng, consumed, b.root, params.split);
+    const share = root.detailImpacted.jobs_per_min === 0 ? 1 : Math.min(1, Math.max(0.05, root.impacted.error_rate ?? 0));
+    // Detected when its lag paged (or at the incident's onset, if that was later).
+    const since = Math.max(onsetBefore, Math.ceil((CONSUMER_LAG_ALERT_S / 60 + 1) / share));
+    const behind = queueBehind(drafts.get(consumed.name)!, root, params.split, share, since);
     symptoms.push(behind);
     // The consumer's own readings agree with its queue's.
-    root.detailImpacted = { consumer_lag_s: behind.detail.consumer_lag_s!, ...root.detailImpacted };
+    root.detailImpacted = { ...root.detailImpacted, consumer_lag_s: behind.detail.consumer_lag_s! };
+    root.backlogSince = since;
+    drafts.get(consumed.name)!.backlogSince = since;
   }
   for (const s of symptoms) {
     const d = drafts.get(s.service)!;
@@ -557,12 +580,15 @@ function ensureVisible(a: Assembly): void {
     if (b.silent) {
       // A gray failure shows in business throughput, never in errors: the nearest user-facing API
       // above it does all its business through it when no other one pages.
-      const facing = [...drafts.values()].filter((d) => (d.fault === fi || d.also.includes(fi)) && d.hop !== null && d.hop >= 1 && d.hop <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api');
-      if (facing.length && !facing.some((d) => d.detailImpacted[THROUGHPUT]! < THROUGHPUT_FLOOR)) {
-        const nearest = facing.sort((x, y) => x.hop! - y.hop! || (x.node.name < y.node.name ? -1 : 1))[0]!;
+      // Its own distance and its own loss at each service (a loud fault may show there too, or later).
+      const grayHop = (d: ServiceDraft) => (d.fault === fi ? d.hop : (d.profiles[fi]?.hop ?? (d.also.includes(fi) ? d.hop : null)));
+      const lost = (d: ServiceDraft) => (d.fault === fi ? d.detailImpacted[THROUGHPUT] : (d.profiles[fi]?.detailImpacted[THROUGHPUT] ?? d.detailImpacted[THROUGHPUT]));
+      const facing = [...drafts.values()].filter((d) => { const h = grayHop(d); return h !== null && h >= 1 && h <= knobs.depth && a.userFacing.has(d.node.name) && d.node.tier === 'api'; });
+      if (facing.length && !facing.some((d) => lost(d)! < THROUGHPUT_FLOOR)) {
+        const nearest = facing.sort((x, y) => grayHop(x)! - grayHop(y)! || (x.node.name < y.node.name ? -1 : 1))[0]!;
         // ... and so do the APIs it reaches the root through (none loses less than one above it).
-        const onTheWay = (at: ServiceDraft) => at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => x.hop === at.hop! - 1 && (x.fault === fi || x.also.includes(fi)));
-        for (let at: ServiceDraft | undefined = nearest; at && at.hop! >= 1; at = onTheWay(at)) {
+        const onTheWay = (at: ServiceDraft) => at.node.depends_on.map((dep) => drafts.get(dep)!).find((x) => grayHop(x) === grayHop(at)! - 1);
+        for (let at: ServiceDraft | undefined = nearest; at && grayHop(at)! >= 1; at = onTheWay(at)) {
           if (at.node.tier !== 'api') continue;
           const all = Math.round(at.detail[THROUGHPUT]! * (1 - b.silent.shortfall));
           const own = at.fault === fi ? undefined : at.profiles[fi]?.detailImpacted;
@@ -877,7 +903,7 @@ function monitoringRules(a: Assembly, names: Partial<Record<Tier, Record<string,
     const reports = (metric: string) => [metric, named(metric)].some((m) => d.overview[m] !== undefined || d.detail[m] !== undefined || d.impacted[m] !== undefined || d.detailImpacted[m] !== undefined);
     rules.push({ service: n.name, metric: 'cpu_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'CPU usage high' });
     if (reports('disk_used_pct')) rules.push({ service: n.name, metric: 'disk_used_pct', op: '>', threshold: 80, severity: 'WARNING', label: 'disk usage high' });
-    if (n.tier === 'queue') rules.push({ service: n.name, metric: 'queue_depth', op: '>', threshold: 100_000, severity: 'WARNING', label: 'queue depth high' });
+    if (n.tier === 'queue') rules.push({ service: n.name, metric: 'consumer_lag_s', op: '>', threshold: CONSUMER_LAG_ALERT_S, severity: 'WARNING', label: 'consumer lag above 5 minutes' });
     for (const r of signalRules) if (r.tier === n.tier && reports(r.metric)) rules.push({ service: n.name, metric: r.metric, op: r.op, threshold: r.threshold, severity: r.severity, label: r.label });
   }
   for (const r of rules) r.metric = names[topo.byName.get(r.service)!.tier]?.[r.metric] ?? r.metric;

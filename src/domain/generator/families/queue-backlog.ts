@@ -21,7 +21,8 @@ export const queueBacklog: Family = {
       remedy: remedy('dead_letter', root),
       decoys: [remedy('scale_out', root), remedy('restart', root), remedy('purge_queue', queue)],
       rootOverview: { error_rate: rng.int(50, 95) / 100, requests_per_sec: rng.int(0, 3) },
-      rootDetail: { jobs_per_min: 0, consumer_lag_s: rng.int(900, 4000), retries_per_min: rng.int(100, 400) },
+      // Its queue backs up by its whole rate since the onset (the queue symptom every consumer has).
+      rootDetail: { jobs_per_min: 0, retries_per_min: rng.int(100, 400) },
       after: { retries_per_min: 0 },
       rootLogs: [
         ongoing(() => key(0, 'ERROR', schema
@@ -31,15 +32,6 @@ export const queueBacklog: Family = {
         ongoing(() => line(2, 'WARN', say(split, 'processed 0 messages in the last 60s', 'acked 0 deliveries in the last minute'))),
       ],
       rootAlert: { metric: 'jobs_per_min', op: '<', threshold: 1, severity: 'WARNING', label: 'throughput stalled' },
-      symptoms: [
-        {
-          service: queue.name,
-          overview: { error_rate: 0.002, latency_p99_ms: rng.int(200, 900) },
-          detail: { queue_depth: rng.int(200_000, 900_000), consumer_lag_s: rng.int(900, 4000) },
-          log: { level: 'WARN', msg: say(split, `consumer group ${root.name} lag growing: ${rng.int(200, 900)}k messages behind`, `queue for ${root.name}: ${rng.int(200, 900)}k ready, 1 unacked, consumer utilisation 0%`) },
-          alert: { metric: 'queue_depth', op: '>', threshold: 100_000, severity: 'CRITICAL', label: 'queue depth high' },
-        },
-      ],
       callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `publish to ${callee.name} slow: broker applying back-pressure`, `publisher confirms from ${callee.name} delayed ${rng.int(800, 3000)}ms (flow control)`) }),
       callerImpact: { error_rate: rng.int(3, 8) / 100, latency_ms: rng.int(300, 1200) },
       mechanism: split === 'train'
