@@ -169,7 +169,10 @@ function investigateGenerated(task: Task, ep: Episode, service: string, view: In
   const parts: string[] = [];
   if (searches) {
     if (lastSearch) {
-      const fresh = logsAt(task, ep.fixes, service, asOf).length - logsAt(task, ep.fixes, service, lastSearch.as_of ?? lastSearch.minute).length;
+      // Lines this search shows that the last one did not (a search shows the latest occurrences of a
+      // failure that goes on, so new ones replace old ones rather than adding to them).
+      const before = new Set(logsAt(task, ep.fixes, service, lastSearch.as_of ?? lastSearch.minute));
+      const fresh = logsAt(task, ep.fixes, service, asOf).filter((l) => !before.has(l)).length;
       parts.push(`searched ${service}'s logs again as of minute ${asOf}: ${fresh} new line${fresh === 1 ? '' : 's'} since minute ${lastSearch.as_of ?? lastSearch.minute}`);
     } else parts.push(`searched ${service}'s logs as of minute ${asOf}`);
   }

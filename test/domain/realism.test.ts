@@ -869,7 +869,7 @@ describe('a mitigation is not the remedy on the root\'s own dashboard', () => {
 
   it("restarting a leak a release brought buys time: the new pods' heap is already climbing back; the rollback ends the leak", () => {
     let checked = 0;
-    for (let seed = 0; seed < 16; seed++) {
+    for (let seed = 0; seed < 30; seed++) {
       const task = generatedTask({ seed: 693_000 + seed, difficulty: 'easy', split: 'test', family: 'memory_leak' });
       const f = task.scenario.generated!.faults[0]!;
       if (f.variant !== 'listener_leak') continue;
@@ -974,6 +974,36 @@ describe('backlogs add up', () => {
           const queue = task.serviceByName.get(f.root_cause)!.depends_on.find((d) => g.dynamics.services[d]!.backlog_since_min !== undefined)!;
           expect(g.dynamics.services[queue]!.detail_impacted.consumer_lag_s, `${difficulty} ${seed} ${f.family}`).toBeGreaterThan(300);
           expect(observe(task, reset(task, {})).alerts.some((a) => a.startsWith('[WARNING] ' + queue + ': consumer lag'))).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describe('a victim whose threads wait on the root', () => {
+  it('names the root the same way every time its failure recurs, and its dashboard counts the threads its log counts', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 120; seed++) {
+      const s = generateScenario({ seed: 698_000 + seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+      const g = s.generated!;
+      for (const svc of s.services) {
+        for (const r of g.dynamics.services[svc.name]!.recurring ?? []) {
+          const m = /(?:thread pool exhausted: (\d+)\/\d+ busy|worker pool saturated in_flight=(\d+) limit=\d+)/.exec(r.msg);
+          if (!m) continue;
+          const byAddress = /\d+\.\d+\.\d+\.\d+:\d+/.test(r.msg);
+          for (const v of r.variants ?? []) {
+            expect(/\d+\.\d+\.\d+\.\d+:\d+/.test(v), `${seed} ${svc.name}: ${r.msg} / ${v}`).toBe(byAddress);
+            for (const f of g.faults) if (byAddress) expect(v).not.toContain(`calls to ${f.root_cause}`);
+          }
+          const pool = Number(m[1] ?? m[2]);
+          const detail = g.dynamics.services[svc.name]!.detail_impacted;
+          // (A thread-pool root counts its own threads; a victim's count is checked here.)
+          if (!g.faults.some((f) => f.root_cause === svc.name)) {
+            expect(detail.busy_threads, `${seed} ${svc.name}`).toBe(pool);
+            expect(svc.detail.max_threads).toBe(pool);
+          }
           checked++;
         }
       }

@@ -54,6 +54,25 @@ describe('investigation views', () => {
     expect(again.result.observation.logs_as_of![root]).toBe(again.episode.minutes);
   });
 
+  it('counts the lines the last search did not show, however many the search holds', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const t = generatedTask({ seed: 60_500 + seed, difficulty: 'easy', split: 'train', family: 'bad_deploy' });
+      const r = t.scenario.generated!.faults[0]!.root_cause;
+      const search = { action_type: 'investigate' as const, target: r, view: 'logs' as const };
+      // Searches far enough apart that the latest occurrences of the failure have all been written since.
+      let ep = act(t, reset(t, {}), search).episode;
+      const before = new Set(observe(t, ep).logs[r]!);
+      for (let i = 0; i < 6; i++) ep = act(t, ep, { action_type: 'investigate', target: [...t.serviceByName.keys()].find((s) => s !== r)!, view: 'metrics' }).episode;
+      const again = act(t, ep, search);
+      const fresh = again.result.observation.logs[r]!.filter((l) => !before.has(l)).length;
+      expect(fresh).toBeGreaterThan(0);
+      expect(again.result.observation.message).toContain(`${fresh} new line${fresh === 1 ? '' : 's'} since minute`);
+      checked++;
+    }
+    expect(checked).toBe(10);
+  });
+
   it('only what was fetched counts as retrieved evidence', () => {
     const ep = playActions(task, [{ action_type: 'investigate', target: root, view: 'metrics' }]);
     const seen = retrievedEvidence(task, ep, ep.step + 1);

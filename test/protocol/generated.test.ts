@@ -80,7 +80,7 @@ describe('the generated task through every API', () => {
   it('GET /tasks lists the families and difficulties', async () => {
     const { body } = await http('GET', '/tasks');
     expect(body.families.map((f: { id: string }) => f.id)).toContain('cache_oom');
-    expect(body.difficulties.find((d: { id: string }) => d.id === 'expert').services).toEqual([14, 18]);
+    expect(body.difficulties.find((d: { id: string }) => d.id === 'expert').services).toEqual([14, 17]);
     expect(body.difficulties.find((d: { id: string }) => d.id === 'medium').root_alerts).toBe(false);
     expect(body.tasks.at(-1).id).toBe('generated');
   });

@@ -57,11 +57,13 @@ function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, dra
     const v = rng.pick(callers);
     const d = drafts.get(v.name)!;
     // The pool keeps its size as the failure recurs; how many threads wait varies.
-    const pool = rng.pick([64, 128, 200]);
+    const pool = d.detail.max_threads ?? rng.pick([64, 128, 200]);
     const root = topo.byName.get(b.root)!;
-    const say = () => (opaque[fi] ? threadsStuck(rng, params.split, pool) : threadsStuckOn(rng, root, params.split, pool));
-    const stuck = opaque[fi] ? say() : seen(say(), root);
-    d.logs.push({ at: d.hop! + rng.int(0, 2), ...stuck, recurs: 'with_fault', variants: [say().msg, say().msg] });
+    // Every occurrence names the root as its first one does (by address where callers give addresses).
+    const say = () => (opaque[fi] ? threadsStuck(rng, params.split, pool) : seen(threadsStuckOn(rng, root, params.split, pool), root));
+    d.logs.push({ at: d.hop! + rng.int(0, 2), ...say(), recurs: 'with_fault', variants: [say().msg, say().msg] });
+    // Its dashboard counts the threads its log counts.
+    d.detailImpacted = { ...d.detailImpacted, max_threads: pool, busy_threads: pool, threads_blocked_on_io: pool - 5 };
     decoys.push({ kind: 'restart', target: v.name }, { kind: 'scale_out', target: v.name });
   });
 }

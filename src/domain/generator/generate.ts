@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.33.0';
+export const GENERATOR_VERSION = '5.34.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -145,6 +145,9 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
   }
 }
 
+/** Minutes after the onset at which a fault's own symptoms (a queue backing up) are first logged. */
+const SYMPTOM_LOGGED_AT = 2;
+
 /** Queues page when their consumers are this many seconds behind (five minutes of work). */
 export const CONSUMER_LAG_ALERT_S = 300;
 
@@ -154,11 +157,13 @@ export const CONSUMER_LAG_ALERT_S = 300;
  * consumer falls a minute behind every minute; its lag in seconds says so). A consumer failing a
  * small share has been failing longer by the time its lag pages.
  */
-function queueBehind(queue: ServiceDraft, consumer: ServiceDraft, split: 'train' | 'test', share: number, minutes: number) {
+function queueBehind(queue: ServiceDraft, consumer: ServiceDraft, split: 'train' | 'test', share: number, minutes: number, loggedBefore: number) {
   const rate = consumer.detail.jobs_per_min ?? 0;
   const behind = Math.round(rate * share * minutes);
   const lag = Math.round(share * minutes * 60);
-  const count = behind >= 10_000 ? `${Math.round(behind / 1000)}k` : String(behind);
+  // Its warning, written `loggedBefore` minutes before detection, counts what was behind then.
+  const then = Math.round(rate * share * Math.max(1, minutes - loggedBefore));
+  const count = then >= 10_000 ? `${Math.round(then / 1000)}k` : String(then);
   const stalled = share >= 0.99;
   return {
     service: queue.node.name,
@@ -517,7 +522,7 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
     const share = root.detailImpacted.jobs_per_min === 0 ? 1 : Math.min(1, Math.max(0.05, root.impacted.error_rate ?? 0));
     // Detected when its lag paged (or at the incident's onset, if that was later).
     const since = Math.max(onsetBefore, Math.ceil((CONSUMER_LAG_ALERT_S / 60 + 1) / share));
-    const behind = queueBehind(drafts.get(consumed.name)!, root, params.split, share, since);
+    const behind = queueBehind(drafts.get(consumed.name)!, root, params.split, share, since, onsetBefore - SYMPTOM_LOGGED_AT);
     symptoms.push(behind);
     // The consumer's own readings agree with its queue's.
     root.detailImpacted = { ...root.detailImpacted, consumer_lag_s: behind.detail.consumer_lag_s! };
@@ -532,8 +537,8 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
     }
     d.impacted = { ...d.impacted, ...s.overview };
     d.detailImpacted = { ...d.detailImpacted, ...s.detail };
-    if (hidden(fi)) d.late.push({ at: 2, level: s.log.level, msg: s.log.msg, fault: fi });
-    else d.logs.push({ at: 2, level: s.log.level, msg: s.log.msg });
+    if (hidden(fi)) d.late.push({ at: SYMPTOM_LOGGED_AT, level: s.log.level, msg: s.log.msg, fault: fi });
+    else d.logs.push({ at: SYMPTOM_LOGGED_AT, level: s.log.level, msg: s.log.msg });
     if (knobs.rootAlert) signalRules.push({ tier: topo.byName.get(s.service)!.tier, ...s.alert });
     if (!affected.includes(s.service)) affected.unshift(s.service);
   }

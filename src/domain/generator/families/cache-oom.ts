@@ -25,7 +25,8 @@ export const cacheOom: Family = {
       decoys: [remedy('restart', caller), ...(db ? [remedy('raise_connection_limit', db)] : [])],
       rootOverview: { error_rate: 0.01, cpu_pct: rng.int(60, 85) },
       rootDetail: { memory_used_pct: 100, evicted_keys_per_min: 0, rejected_writes_per_min: rng.int(5000, 15000), hit_ratio: rng.int(3, 12) / 100 },
-      after: { memory_used_pct: rng.int(35, 45), rejected_writes_per_min: 0, hit_ratio: rng.int(88, 95) / 100 },
+      // Flushed, it has room again; eviction is still off (the flag is unchanged), so it evicts nothing.
+      after: { memory_used_pct: rng.int(35, 45), rejected_writes_per_min: 0, hit_ratio: rng.int(88, 95) / 100, evicted_keys_per_min: 0 },
       latent: { memory_used_pct: rng.int(72, 84) },
       rootLogs: redis
         ? [

@@ -39,7 +39,7 @@ export const queueBacklog: Family = {
         : `${schema ? 'a malformed' : 'an oversized'} message (delivery ${offset}) makes every ${root.name} consumer fail and get it redelivered forever, so nothing else is consumed and the backlog in ${queue.name} grows.`,
       trigger: schema ? 'a producer started sending "amount" as a string.' : 'a producer published a message far larger than the consumer accepts.',
       concepts: {
-        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth', 'ready messages', 'messages ready', 'queue grew', 'queue growing', 'piled up', 'piling up', 'accumulat']],
+        mechanism: [['poison', 'malformed', 'deserializ', 'bad message', 'failing message', 'oversized', 'too large'], ['retry', 'retries', 'blocked', 'stuck', 'redeliver'], ['lag', 'backlog', 'queue depth', 'ready messages', 'messages ready', 'queue grew', 'queue growing', 'piled up', 'piling up', 'accumulat', 'backed up', 'backs up', 'backing up', 'behind']],
         trigger: schema ? [['producer', 'schema', 'string', 'amount']] : [['producer', 'large', 'size', 'oversized']],
         remediation: [['dead letter', 'dlq', 'skip', 'skipped', 'parked']],
       },
