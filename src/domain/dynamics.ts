@@ -194,8 +194,9 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
 
 /**
  * Backlogs keep growing while their fault is unfixed, by what the consumer fails to take: the
- * backlog at detection built up over the minutes since the onset, so each spread step (every
- * `spread_every_min` minutes) adds that many minutes' worth again.
+ * backlog at detection built up over the minutes since the consumer began failing
+ * (`backlog_since_min`, else the onset), so each spread step (every `spread_every_min` minutes)
+ * adds that many minutes' worth again.
  */
 const BACKLOGS = ['queue_depth', 'messages_ready', 'consumer_lag_s'];
 
