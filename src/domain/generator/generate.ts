@@ -149,7 +149,7 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
 const SYMPTOM_LOGGED_AT = 2;
 
 /** Queues page when their consumers are this many seconds behind (five minutes of work). */
-export const CONSUMER_LAG_ALERT_S = 300;
+const CONSUMER_LAG_ALERT_S = 300;
 
 /**
  * The queue a failing consumer reads from backs up by what the consumer has not taken since it
@@ -515,7 +515,7 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
   const { topo, params, knobs, hidden, drafts, signalRules, onsetBefore } = a;
   const root = drafts.get(b.root)!;
   // A failing consumer shows in the queue it reads from, even when its family names no symptom:
-  // behind by the share of its work it has failed (all of it, if it acks nothing) since the onset.
+  // behind by the share of its work it has failed (all of it, if it acks nothing) since it began failing.
   const symptoms = [...(b.symptoms ?? [])];
   const consumed = topo.byName.get(b.root)!.tier === 'worker' ? topo.byName.get(b.root)!.depends_on.map((d) => topo.byName.get(d)!).find((n) => n.tier === 'queue') : undefined;
   if (consumed && !symptoms.some((x) => x.service === consumed.name)) {
