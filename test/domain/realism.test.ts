@@ -1011,3 +1011,24 @@ describe('a victim whose threads wait on the root', () => {
     expect(checked).toBeGreaterThan(10);
   });
 });
+
+describe("a connector's provider answers add up", () => {
+  it("a failing connector's share of good answers is what it does not fail, and a rejected key's 401s are its failed requests", () => {
+    let checked = 0;
+    for (const family of ['expired_api_credential', 'third_party_outage']) {
+      for (const split of SPLITS) {
+        for (let seed = 0; seed < 10; seed++) {
+          const s = generateScenario({ seed: 699_000 + seed, difficulty: 'hard', split, family });
+          const f = s.generated!.faults[0]!;
+          const dyn = s.generated!.dynamics.services[f.root_cause]!;
+          const spec = s.services.find((x) => x.name === f.root_cause)!;
+          const rate = dyn.impacted.error_rate!;
+          expect(dyn.detail_impacted.upstream_2xx_ratio, `${family} ${seed}`).toBeCloseTo(1 - rate, 2);
+          if (dyn.detail_impacted.upstream_401_per_min !== undefined) expect(dyn.detail_impacted.upstream_401_per_min).toBeCloseTo((dyn.impacted.requests_per_sec ?? spec.overview.requests_per_sec!) * 60 * rate, -1);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(40);
+  });
+});

@@ -19,7 +19,7 @@ import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFai
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.34.0';
+export const GENERATOR_VERSION = '5.35.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -140,6 +140,9 @@ function failureCounters(d: { node: Node; overview: Record<string, number>; deta
       return { upstream_5xx_per_min: perMin };
     case 'worker':
       return { jobs_failed_per_min: Math.round(d.detail.jobs_per_min! * errorRate) };
+    case 'thirdparty':
+      // A connector's provider answers what its callers do not fail (a rejected key: every failure a 401).
+      return { upstream_2xx_ratio: Math.round((1 - errorRate) * 1000) / 1000, upstream_401_per_min: perMin };
     default:
       return {};
   }
