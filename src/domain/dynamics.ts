@@ -274,10 +274,10 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
     let detail = blend(base, target, k);
     // A consumer catching up after its remedy acks its usual work and the backlog as it drains
     // (the backlog empties over the recovery minutes).
-    const acks = spec.detail.jobs_per_min !== undefined ? 'jobs_per_min' : 'deliveries_acked_per_min';
-    if (k > 0 && k < 1 && dyn.hop === 0 && latentOpen[dyn.fault!] === 0 && target.consumer_lag_s !== undefined && spec.detail[acks] !== undefined) {
+    if (k > 0 && k < 1 && dyn.hop === 0 && latentOpen[dyn.fault!] === 0 && target.consumer_lag_s !== undefined) {
+      const acks = spec.detail.jobs_per_min !== undefined ? 'jobs_per_min' : 'deliveries_acked_per_min';
       const usual = spec.detail[acks];
-      detail[acks] = Math.round(usual + (usual * (target.consumer_lag_s - (spec.detail.consumer_lag_s ?? 0))) / 60 / d.recovery_min);
+      if (usual !== undefined) detail[acks] = Math.round(usual + (usual * (target.consumer_lag_s - (spec.detail.consumer_lag_s ?? 0))) / 60 / d.recovery_min);
     }
     // A root held off only by a mitigation still reads its cause (a replica still lagging).
     if (dyn.eased && dyn.hop === 0 && eased[dyn.fault!] === 1) detail = { ...detail, ...dyn.eased };

@@ -21,7 +21,7 @@ export const queueBacklog: Family = {
       remedy: remedy('dead_letter', root),
       decoys: [remedy('scale_out', root), remedy('restart', root), remedy('purge_queue', queue)],
       rootOverview: { error_rate: rng.int(50, 95) / 100, requests_per_sec: rng.int(0, 3) },
-      // Its queue backs up by its whole rate since the onset (the queue symptom every consumer has).
+      // Its queue backs up by its whole rate since it stalled (the queue symptom every consumer has).
       rootDetail: { jobs_per_min: 0, retries_per_min: rng.int(100, 400) },
       after: { retries_per_min: 0 },
       rootLogs: [

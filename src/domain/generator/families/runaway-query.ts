@@ -14,8 +14,8 @@ export const runawayQuery: Family = {
     const scan = ctx.variant === 'missing_index';
     const table = rng.pick(['orders', 'events', 'line_items', 'audit_log']);
     const pid = rng.int(1000, 99999);
-    // The blocking transaction opened `openedMin` minutes before detection: its age on the
-    // dashboard and in the log agrees with its BEGIN line, and later repeats say how long at least.
+    // The blocking transaction opened `openedMin` minutes before the onset, when its waiters were
+    // first counted: that line's age agrees with the BEGIN line, and later repeats say how long at least.
     const openedMin = rng.int(10, 50);
     const secs = scan ? rng.int(600, 3000) : openedMin * 60 + rng.int(0, 59);
     const waiting = rng.int(80, 400);
@@ -37,8 +37,8 @@ export const runawayQuery: Family = {
         : [
             line(-openedMin, 'INFO', say(split, `pid ${pid}: BEGIN (application_name=admin-console)`, `thread ${pid}: START TRANSACTION by 'admin'@'bastion'`)),
             key(-5, 'WARN', pg ? `process ${rng.int(1000, 99999)} still waiting for ShareLock on transaction ${rng.int(100000, 999999)} after 1000.0 ms; blocked by process ${pid}` : `Lock wait timeout exceeded; try restarting transaction (blocked by thread ${pid})`),
-            // At detection the dashboard's count and age; a repeat, minutes later, gives the count
-            // then and an age that is still true.
+            // At the onset the dashboard's count and the age then; a repeat, minutes later, gives
+            // the count then and an age that is still true.
             ongoing((i) => {
               const n = i === 0 ? waiting : Math.max(50, waiting + rng.int(-20, 20));
               const age = i === 0 ? `${secs}s` : `over ${openedMin} min`;
