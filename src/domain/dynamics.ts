@@ -252,6 +252,13 @@ function computeMetrics(task: Task, depths: readonly number[], impacts: number[]
       profile = own ?? dyn;
     }
     let o = blend(spec.overview, profile.impacted, k);
+    // What another fault burns here (a regex it applies) shows as long as that fault lasts, whichever shows.
+    if (dyn.burns) {
+      for (const [f, readings] of Object.entries(dyn.burns)) {
+        const burnt = blend(spec.overview, readings, impacts[Number(f)]!);
+        for (const m of Object.keys(readings)) if ((burnt[m] ?? 0) > (o[m] ?? 0)) o = { ...o, [m]: burnt[m]! };
+      }
+    }
     // Load shed at an edge above caps a flooded root's request rate while the shedding lasts (and
     // with it what its counters count).
     let relieved = 1;
@@ -486,10 +493,13 @@ function recurrences(task: Task, fixes: readonly FixAttempt[], service: string, 
   // A search at minute M sees what was written before M:00 (an occurrence stamped M:ss is still to come).
   const last = minute - 1;
   for (let at = last - ((last - phase + RECUR_EVERY_MIN) % RECUR_EVERY_MIN); at >= 1 && out.length < RECURRENCES_SHOWN; at -= RECUR_EVERY_MIN) {
-    // Requests stop failing once the remedy is in (the metrics take a few minutes more to recover).
-    const stop = fault === null ? undefined : stoppedAt(task, fixes, fault);
-    const failing = fault !== null && (stop === undefined || at < stop);
-    const now = failing ? lines : lines.filter((l) => l.always);
+    // Requests stop failing once the remedy is in (the metrics take a few minutes more to recover);
+    // a line of another fault's failure stops with that fault.
+    const failing = (f: number | null) => {
+      const stop = f === null ? undefined : stoppedAt(task, fixes, f);
+      return f !== null && (stop === undefined || at < stop);
+    };
+    const now = lines.some((l) => l.fault !== undefined) ? lines.filter((l) => l.always || failing(l.fault ?? fault)) : failing(fault) ? lines : lines.filter((l) => l.always);
     if (!now.length) continue;
     const turn = Math.floor(at / RECUR_EVERY_MIN);
     const line = now[turn % now.length]!;

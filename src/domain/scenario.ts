@@ -105,6 +105,11 @@ export interface ServiceDynamics {
   latent?: Record<string, number>;
   /** A root whose cause outlives a mitigation: these detail readings stay while only a mitigation holds. */
   eased?: Record<string, number>;
+  /**
+   * Readings another fault (by index) adds on top of whichever fault shows here, fading with that
+   * fault alone: a backtracking regex the service applies burns its CPU while it waits on another root.
+   */
+  burns?: Record<string, Record<string, number>>;
   /** A backlog (a queue's, its consumer's lag) built up over this many minutes before detection. */
   backlog_since_min?: number;
   /** Lines written once a masked fault shows. */
@@ -125,6 +130,8 @@ export interface RecurringLine {
   always?: true;
   /** The same line written again, as it recurs (numbers and ids differ); occurrences cycle through them. */
   variants?: string[];
+  /** The fault (by index) whose failure it is, where that is not the service's own: it recurs while that fault goes on. */
+  fault?: number;
 }
 
 /** An alert rule as data: it fires while `metric` of `service` breaches `threshold`. */

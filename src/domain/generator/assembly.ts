@@ -30,6 +30,8 @@ export interface ServiceDraft {
   latent: Record<string, number> | null;
   /** A root whose fault has mitigations: the readings that stay while only a mitigation holds. */
   eased?: Record<string, number>;
+  /** Readings another fault (by index) adds on top of what shows here, for as long as that fault lasts. */
+  burns?: Record<number, Record<string, number>>;
   /** A queue (and its consumer) backed up since this many minutes before detection. */
   backlogSince?: number;
   /** An edge proxy that pages by its own timeouts where nothing else would: its errors are its own, not its upstreams' share. */
@@ -59,6 +61,8 @@ export interface Assembly {
   onsetMinute: number;
   drafts: Map<string, ServiceDraft>;
   salt: string;
+  /** Every service's address (unique within the incident). */
+  addresses: ReadonlyMap<string, string>;
   seen(line: { level: Level; msg: string }, peer: Node): { level: Level; msg: string };
   rules: AlertRule[];
   userFacing: Set<string>;

@@ -32,8 +32,10 @@ function victimChange(a: Assembly, { version }: Scene): void {
   const dv = drafts.get(v.name)!;
   dv.logs.push({ at: -rng.int(1, 4), ...deployLine(rng, v, params.split, version()) });
   const callee = v.depends_on.find((dep) => drafts.get(dep)!.hop !== null && drafts.get(dep)!.hop! < dv.hop!) ?? v.depends_on[0];
-  // Behind a gray failure nothing fails: the deploy is all there is.
-  if (callee && !a.silent(dv.fault)) {
+  // Behind a gray failure nothing fails: the deploy is all there is. Nor does a call fail where the
+  // root's direct callers fail in their own work (a configuration they applied, a token they present).
+  const callsFail = !(dv.hop === 1 && a.builds[dv.fault!]!.callsSucceed);
+  if (callee && !a.silent(dv.fault) && callsFail) {
     const dep = topo.byName.get(callee)!;
     // Behind an opaque fault the stack trace names only the client class of the dependency.
     const line = (isOpaque(dv.fault) ? exceptionInClient(rng, dep, params.split) : null) ?? seen(exceptionOnUpstreamError(rng, dep, params.split), dep);
@@ -51,7 +53,8 @@ function victimChange(a: Assembly, { version }: Scene): void {
 function victimSignature({ rng, topo, params, knobs, builds, hidden, opaque, drafts, seen, decoys }: Assembly): void {
   if (!knobs.victimSignature) return;
   builds.forEach((b, fi) => {
-    if (hidden(fi) || b.callerImpact.latency_ms < SLOW_CALLS_MS) return;
+    // (Nor where the callers' own work is what fails: a regex they apply burns their CPU, no call waits.)
+    if (hidden(fi) || b.callsSucceed || b.callerImpact.latency_ms < SLOW_CALLS_MS) return;
     const callers = topo.callers(b.root).filter((c) => (c.tier === 'api' || c.tier === 'auth') && drafts.get(c.name)!.fault === fi);
     if (!callers.length) return;
     const v = rng.pick(callers);
@@ -117,11 +120,14 @@ function collateralLoad({ rng, topo, params, knobs, drafts, seen, decoys, showin
   if (!knobs.collateral) return;
   // A gray failure shifts no load onto anyone.
   const showing = (d: ServiceDraft) => shows(d) && !silent(d.fault);
-  const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some((c) => showing(drafts.get(c.name)!)));
+  // The load comes from a caller retrying its failing dependency (each retry reads the store again):
+  // a victim, not a root, whose own fault may as well cut the work it does (an expired certificate).
+  const retrying = (c: Node) => showing(drafts.get(c.name)!) && !faultRoots.has(c.name);
+  const stores = topo.nodes.filter((n) => (n.tier === 'db' || n.tier === 'cache') && drafts.get(n.name)!.hop === null && !faultRoots.has(n.name) && topo.callers(n.name).some(retrying));
   if (!stores.length) return;
   const store = rng.pick(stores);
   const d = drafts.get(store.name)!;
-  const from = topo.callers(store.name).find((c) => showing(drafts.get(c.name)!))!;
+  const from = topo.callers(store.name).find(retrying)!;
   // The extra load comes from the fault, so it goes when the fault does.
   d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
   d.fault = drafts.get(from.name)!.fault;

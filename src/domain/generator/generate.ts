@@ -7,6 +7,7 @@ import type { Dynamics, FaultTruth, FixSpec, GeneratedParams, GeneratedScenario,
 import { HEALTHY_READINGS, baselineDetail, baselineOverview } from './baseline.js';
 import { FAMILIES, familyById, variantsFor } from './families/index.js';
 import { silentFallback } from './families/silent-fallback.js';
+import { CONFIG_PUSH_AT } from './families/bad-config-push.js';
 import { REMEDY_KINDS, fixId, harmOf, kindsForTier } from './kinds.js';
 import { SLOW_CALLS_MS, type Assembly, type ServiceDraft } from './assembly.js';
 import { addDistractions } from './distractions.js';
@@ -15,11 +16,11 @@ import { createRng, hash32, type Rng } from './rng.js';
 import { drawTopology } from './topology.js';
 import { METRIC_NAMES } from './vocabulary.js';
 import type { AlertRule, FaultBuild, Family, Level, LogLine, Node, RemedyRef, Tier, Topology } from './types.js';
-import { addressOf, byAddress, changeLine, floodedAgain, floodedLines, opaqueFailure, retryingWithoutBackoff, routineLine, upstreamFailure } from './voice.js';
+import { addressBook, byAddress, changeLine, floodedAgain, floodedLines, opaqueFailure, retryingWithoutBackoff, routineLine, upstreamFailure, type RoutineFacts } from './voice.js';
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.35.0';
+export const GENERATOR_VERSION = '5.36.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -194,6 +195,7 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     ...(profiles.length ? { profiles: Object.fromEntries(profiles) } : {}),
     ...(d.latent ? { latent: d.latent } : {}),
     ...(d.eased ? { eased: d.eased } : {}),
+    ...(d.burns ? { burns: d.burns } : {}),
     ...(d.backlogSince !== undefined ? { backlog_since_min: d.backlogSince } : {}),
     ...(late.length ? { late } : {}),
     ...(recurring.length ? { recurring } : {}),
@@ -312,7 +314,8 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
 
   // What a client writes about a peer: its name, or (hard, expert) the address it dialled.
   const salt = `${params.split}|${params.difficulty}|${params.seed}`;
-  const seen = (line: { level: Level; msg: string }, peer: Node) => (knobs.addresses ? byAddress(line, peer, addressOf(peer, params.split, salt)) : line);
+  const addresses = addressBook(topo.nodes, params.split, salt);
+  const seen = (line: { level: Level; msg: string }, peer: Node) => (knobs.addresses ? byAddress(line, peer, addresses.get(peer.name)!) : line);
   const rules: AlertRule[] = [];
   // Standard SLO rules on every service that serves requests; data stores alert on their own signals.
   const userFacing = new Set([...topo.nodes.filter((n) => n.tier === 'edge').flatMap((e) => [e.name, ...e.depends_on])]);
@@ -331,7 +334,7 @@ function beginAssembly(rng: Rng, topo: Topology, params: GeneratedParams, knobs:
   const decoys: RemedyRef[] = [];
   const showing = (d: ServiceDraft) => d.hop !== null && !hidden(d.fault);
   const silent = (fault: number | null) => fault !== null && builds[fault]!.silent !== undefined;
-  return { evidenceId: evidenceIds(), silent, rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, seen, rules, userFacing, signalRules, faults, decoys, showing };
+  return { evidenceId: evidenceIds(), silent, rng, topo, params, knobs, builds, roots, maskedBy, hidden, opaque, isOpaque, edgesAbove, flooded, onsetBefore, detectedMinute, onsetMinute, drafts, salt, addresses, seen, rules, userFacing, signalRules, faults, decoys, showing };
 }
 
 type Flood = { rps: number; before: number; retryPct: number; restarts: number };
@@ -484,7 +487,12 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
       if (d.fault !== fi && !d.also.includes(fi)) d.also.push(fi);
       // What the second fault burns in it (a backtracking regex it applies) shows as well.
       const burn = hop === 1 && !hidden(fi) && !b.silent ? b.callerImpact.cpu_pct : undefined;
-      if (burn !== undefined && d.fault !== fi) d.impacted = { ...d.impacted, cpu_pct: Math.max(d.impacted.cpu_pct ?? 0, burn) };
+      // It fades with its own fault: once the regex is reverted, only the other fault shows.
+      if (burn !== undefined && d.fault !== fi) {
+        d.burns = { ...d.burns, [fi]: { cpu_pct: burn } };
+        // And it logs what it applied, as long as that fault goes on.
+        if (hop <= knobs.depth) d.logs.push(...written().map((l) => ({ ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg], of: fi })));
+      }
       if (hidden(fi) && d.fault !== fi) {
         // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
         d.profiles[fi] = impact();
@@ -766,7 +774,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // A service in trouble logs its routine lines before the onset only, so none contradicts the fault.
     // A caller of a gray failure is not in trouble: it keeps logging as usual.
     const lastRoutine = showing(d) && !(silent(d.fault) && d.hop !== 0) ? -1 : 6;
-    const facts = { usesDb: dependsOnTier(a.topo, d.node, 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined, zoneChanged: d.hop === 0 && a.builds[d.fault!]?.family === 'dns_misconfiguration' };
+    const facts = { usesDb: dependsOnTier(a.topo, d.node, 'db'), memoryFault: d.hop === 0 && d.detailImpacted.memory_mb !== undefined, zoneChanged: d.hop === 0 && a.builds[d.fault!]?.family === 'dns_misconfiguration', config: configFacts(a, d) };
     for (let i = 0; i < knobs.noise; i++) {
       const at = rng.int(-20, lastRoutine);
       // A consumer's routine counts agree with the rate its dashboard shows (before the onset, the usual one).
@@ -796,7 +804,7 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // as its callers' (a sampled root's only if sampling kept it: its repeats are sampled alike).
     // A repeat is written afresh: only wordings that differ from the line it repeats.
     const afresh = (l: LogLine) => [...new Set(l.variants ?? [])].filter((v) => v !== l.msg);
-    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(afresh(l).length ? { variants: afresh(l) } : {}) }] : [])).slice(-RECURRING_LINES);
+    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(afresh(l).length ? { variants: afresh(l) } : {}), ...(l.of !== undefined ? { fault: l.of } : {}) }] : [])).slice(-RECURRING_LINES);
     if (repeats.length) recurring.set(d.node.name, repeats);
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.
     late.set(
@@ -815,6 +823,16 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     f.decisive = [...(keyLineIds.get(f.root_cause) ?? []), metricIds[f.root_cause]!];
   });
   return { services, metricIds, late, recurring };
+}
+
+/** What a configuration store's routine lines count: the watchers its dashboard shows, the revision it served (the one before a bad push, until the push). */
+function configFacts(a: Assembly, d: ServiceDraft): RoutineFacts['config'] {
+  const watchers = d.detail.watchers;
+  if (d.node.tier !== 'config' || watchers === undefined) return undefined;
+  const pushed = d.hop === 0 && a.builds[d.fault!]?.family === 'bad_config_push' ? d.detailImpacted.config_revision : undefined;
+  if (pushed !== undefined) return { watchers, revisionAt: (at) => (at < CONFIG_PUSH_AT ? pushed - 1 : pushed) };
+  const current = d.detail.config_revision;
+  return current === undefined ? undefined : { watchers, revisionAt: () => current };
 }
 
 /** How many of a service's failure lines keep recurring after detection. */
@@ -931,11 +949,11 @@ function assemble(rng: Rng, topo: Topology, params: GeneratedParams, knobs: Knob
   const { fixes, fixMinutes, consequences, changes } = fixMenu(a);
   const reference = referenceMinutes(a, fixMinutes);
   const alertRules = monitoringRules(a, names);
-  const { drafts, salt, detectedMinute, onsetBefore, faults, decoys } = a;
+  const { drafts, detectedMinute, onsetBefore, faults, decoys } = a;
   const dynamics: Dynamics = {
     detected_at: timestamp(detectedMinute, 0),
     onset_before_detection: onsetBefore,
-    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, serviceDynamics(d, metricIds[d.node.name]!, addressOf(d.node, params.split, salt), late.get(d.node.name) ?? [], recurring.get(d.node.name) ?? [])])),
+    services: Object.fromEntries([...drafts.values()].map((d) => [d.node.name, serviceDynamics(d, metricIds[d.node.name]!, a.addresses.get(d.node.name)!, late.get(d.node.name) ?? [], recurring.get(d.node.name) ?? [])])),
     spread_every_min: knobs.spreadEvery,
     initial_depth: knobs.depth,
     burn_per_min: knobs.budgetLasts && reference > 0 ? Math.round((100 / (knobs.budgetLasts * reference)) * 100) / 100 : knobs.burn,

@@ -41,6 +41,8 @@ export interface LogLine {
   recurs?: 'with_fault' | 'always';
   /** The same failure as it recurs, written again (its numbers, ids and durations differ). */
   variants?: string[];
+  /** Another fault's failure (by index) that this service writes too: it recurs while that fault goes on. */
+  of?: number;
 }
 
 /** An alert rule on one metric of one service; it fires while the metric breaches the threshold. */
@@ -79,6 +81,12 @@ export interface FaultBuild {
   callerImpact: { error_rate: number; latency_ms: number; cpu_pct?: number };
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
+  /**
+   * The direct callers' calls to the root succeed: what fails is their own work with what it gave
+   * them (a configuration they apply, a token or a password they present). No line of theirs
+   * blames a call to the root, and no thread of theirs waits on it.
+   */
+  callsSucceed?: true;
   /**
    * The direct callers the fault reaches (every caller when absent): a broken DNS record fails only
    * the services that look up the name it broke.

@@ -13,6 +13,10 @@ type Line = { level: Level; msg: string };
  * `perMin` is the service's usual work a minute, where its dashboard shows it (a consumer's rate, an identity service's tokens).
  */
 type Routine = (rng: Rng, n: Node, seq: number, perMin?: number, when?: { at: number; facts: RoutineFacts }) => Line;
+/** A configuration store's watchers, as its dashboard counts them (a plausible count where it has none). */
+const watchersOf = (r: Rng, w: { facts: RoutineFacts } | undefined) => w?.facts.config?.watchers ?? r.int(10, 80);
+/** The revision a configuration store served at the line's minute, as its dashboard and its pushes number them. */
+const revisionOf = (seq: number, w: { at: number; facts: RoutineFacts } | undefined) => w?.facts.config?.revisionAt(w.at) ?? Math.floor(seq / 10);
 /** A minute's count near the usual rate (within 10%), or a plausible one where none is known. */
 const aMinute = (r: Rng, perMin: number | undefined) => (perMin === undefined ? r.int(200, 3000) : Math.round((perMin * r.int(900, 1100)) / 1000));
 
@@ -75,8 +79,8 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r, _n, q) => info(`[GroupCoordinator] Stabilized group consumers generation ${Math.floor(q / 10)} with ${r.int(2, 12)} members`),
     ],
     config: [
-      (r) => info(`watch: ${r.int(10, 80)} clients subscribed to /config (${r.int(100, 999)} events/min)`),
-      (r, _n, q) => info(`served config revision ${Math.floor(q / 10)} to ${r.int(3, 40)} clients`),
+      (r, _n, _q, _p, w) => info(`watch: ${watchersOf(r, w)} clients subscribed to /config (${r.int(100, 999)} events/min)`),
+      (r, _n, q, _p, w) => info(`served config revision ${revisionOf(q, w)} to ${r.int(2, watchersOf(r, w))} clients`),
     ],
     secrets: [
       (r) => info(`lease renewed for ${r.int(2, 40)} tokens (ttl ${r.int(10, 59)}m)`),
@@ -120,8 +124,8 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`queue 'jobs.${['default', 'priority', 'bulk'][r.int(0, 2)]}': ${r.int(0, 900)} ready, ${r.int(0, 40)} unacked`),
     ],
     config: [
-      (r, _n, q) => info(`revision ${Math.floor(q / 10)} distributed to ${r.int(3, 40)} watchers`),
-      (r) => info(`long-poll clients: ${r.int(10, 80)} (${r.int(100, 999)} reconnects/h)`),
+      (r, _n, q, _p, w) => info(`revision ${revisionOf(q, w)} current on ${watchersOf(r, w)} watchers`),
+      (r, _n, _q, _p, w) => info(`long-poll clients: ${watchersOf(r, w)} (${r.int(100, 999)} reconnects/h)`),
     ],
     secrets: [
       (r) => info(`GetSecretValue ok for ${r.int(2, 40)} callers (${r.int(10, 99)}ms p99)`),
@@ -153,6 +157,8 @@ export interface RoutineFacts {
   memoryFault: boolean;
   /** A DNS server whose zone a change broke (at `ZONE_CHANGE_AT`). */
   zoneChanged?: boolean;
+  /** A configuration store's watchers and the revision it served at a minute (from the onset). */
+  config?: { watchers: number; revisionAt: (at: number) => number };
 }
 
 const httpPool = (split: Split, facts: RoutineFacts): Routine[] => {
@@ -341,10 +347,24 @@ const PORTS: Record<Split, Partial<Record<Tier, number>>> = {
 };
 
 /** Where a client reaches a service: an address and the port of its kind (a vendor's public host for a connector). */
-export function addressOf(node: Node, split: Split, salt: string): string {
+function addressOf(node: Node, split: Split, salt: string, attempt: number): string {
   if (node.tier === 'thirdparty') return `api.${node.name.split('-')[0]}.com:443`;
-  const h = hash32(`${salt}|${node.name}`);
+  const h = hash32(attempt ? `${salt}|${node.name}|${attempt}` : `${salt}|${node.name}`);
   return `10.${(h >>> 8) % 8 + 1}.${(h >>> 4) % 10}.${(h % 240) + 10}:${PORTS[split][node.tier] ?? 8080}`;
+}
+
+/** Every service's address, one per service: no two services of an incident share one. */
+export function addressBook(nodes: readonly Node[], split: Split, salt: string): ReadonlyMap<string, string> {
+  const book = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const node of nodes) {
+    let attempt = 0;
+    let address = addressOf(node, split, salt, attempt);
+    while (taken.has(address)) address = addressOf(node, split, salt, ++attempt);
+    taken.add(address);
+    book.set(node.name, address);
+  }
+  return book;
 }
 
 /** A client's line with a peer's name replaced by its address (a host name such as `x.internal` stays). */

@@ -27,6 +27,7 @@ export const clockSkew: Family = {
       ],
       rootAlert: { metric: 'clock_offset_s', op: '>', threshold: 1, severity: 'WARNING', label: 'clock offset high' },
       callerLog: (_c, callee) => ({ level: 'WARN', msg: say(split, `token from ${callee.name} rejected: "iat" is in the future (nbf not yet valid)`, `jwt rejected: token used before issued (issuer ${callee.name})`) }),
+      callsSucceed: true,
       callerImpact: { error_rate: rng.int(20, 40) / 100, latency_ms: rng.int(10, 80) },
       mechanism: `${root.name}'s clock drifted ${skew}s ahead (${lost ? `${ntp} lost its time sources` : 'the host was live-migrated and time sync did not step the clock'}), so tokens it issued were not yet valid for everyone else.`,
       trigger: lost ? `${ntp} on ${root.name}'s hosts lost every time source.` : `a live migration of ${root.name}'s host.`,

@@ -32,6 +32,7 @@ export const databaseCredentialMismatch: Family = {
         c.name === client.name
           ? { level: 'ERROR', msg: say(split, `FATAL: password authentication failed for user "${client.domain}_app" (${dbName})`, `Error 1045 (28000): Access denied for user '${client.domain}_app' (using password: YES) on ${dbName}`) }
           : { level: 'WARN', msg: say(split, `${client.name} unavailable: 503`, `call ${client.name} status=503`) },
+      callsSucceed: true,
       callerImpact: { error_rate: rng.int(30, 60) / 100, latency_ms: rng.int(20, 200) },
       mechanism: `${root.name} rotated the database password for ${client.name} but ${client.name} kept the old password (${stale ? 'the push to it was never acknowledged' : 'it caches secrets for 24 hours'}), so its logins to ${dbName} failed with authentication errors.`,
       trigger: `a scheduled rotation of the ${client.domain} database password.`,

@@ -32,6 +32,7 @@ export const partialSecretRotation: Family = {
         c.name === auth.name
           ? { level: 'WARN', msg: say(split, `[${replicas[bad]}] token verification failed: signature invalid (token kid v${v + 1}, local kid v${v})`, `replica=${replicas[bad]} jwt verify error: no key for kid=${v + 1} (have kid=${v})`) }
           : { level: 'WARN', msg: say(split, `token from ${auth.name} rejected intermittently: unknown key id`, `401 from ${auth.name}: invalid token signature (1 in 3 requests)`) },
+      callsSucceed: true,
       callerImpact: { error_rate: rng.int(28, 36) / 100, latency_ms: rng.int(10, 60) },
       mechanism: `${root.name} rotated the signing secret but the push to ${replicas[bad]} failed (${failure}) and the rollout was marked complete with 2 of 3 replicas updated; tokens signed on one replica failed verification on another, giving intermittent 401s.`,
       trigger: `a routine rotation of the signing key to v${v + 1} that did not retry a failed push.`,
