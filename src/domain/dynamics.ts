@@ -113,7 +113,7 @@ export const spreadDepth = (task: Task, minute: number) => {
 };
 
 /** Settings, not gauges: a fix changes them at once (a raised limit does not creep up). */
-const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open', 'breakers_open', 'circuits_open']);
+const STEP_KEYS = new Set(['max_connections', 'rate_limit_rps', 'cpu_limit_millicores', 'hpa_max_replicas', 'config_revision', 'flag_changes_last_hour', 'zone_changes_last_hour', 'pods_desired', 'cert_seconds_remaining', 'time_sources_reachable', 'circuit_open', 'breakers_open', 'circuits_open', 'longest_query_s']);
 
 const blend = (base: Record<string, number>, target: Record<string, number>, k: number) => {
   const out = { ...base };
@@ -372,7 +372,23 @@ export function snapshot(task: Task, ep: Episode, minute: number, detailFor: Rea
   if (minute <= 0) return { metrics, alerts: rendered };
   // A clock reading moves every minute, so it is applied to the (memoised) state as it is shown.
   const ticked = alerts.some((a) => a.rule.metric === COUNTDOWN) ? alerts.map((a, i) => (a.rule.metric === COUNTDOWN && a.value !== undefined ? renderAlert(a.status, a.rule, a.value - 60 * minute) : rendered[i]!)) : rendered;
-  return { metrics: countedDown(task, metrics, minute), alerts: ticked };
+  return { metrics: aged(task, ep.fixes, countedDown(task, metrics, minute), minute), alerts: ticked };
+}
+
+/**
+ * An age, not a gauge: an open transaction's age (as the database reports its oldest one) grows
+ * sixty seconds a minute until the remedy ends it. The state holds its value at detection.
+ */
+function aged(task: Task, fixes: readonly FixAttempt[], metrics: Snapshot['metrics'], minute: number): Snapshot['metrics'] {
+  let out: Snapshot['metrics'] | undefined;
+  for (const a of task.aged) {
+    const reading = metrics[a.service]![a.metric];
+    const stop = stoppedAt(task, fixes, a.fault);
+    if (reading === undefined || (stop !== undefined && minute > stop)) continue;
+    out ??= { ...metrics };
+    out[a.service] = { ...metrics[a.service], [a.metric]: reading + 60 * minute };
+  }
+  return out ?? metrics;
 }
 
 /**

@@ -110,6 +110,8 @@ export interface ServiceDynamics {
    * fault alone: a backtracking regex the service applies burns its CPU while it waits on another root.
    */
   burns?: Record<string, Record<string, number>>;
+  /** A reading that is an age (an open transaction's): it grows sixty seconds a minute while `fault` goes on. */
+  ageing?: { metric: string; fault: number };
   /** A backlog (a queue's, its consumer's lag) built up over this many minutes before detection. */
   backlog_since_min?: number;
   /** Lines written once a masked fault shows. */
@@ -257,6 +259,8 @@ export interface Task {
   remedyKinds: Readonly<Record<string, string>>;
   /** Generated incidents: the services with a certificate-lifetime reading, a clock that falls every minute. */
   clocked: readonly string[];
+  /** Generated incidents: readings that are ages (an open transaction's), growing while their fault goes on. */
+  aged: readonly { service: string; metric: string; fault: number }[];
   /**
    * Memoised pure derivations (bounded): observation parts by what has been investigated,
    * postmortem assessments by text, and generated incidents' readings and alerts by the simulated
@@ -330,10 +334,15 @@ export function compileScenario(scenario: Scenario): Task {
         })
         .map((s) => s.name)
     : [];
+  const aged = scenario.generated ? services.flatMap((s) => {
+    const a = scenario.generated!.dynamics.services[s.name]!.ageing;
+    return a ? [{ service: s.name, ...a }] : [];
+  }) : [];
   return {
     scenario,
     remedyKinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => byName(a, b))),
     clocked,
+    aged,
     roots: new Set(faults.map((f) => f.root_cause)),
     rightTeams: new Set(faults.map((f) => f.team)),
     rightFixes: new Set(faults.map((f) => f.fix)),

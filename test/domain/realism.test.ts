@@ -816,6 +816,21 @@ describe('a lock chain tells one story', () => {
       expect(Math.abs((at(waiting) - at(begin)) / 1000 - Number(age)), `${seed}: ${begin} / ${waiting}`).toBeLessThan(120);
       expect(detail.lock_waits).toBe(Number(count));
       expect(detail.idle_in_transaction).toBeGreaterThanOrEqual(1);
+      // On the dashboard its age is the time since BEGIN, at detection and at every minute after,
+      // until the transaction is terminated.
+      const task = generatedTask({ seed: 690_000 + seed, difficulty: 'easy', split: 'test', family: 'runaway_query' });
+      const detected = Date.parse(s.generated!.dynamics.detected_at);
+      const look = { action_type: 'investigate' as const, target: root.name, view: 'metrics' as const };
+      let ep = playActions(task, [look]);
+      for (let k = 0; k < 3; k++) {
+        const o = observe(task, ep);
+        const since = (detected + o.elapsed_minutes! * 60_000 - at(begin)) / 1000;
+        expect(Math.abs(o.metrics[root.name]!.longest_query_s! - since), `${seed} minute ${o.elapsed_minutes}`).toBeLessThan(120);
+        ep = act(task, ep, look).episode;
+      }
+      ep = act(task, ep, { action_type: 'apply_fix', target: f.fix }).episode;
+      ep = act(task, ep, look).episode;
+      expect(observe(task, ep).metrics[root.name]!.longest_query_s!).toBeLessThan(10);
       checked++;
     }
     expect(checked).toBeGreaterThan(10);

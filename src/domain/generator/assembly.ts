@@ -32,6 +32,8 @@ export interface ServiceDraft {
   eased?: Record<string, number>;
   /** Readings another fault (by index) adds on top of what shows here, for as long as that fault lasts. */
   burns?: Record<number, Record<string, number>>;
+  /** A reading that is an age, growing while its fault goes on. */
+  ageing?: { metric: string; fault: number };
   /** A queue (and its consumer) backed up since this many minutes before detection. */
   backlogSince?: number;
   /** An edge proxy that pages by its own timeouts where nothing else would: its errors are its own, not its upstreams' share. */

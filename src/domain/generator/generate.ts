@@ -20,7 +20,7 @@ import { addressBook, byAddress, changeLine, floodedAgain, floodedLines, opaqueF
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.36.0';
+export const GENERATOR_VERSION = '5.37.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -196,6 +196,7 @@ function serviceDynamics(d: ServiceDraft, metricsEvidence: string, address: stri
     ...(d.latent ? { latent: d.latent } : {}),
     ...(d.eased ? { eased: d.eased } : {}),
     ...(d.burns ? { burns: d.burns } : {}),
+    ...(d.ageing ? { ageing: d.ageing } : {}),
     ...(d.backlogSince !== undefined ? { backlog_since_min: d.backlogSince } : {}),
     ...(late.length ? { late } : {}),
     ...(recurring.length ? { recurring } : {}),
@@ -372,6 +373,12 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
   // fails quietly; a flooded one fails a share of its flooded traffic).
   const served = { ...root, overview: { ...root.overview, requests_per_sec: root.impacted.requests_per_sec ?? root.overview.requests_per_sec! } };
   if (!b.silent) for (const [k, v] of Object.entries(failureCounters(served, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted || k in root.detail || k === THROUGHPUT) root.detailImpacted[k] = v;
+  // An age (an open transaction's) has grown by the minutes since the onset, and goes on growing.
+  const age = b.ageing === undefined ? undefined : root.detailImpacted[b.ageing];
+  if (b.ageing && age !== undefined) {
+    root.detailImpacted[b.ageing] = age + onsetBefore * 60;
+    root.ageing = { metric: b.ageing, fault: fi };
+  }
   // An expiry happened at the onset: by detection the certificate has been invalid that long.
   if (root.detailImpacted.cert_seconds_remaining !== undefined) root.detailImpacted.cert_seconds_remaining = -(onsetBefore * 60 + rng.int(5, 50));
   if (b.after) root.detail = { ...root.detail, ...b.after };

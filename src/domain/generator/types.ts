@@ -79,6 +79,11 @@ export interface FaultBuild {
   /** Error rate and added p99 latency at the root's direct callers (decays with distance). */
   /** What the fault does to its callers; `cpu_pct` where the fault burns the direct callers' CPU (a backtracking regex they apply). */
   callerImpact: { error_rate: number; latency_ms: number; cpu_pct?: number };
+  /**
+   * A root reading that is an age (an open transaction's): by detection it has grown by the minutes
+   * since the onset, and it goes on growing sixty seconds a minute until the remedy is in.
+   */
+  ageing?: string;
   /** Services that show the fault without calling the root (a queue filling behind a stuck consumer). */
   symptoms?: Symptom[];
   /**

@@ -45,6 +45,7 @@ export const runawayQuery: Family = {
               return key(0, 'WARN', say(split, `${n} sessions waiting on row locks on ${table} held by pid ${pid} (idle in transaction ${age})`, `${n} threads waiting for row locks on ${table} held by thread ${pid} (open ${age})`));
             }),
           ],
+      ...(scan ? {} : { ageing: 'longest_query_s' }),
       rootAlert: scan ? { metric: 'cpu_pct', op: '>', threshold: 90, severity: 'WARNING', label: 'CPU usage high' } : { metric: 'lock_waits', op: '>', threshold: 50, severity: 'WARNING', label: 'lock waits high' },
       callerLog: (_c, callee) => ({ level: 'ERROR', msg: say(split, `query to ${callee.name} timed out after 5000ms (statement timeout)`, `${callee.name}: Error 3024: Query execution was interrupted, maximum statement execution time exceeded`) }),
       callerImpact: { error_rate: rng.int(15, 35) / 100, latency_ms: rng.int(3000, 6000) },
