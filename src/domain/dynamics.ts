@@ -147,6 +147,8 @@ type MetricMaps = {
   key: string;
   /** The readings shown with each set of open dashboards, memoised with the state (at most SHOWN_LIMIT sets). */
   shown: Map<number | string, Snapshot['metrics']>;
+  /** The alerts (as data and as text) at this state, by the states they are compared with (the checkpoints' keys), memoised with it. */
+  alerting: Map<string, Alerting>;
 };
 
 /** Dashboard sets remembered per simulated state; past it the memo starts again (it is only a cache). */
@@ -189,7 +191,7 @@ function metricsByKey(task: Task, fixes: readonly FixAttempt[], minute: number):
   const key = `m|${depths.join(',')}|${impacts.join(',')}|${[...damage].sort().join(';')}|${active.sort().join(',')}|${blipNow}|${latentOpen.join('')}|${eased.join('')}`;
   const cached = task.memo.states.get(key) as MetricMaps | undefined;
   if (cached) return cached;
-  return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen, eased), key, shown: new Map() });
+  return remember(task, key, { ...computeMetrics(task, depths, impacts, damage, active, blipNow, latentOpen, eased), key, shown: new Map(), alerting: new Map() });
 }
 
 /**
@@ -357,6 +359,12 @@ export function renderAlert(status: string, rule: AlertSpecData, value: number |
   return `[${status}] ${rule.service}: ${rule.label} (${rule.metric}=${value ?? 'n/a'}, threshold ${rule.op} ${rule.threshold})`;
 }
 
+/** The alerts of a state as data, and their text once `snapshot` has rendered it. */
+interface Alerting {
+  alerts: AlertState[];
+  rendered?: string[];
+}
+
 /** An alert as data: its rule, its status at the minute, and the value it read. */
 export interface AlertState {
   rule: AlertSpecData;
@@ -365,10 +373,9 @@ export interface AlertState {
 }
 
 export function snapshot(task: Task, ep: Episode, minute: number, detailFor: ReadonlySet<string>): Snapshot {
-  const { metrics, alerts, alertsKey } = stateAt(task, ep.fixes, minute, detailFor);
-  const textKey = `t|${alertsKey}`;
-  let rendered = task.memo.states.get(textKey) as string[] | undefined;
-  if (!rendered) rendered = remember(task, textKey, alerts.map((a) => renderAlert(a.status, a.rule, a.value)));
+  const { metrics, alerting } = stateAt(task, ep.fixes, minute, detailFor);
+  const alerts = alerting.alerts;
+  const rendered = (alerting.rendered ??= alerts.map((a) => renderAlert(a.status, a.rule, a.value)));
   if (minute <= 0) return { metrics, alerts: rendered };
   // A clock reading moves every minute, so it is applied to the (memoised) state as it is shown.
   const ticked = alerts.some((a) => a.rule.metric === COUNTDOWN) ? alerts.map((a, i) => (a.rule.metric === COUNTDOWN && a.value !== undefined ? renderAlert(a.status, a.rule, a.value - 60 * minute) : rendered[i]!)) : rendered;
@@ -410,7 +417,7 @@ function countedDown(task: Task, metrics: Snapshot['metrics'], minute: number): 
 }
 
 /** Metrics and alerts (as data) at `minute`; text is made only by `snapshot`, at the edge. */
-function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerts: AlertState[]; alertsKey: string } {
+function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detailFor: ReadonlySet<string>): { metrics: Snapshot['metrics']; alerting: Alerting } {
   const d = task.scenario.generated!.dynamics;
   const now = metricsAt(task, fixes, minute);
   // The readings shown: the same state and the same open dashboards give the same (shared) object.
@@ -434,9 +441,9 @@ function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detai
   for (const f of fixes) if (f.minute <= minute) checkpoints.add(f.minute).add(Math.min(minute, f.minute + 1));
   const past = [...checkpoints].filter((m) => m !== minute).map((m) => metricsAt(task, fixes, m));
   // The alerts follow from the readings now and at the checkpoints: the same readings, the same alerts.
-  const alertsKey = `a|${now.key}|${[...new Set(past.map((p) => p.key))].sort().join('|')}`;
-  const cached = task.memo.states.get(alertsKey) as AlertState[] | undefined;
-  if (cached) return { metrics, alerts: cached, alertsKey };
+  const pastKey = past.length === 0 ? '' : past.length === 1 ? past[0]!.key : [...new Set(past.map((p) => p.key))].sort().join('|');
+  const cached = now.alerting.get(pastKey);
+  if (cached) return { metrics, alerting: cached };
   const alerts: AlertState[] = [];
   for (const rule of d.alert_rules) {
     const value = now.full.get(rule.service)?.[rule.metric];
@@ -448,8 +455,10 @@ function stateAt(task: Task, fixes: readonly FixAttempt[], minute: number, detai
   }
   const key = (a: AlertState) => `${a.rule.service}\u0000${a.rule.label}\u0000${a.rule.metric}`;
   alerts.sort((a, b) => SEVERITY_RANK[a.status]! - SEVERITY_RANK[b.status]! || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  remember(task, alertsKey, alerts);
-  return { metrics, alerts, alertsKey };
+  const alerting: Alerting = { alerts };
+  if (now.alerting.size >= SHOWN_LIMIT) now.alerting.clear();
+  now.alerting.set(pastKey, alerting);
+  return { metrics, alerting };
 }
 
 /** Error budget burned over `minutes` starting at `from` (percent points), while faults are unfixed. */
@@ -593,7 +602,7 @@ export function wallClock(task: Task, minute: number): string {
 export function firingAtDetection(task: Task): string[] {
   const cached = task.memo.views.get('firing@0') as string[] | undefined;
   if (cached) return cached;
-  const alerts = stateAt(task, [], 0, new Set()).alerts.filter((a) => a.status !== 'RESOLVED');
+  const alerts = stateAt(task, [], 0, new Set()).alerting.alerts.filter((a) => a.status !== 'RESOLVED');
   const services = [...new Set(alerts.map((a) => a.rule.service))].sort();
   task.memo.views.set('firing@0', services);
   return services;
