@@ -1168,3 +1168,35 @@ describe('addresses', () => {
     }
   });
 });
+
+describe('a dashboard agrees with itself', () => {
+  it("a healthy service's busy threads are a share of its pool (whatever order its readings were drawn in)", () => {
+    let checked = 0;
+    for (let seed = 0; seed < 300; seed++) {
+      const s = generateScenario({ seed: 705_000 + seed, difficulty: DIFFICULTIES[seed % 4]!, split: seed % 2 ? 'test' : 'train', family: null });
+      for (const svc of s.services) {
+        const { busy_threads: busy, max_threads: max } = svc.detail;
+        if (busy === undefined || max === undefined) continue;
+        expect(busy, `${seed} ${svc.name}`).toBeLessThanOrEqual(max / 2);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('an edge that rejects requests itself counts them as its own 429s, not as its upstreams\' 5xx', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 60; seed++) {
+      const s = generateScenario({ seed: 706_000 + seed, difficulty: DIFFICULTIES[seed % 4]!, split: seed % 2 ? 'test' : 'train', family: 'rate_limit_misconfiguration' });
+      const f = s.generated!.faults[0]!;
+      const edge = s.services.find((x) => x.name === f.root_cause)!;
+      const dyn = s.generated!.dynamics.services[edge.name]!;
+      const rps = dyn.impacted.requests_per_sec!;
+      const failing = rps * 60 * dyn.impacted.error_rate!;
+      expect(Math.abs(dyn.detail_impacted.requests_429_per_min! - failing), `${seed}`).toBeLessThanOrEqual(1);
+      expect(dyn.detail_impacted.upstream_5xx_per_min ?? edge.detail.upstream_5xx_per_min!, `${seed}`).toBe(edge.detail.upstream_5xx_per_min);
+      checked++;
+    }
+    expect(checked).toBe(60);
+  });
+});

@@ -20,7 +20,7 @@ import { addressBook, byAddress, changeLine, floodedAgain, floodedLines, opaqueF
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.37.0';
+export const GENERATOR_VERSION = '5.38.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -372,7 +372,10 @@ function placeRoot(a: Assembly, b: FaultBuild, fi: number): Flood | null {
   // Failure counters agree with the error rate and the request rate the overview shows (a quiet root
   // fails quietly; a flooded one fails a share of its flooded traffic).
   const served = { ...root, overview: { ...root.overview, requests_per_sec: root.impacted.requests_per_sec ?? root.overview.requests_per_sec! } };
-  if (!b.silent) for (const [k, v] of Object.entries(failureCounters(served, root.impacted.error_rate ?? root.overview.error_rate!))) if (k in root.detailImpacted || k in root.detail || k === THROUGHPUT) root.detailImpacted[k] = v;
+  // (An edge proxy that is the root fails requests itself: no upstream answered them with a 5xx.)
+  const counters = failureCounters(served, root.impacted.error_rate ?? root.overview.error_rate!);
+  if (root.node.tier === 'edge') delete counters.upstream_5xx_per_min;
+  if (!b.silent) for (const [k, v] of Object.entries(counters)) if (k in root.detailImpacted || k in root.detail || k === THROUGHPUT) root.detailImpacted[k] = v;
   // An age (an open transaction's) has grown by the minutes since the onset, and goes on growing.
   const age = b.ageing === undefined ? undefined : root.detailImpacted[b.ageing];
   if (b.ageing && age !== undefined) {
@@ -694,7 +697,9 @@ function uniformDashboards(a: Assembly): void {
     // Only a service with a database has a database pool to show.
     const usesDb = dependsOnTier(a.topo, d.node, 'db');
     const filled = new Set<string>();
-    for (const k of byTier.get(d.node.tier)!) {
+    // Settings first: a reading drawn from one (busy threads of a pool) must see the size it gets.
+    const keys = [...byTier.get(d.node.tier)!].sort((x, y) => Number(SETTINGS.has(y)) - Number(SETTINGS.has(x)));
+    for (const k of keys) {
       if (d.detail[k] !== undefined) continue;
       if (DB_POOL.includes(k) && !usesDb) continue;
       // A setting a fault gives its service (a pool size, a memory limit, the latest secret

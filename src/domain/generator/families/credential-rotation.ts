@@ -25,7 +25,7 @@ export const databaseCredentialMismatch: Family = {
       after: { last_rollout_failed: 0, last_rollout_targets: targets },
       rootLogs: [
         line(-6, 'INFO', say(split, `rotated secret/db/${client.domain} to version ${v + 1}; password changed on ${dbName}`, `secret db-${client.domain} version ${v + 1} is AWSCURRENT; password set on ${dbName}`)),
-        key(-5, 'WARN', stale ? say(split, `lease push to ${client.name}: not acknowledged (client on version ${v})`, `target ${client.name} still reading version ${v}`) : say(split, `${client.name} caches secrets for 24h; it will read version ${v + 1} tomorrow`, `${client.name}: cached secret TTL 86400s, holding version ${v}`)),
+        key(-5, 'WARN', stale ? say(split, `lease push to ${client.name}: not acknowledged (client on version ${v})`, `target ${client.name} did not acknowledge version ${v + 1}; still reading version ${v}`) : say(split, `${client.name} caches secrets for 24h; it will read version ${v + 1} tomorrow`, `${client.name}: cached secret TTL 86400s, holding version ${v}`)),
       ],
       rootAlert: { metric: 'last_rollout_failed', op: '>', threshold: 0, severity: 'WARNING', label: 'rollout targets failed' },
       callerLog: (c) =>

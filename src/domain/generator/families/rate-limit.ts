@@ -14,12 +14,15 @@ export const rateLimitMisconfig: Family = {
     const cut = ctx.variant === 'limit_cut';
     const now = cut ? was / 100 : was;
     const v = rng.int(20, 90);
+    const rps = rng.int(8000, 20000);
+    const rejected = rng.int(40, 70) / 100;
     return {
       ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
       decoys: [remedy('scale_out', api), remedy('restart', root), remedy('scale_out', root)],
-      rootOverview: { error_rate: rng.int(40, 70) / 100, requests_per_sec: rng.int(8000, 20000), cpu_pct: rng.int(70, 95) },
-      rootDetail: { requests_429_per_min: rng.int(50_000, 200_000), client_retries_per_min: rng.int(40_000, 150_000), rate_limit_rps: now },
+      rootOverview: { error_rate: rejected, requests_per_sec: rps, cpu_pct: rng.int(70, 95) },
+      // Every request it fails, it rejects with a 429 (its own answer, not an upstream's).
+      rootDetail: { requests_429_per_min: Math.round(rps * 60 * rejected), client_retries_per_min: rng.int(40_000, 150_000), rate_limit_rps: now },
       after: { client_retries_per_min: rng.int(10, 80), rate_limit_rps: was },
       rootLogs: [
         line(-2, 'INFO', cut ? say(split, `rate limit config v${v} applied: route /api/* limit ${now} rps (previous ${was} rps)`, `limit_req_zone api rate=${now}r/s applied (config v${v})`) : say(split, `rate limit config v${v} applied: route /api/* key changed from user_id to remote_addr`, `limit_req_zone key $binary_remote_addr applied (config v${v}); was $http_x_user_id`)),
@@ -41,7 +44,7 @@ export const rateLimitMisconfig: Family = {
       mechanism: cut ? `config v${v} lowered ${root.name}'s rate limit from ${was} to ${now} rps; rejected clients retried, multiplying traffic into a retry storm.` : `config v${v} keyed ${root.name}'s rate limit by client address, so every user behind the shared NAT address hit one bucket and was rejected; their retries became a retry storm.`,
       trigger: `rate-limit config v${v}.`,
       concepts: {
-        mechanism: [['rate limit', '429', 'too many requests'], ['retry', 'retries', 'storm']],
+        mechanism: [['rate limit', '429', 'too many requests'], ['retry', 'retries', 'retried', 'retrying', 'storm']],
         trigger: [['config', 'change', `v${v}`]],
         remediation: [['restore', 'restored', 'revert', 'reverted', 'previous']],
       },
