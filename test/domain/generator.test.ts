@@ -167,7 +167,7 @@ describe('generated episodes', () => {
   it('unresolved incidents spread: more services show symptoms as time passes', () => {
     let grew = 0;
     let tried = 0;
-    for (let seed = 0; seed < 200 && tried < 10; seed++) {
+    for (let seed = 0; seed < 400 && tried < 10; seed++) {
       const task = generatedTask({ seed, difficulty: 'easy', split: 'test', family: null });
       const d = task.scenario.generated!.dynamics;
       // Incidents with a caller beyond the symptoms at detection (an edge proxy shows its upstreams' share at once).

@@ -124,7 +124,7 @@ const ROUTINE: Record<Split, Partial<Record<Tier, Routine[]>>> = {
       (r) => info(`queue 'jobs.${['default', 'priority', 'bulk'][r.int(0, 2)]}': ${r.int(0, 900)} ready, ${r.int(0, 40)} unacked`),
     ],
     config: [
-      (r, _n, q, _p, w) => info(`revision ${revisionOf(q, w)} current on ${watchersOf(r, w)} watchers`),
+      (r, _n, q, _p, w) => info(`revision ${revisionOf(q, w)} current on ${watchersOf(r, w)} watchers (${r.int(2, 60)} polls in the last minute)`),
       (r, _n, _q, _p, w) => info(`long-poll clients: ${watchersOf(r, w)} (${r.int(100, 999)} reconnects/h)`),
     ],
     secrets: [
@@ -327,7 +327,8 @@ export function harmlessError(rng: Rng, node: Node, split: Split, kind?: number)
   const test = [
     `method=POST path=/api/${node.domain} status=422 err="invalid field: postal_code"`,
     `msg="client closed request before response" path=/api/${node.domain} bytes=0`,
-    `refresh token rejected for user ${user}: revoked by user`,
+    // (A refresh token is an identity service's business; an API sees a client's retried request.)
+    node.tier === 'auth' ? `refresh token rejected for user ${user}: revoked by user` : `method=POST path=/api/${node.domain} status=409 err="idempotency key reused" user=${user}`,
   ];
   if (node.tier === 'worker') {
     return split === 'train'
