@@ -217,8 +217,16 @@ export function claimedRootCauses(text: string, services: readonly string[], fie
   const claimed = new Set<string>();
   let subject: string[] = [];
   let sawCausePhrase = false;
+  // A field that opens with a cause phrase naming nobody ("Root cause: two independent faults.")
+  // names its roots in the sentence that follows.
+  let pending = false;
   for (const sentence of sentences(text)) {
     const mentions = mentionsIn(sentence, services);
+    if (pending && claimed.size === 0) {
+      const first = mentions.findIndex((m) => !m.negated);
+      if (first >= 0) for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
+    }
+    pending = false;
     if (!subject.length) {
       const first = mentions.findIndex((m) => !m.negated);
       if (first >= 0) subject = joinedChain(sentence, mentions, first, 1).map((m) => m.service);
@@ -237,7 +245,7 @@ export function claimedRootCauses(text: string, services: readonly string[], fie
         const target = mentions[first];
         if (target && (field || target.start - from <= ATTRIBUTION_WINDOW)) {
           for (const m of joinedChain(sentence, mentions, first, 1)) claimed.add(m.service);
-        }
+        } else if (field && !target) pending = true;
       }
     }
     // A clause of the field (or a later sentence) that opens with another root: the second fault's own.

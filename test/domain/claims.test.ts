@@ -9,6 +9,15 @@ import { readText } from '../../src/domain/reading.js';
 import { assessIncidentReport } from '../../src/domain/postmortem.js';
 
 describe('claimed mechanisms', () => {
+  it('a cache named by its product ("ledger-memcached is out of memory, eviction disabled") claims a cache out of memory', () => {
+    for (const split of ['train', 'test'] as const) {
+      const task = generatedTask({ seed: 11, difficulty: 'medium', split, family: 'cache_oom' });
+      const cache = task.scenario.generated!.faults[0]!.root_cause;
+      expect(cache).toMatch(/redis|memcached/);
+      const text = `${cache} is out of memory (used 100%, evictions 0, eviction disabled) so its callers fall back to the slow path through the database`;
+      expect(readText(task, text, 'note').mechanisms).toEqual(['cache_oom']);
+    }
+  });
 
   it('a backlog said in other words ("grew past 1.4M ready messages") is the backlog of a stuck consumer', () => {
     const task = generatedTask({ seed: 6, difficulty: 'easy', split: 'test', family: 'queue_backlog' });

@@ -930,7 +930,7 @@ describe('a poison message is one message', () => {
 describe('a root that another fault also reaches', () => {
   it("recovers its own cause's readings once its remedy is in, while it still shows the other fault's symptoms", () => {
     let checked = 0;
-    for (let seed = 0; seed < 400 && checked < 12; seed++) {
+    for (let seed = 0; seed < 800 && checked < 12; seed++) {
       const task = generatedTask({ seed: 695_000 + seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
       const g = task.scenario.generated!;
       for (const [fi, f] of g.faults.entries()) {
@@ -1198,5 +1198,37 @@ describe('a dashboard agrees with itself', () => {
       checked++;
     }
     expect(checked).toBe(60);
+  });
+});
+
+describe('a story sampling cannot break', () => {
+  it("a stuck breaker's every half-open line says how the trial went, so no sample shows it going half-open twice with nothing between", () => {
+    let checked = 0;
+    for (let seed = 0; seed < 60; seed++) {
+      const s = generateScenario({ seed: 707_000 + seed, difficulty: seed % 2 ? 'expert' : 'hard', split: seed % 3 ? 'test' : 'train', family: 'silent_fallback' });
+      const f = s.generated!.faults.find((x) => x.family === 'silent_fallback')!;
+      for (const l of s.services.find((x) => x.name === f.root_cause)!.logs) {
+        if (!/half.open/i.test(l)) continue;
+        expect(l, `${seed}`).toMatch(/HALF_OPEN to OPEN|half-open->open/);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('an API behind a rate limit gets the share of its traffic its log says is left', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const s = generateScenario({ seed: 708_000 + seed, difficulty: DIFFICULTIES[seed % 4]!, split: seed % 2 ? 'test' : 'train', family: 'rate_limit_misconfiguration' });
+      for (const svc of s.services) {
+        const said = svc.logs.map((l) => /inbound traffic dropped (\d+)%|request rate fell to (\d+)% of baseline/.exec(l)).find(Boolean);
+        if (!said) continue;
+        const left = said[1] !== undefined ? 100 - Number(said[1]) : Number(said[2]);
+        const rps = s.generated!.dynamics.services[svc.name]!.impacted.requests_per_sec!;
+        expect(Math.abs(rps - Math.max(1, Math.round((svc.overview.requests_per_sec! * left) / 100))), `${seed} ${svc.name}`).toBeLessThanOrEqual(1);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
   });
 });

@@ -64,6 +64,12 @@ describe("a postmortem's own root-cause field", () => {
     expect(claimedRootCauses("Root cause: redis-cache's certificate expired, and postgres-db's clock drifted", services, true, 1)).toEqual(['redis-cache']);
     expect(claimedRootCauses('Root cause: redis-cache clock skew and postgres-db thread pool exhaustion', services, true, 1)).toEqual(['redis-cache']);
   });
+
+  it('that opens with a cause phrase naming nobody names its roots in the next sentence', () => {
+    const two = (t: string) => claimedRootCauses(t, services, true, 2);
+    expect(two('Root cause: two independent faults. redis-cache ran out of memory with eviction disabled, and postgres-db fell behind on replication')).toEqual(['postgres-db', 'redis-cache']);
+    expect(field('Root cause: a single fault. redis-cache ran out of memory, and checkout-service failed as a result')).toEqual(['redis-cache']);
+  });
 });
 
 describe('root-cause statements as people write them', () => {

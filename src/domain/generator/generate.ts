@@ -20,7 +20,7 @@ import { addressBook, byAddress, changeLine, floodedAgain, floodedLines, opaqueF
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.39.0';
+export const GENERATOR_VERSION = '5.40.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -557,6 +557,7 @@ function addSymptoms(a: Assembly, b: FaultBuild, fi: number, affected: string[])
       d.fault = fi;
     }
     d.impacted = { ...d.impacted, ...s.overview };
+    for (const [k, share] of Object.entries(s.share ?? {})) d.impacted[k] = Math.max(1, Math.round(d.overview[k]! * share));
     d.detailImpacted = { ...d.detailImpacted, ...s.detail };
     if (hidden(fi)) d.late.push({ at: SYMPTOM_LOGGED_AT, level: s.log.level, msg: s.log.msg, fault: fi });
     else d.logs.push({ at: SYMPTOM_LOGGED_AT, level: s.log.level, msg: s.log.msg });

@@ -123,6 +123,8 @@ export interface FaultBuild {
 export interface Symptom {
   service: string;
   overview: Record<string, number>;
+  /** Overview readings as a share of the service's usual ones (traffic that fell to a tenth: 0.1). */
+  share?: Record<string, number>;
   detail: Record<string, number>;
   log: { level: Level; msg: string };
   alert: Omit<AlertRule, 'service'>;

@@ -7,7 +7,7 @@ export const cacheOom: Family = {
   rootTiers: ['cache'],
   maskable: true,
   variants: [{ id: 'keys_without_ttl' }, { id: 'oversized_values', splits: ['test'] }],
-  claim: [['cache'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'falls back', 'falling back', 'fallback', 'read through', 'reads through', 'reading through']],
+  claim: [['cache', 'memcached', 'memcache', 'redis'], ['memory limit', 'maxmemory', 'limit maxbytes', 'out of memory', 'oom'], ['writes fail', 'write fail', 'writes failed', 'eviction', 'noeviction', 'evictions disabled', 'fell back', 'fall back', 'falls back', 'falling back', 'fallback', 'read through', 'reads through', 'reading through']],
   build(ctx): FaultBuild {
     const { root, rng, split } = ctx;
     const redis = product(ctx).cache === 'redis';

@@ -16,6 +16,8 @@ export const rateLimitMisconfig: Family = {
     const v = rng.int(20, 90);
     const rps = rng.int(8000, 20000);
     const rejected = rng.int(40, 70) / 100;
+    // The share of its usual traffic the API behind the limit still gets.
+    const left = split === 'train' ? 100 - rng.int(70, 95) : rng.int(1, 9);
     return {
       ...faultOf(this, ctx),
       remedy: remedy('revert_config', root),
@@ -33,9 +35,11 @@ export const rateLimitMisconfig: Family = {
       symptoms: [
         {
           service: api.name,
-          overview: { requests_per_sec: 1 },
+          // What gets past the limit is a share of its usual traffic, the share its log gives.
+          overview: {},
+          share: { requests_per_sec: left / 100 },
           detail: {},
-          log: { level: 'WARN', msg: say(split, `inbound traffic dropped ${rng.int(70, 95)}% in 5m`, `request rate fell to ${rng.int(1, 9)}% of baseline`) },
+          log: { level: 'WARN', msg: say(split, `inbound traffic dropped ${100 - left}% in 5m`, `request rate fell to ${left}% of baseline`) },
           alert: { metric: 'requests_per_sec', op: '<', threshold: 10, severity: 'WARNING', label: 'traffic drop' },
         },
       ],
