@@ -49,12 +49,12 @@ describe(`the difficulty ladder (${SEEDS} held-out seeds per difficulty)`, () =>
     // Roots alert only where uniform CPU, disk or queue monitoring catches their fault: 36–41% of
     // faults over 200 seeds as the family mix varies with the generator version.
     expect(row('expert').rootAlertsShare).toBeLessThanOrEqual(0.45);
-    // Real time pressure: the budget lasts what the reference responder needs, no more.
-    expect(KNOBS.expert.budgetLasts).toBe(1);
+    // Real time pressure: the budget lasts 1.1 times what the reference responder needs.
+    expect(KNOBS.expert.budgetLasts).toBe(1.1);
     for (let seed = 0; seed < 50; seed++) {
       const d = generatedTask({ seed: 300_000 + seed, difficulty: 'expert', split: 'test', family: null }).scenario.generated!.dynamics;
       expect(d.slo_breach).toBe(true);
-      if (d.reference_minutes > 0) expect(d.burn_per_min * d.reference_minutes).toBeCloseTo(100, -1);
+      if (d.reference_minutes > 0) expect(d.burn_per_min * d.reference_minutes * 1.1).toBeCloseTo(100, -1);
     }
   });
 

@@ -1232,3 +1232,20 @@ describe('a story sampling cannot break', () => {
     expect(checked).toBeGreaterThan(30);
   });
 });
+
+describe('a healthy database carrying shifted load', () => {
+  it('counts on its dashboard the slow statements its log counts', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 300 && checked < 20; seed++) {
+      const s = generateScenario({ seed: 709_000 + seed, difficulty: seed % 2 ? 'hard' : 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+      for (const svc of s.services) {
+        const m = svc.logs.map((l) => /(\d+) statements over 1s in the last 5 minutes|Slow_queries \+(\d+) in 5m/.exec(l)).find(Boolean);
+        if (!m) continue;
+        const perMin = s.generated!.dynamics.services[svc.name]!.detail_impacted.slow_queries_per_min!;
+        expect(Math.abs(perMin * 5 - Number(m[1] ?? m[2])), `${seed} ${svc.name}`).toBeLessThanOrEqual(3);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});

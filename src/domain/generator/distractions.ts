@@ -132,7 +132,10 @@ function collateralLoad({ rng, topo, params, knobs, drafts, seen, decoys, showin
   d.hop = Math.min(knobs.depth, drafts.get(from.name)!.hop!);
   d.fault = drafts.get(from.name)!.fault;
   d.impacted = { ...d.impacted, cpu_pct: rng.int(82, 93), latency_p99_ms: Math.round(d.overview.latency_p99_ms! * (2 + rng.int(0, 20) / 10)) };
-  d.logs.push({ at: rng.int(1, 4), ...seen(collateralLine(rng, store, from, params.split), from) });
+  // A database's dashboard counts the slow statements its log counts (five minutes' worth).
+  const slow = rng.int(150, 600);
+  if (d.detail.slow_queries_per_min !== undefined) d.detailImpacted = { ...d.detailImpacted, slow_queries_per_min: Math.round(slow / 5) };
+  d.logs.push({ at: rng.int(1, 4), ...seen(collateralLine(rng, store, from, params.split, slow), from) });
   decoys.push({ kind: 'restart', target: store.name });
 }
 
