@@ -1249,3 +1249,28 @@ describe('a healthy database carrying shifted load', () => {
     expect(checked).toBeGreaterThan(10);
   });
 });
+
+describe('a victim of two faults', () => {
+  it('goes on logging the failure of the one still unfixed after the other is fixed', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 400 && checked < 8; seed++) {
+      const task = generatedTask({ seed: 710_000 + seed, difficulty: 'expert', split: seed % 2 ? 'test' : 'train', family: null });
+      const g = task.scenario.generated!;
+      for (const [name, dyn] of Object.entries(g.dynamics.services)) {
+        const other = (dyn.recurring ?? []).filter((r) => r.fault !== undefined && r.fault !== dyn.fault);
+        if (!other.length || dyn.fault === null || dyn.hop === 0) continue;
+        const own = g.faults[dyn.fault]!;
+        if (own.needs_first?.length || own.masked_by !== undefined || g.faults[other[0]!.fault!]!.masked_by !== undefined) continue;
+        const look = { action_type: 'investigate' as const, target: name, view: 'logs' as const };
+        const ep = playActions(task, [{ action_type: 'apply_fix', target: own.fix }, look, look, look, look, look]);
+        const o = observe(task, ep);
+        const at = (l: string) => Date.parse(/\] (\S+Z) /.exec(l)![1]!);
+        const after = Date.parse(g.dynamics.detected_at) + (ep.fixes[0]!.minute + 3) * 60_000;
+        const late = o.logs[name]!.filter((l) => at(l) > after);
+        expect(late.some((l) => other.some((r) => l.startsWith(`[${r.id}-`))), `${seed} ${name}: ${late.join(' | ')}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+});

@@ -20,7 +20,7 @@ import { addressBook, byAddress, changeLine, floodedAgain, floodedLines, opaqueF
 
 export const GENERATED_TASK_ID = 'generated';
 /** Bumped whenever what a seed produces changes; a committed digest test catches an unintended change. */
-export const GENERATOR_VERSION = '5.41.0';
+export const GENERATOR_VERSION = '5.42.0';
 
 /** Error-rate decay per extra hop from the root. */
 const HOP_DECAY = 0.85;
@@ -511,6 +511,9 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
         // Another fault's root that this one reaches too: once its own remedy is in, what it still
         // shows is this fault's (its own cause's readings, a rate limit or a certificate, recover).
         d.profiles[fi] = impact();
+      } else if (d.hop > 0 && d.fault !== fi && !b.silent && burn === undefined && hop <= knobs.depth) {
+        // A victim of both logs both failures, each for as long as its own fault goes on.
+        d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg], of: fi })));
       }
       continue;
     }
@@ -817,7 +820,12 @@ function writeLogs(a: Assembly): { services: ServiceSpec[]; metricIds: Record<st
     // as its callers' (a sampled root's only if sampling kept it: its repeats are sampled alike).
     // A repeat is written afresh: only wordings that differ from the line it repeats.
     const afresh = (l: LogLine) => [...new Set(l.variants ?? [])].filter((v) => v !== l.msg);
-    const repeats = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(afresh(l).length ? { variants: afresh(l) } : {}), ...(l.of !== undefined ? { fault: l.of } : {}) }] : [])).slice(-RECURRING_LINES);
+    const recurs = timed.flatMap(({ l }, i) => (l.recurs ? [{ id: lines[i]!.slice(1, 8), level: l.level, msg: l.msg, ...(l.recurs === 'always' ? { always: true as const } : {}), ...(afresh(l).length ? { variants: afresh(l) } : {}), ...(l.of !== undefined ? { fault: l.of } : {}) }] : []));
+    // Its own failure's latest few, and the latest of each other fault's it meets (so each goes on
+    // being logged until its own remedy is in), in the order they were written.
+    const own = recurs.filter((r) => r.fault === undefined).slice(-RECURRING_LINES);
+    const others = [...new Set(recurs.flatMap((r) => (r.fault === undefined ? [] : [r.fault])))].flatMap((f) => recurs.filter((r) => r.fault === f).slice(-OTHER_FAULT_RECURRING));
+    const repeats = recurs.filter((r) => own.includes(r) || others.includes(r));
     if (repeats.length) recurring.set(d.node.name, repeats);
     // Lines written after detection keep their order too; their times are set when the fault is unmasked.
     late.set(
@@ -850,6 +858,8 @@ function configFacts(a: Assembly, d: ServiceDraft): RoutineFacts['config'] {
 
 /** How many of a service's failure lines keep recurring after detection. */
 const RECURRING_LINES = 3;
+/** How many lines of another fault's failure that a service meets too keep recurring. */
+const OTHER_FAULT_RECURRING = 2;
 
 /** The fix menu: every kind on every service where it makes sense, its minutes, and the damage a wrong one does. */
 function fixMenu(a: Assembly): { fixes: FixSpec[]; fixMinutes: Record<string, number>; consequences: Dynamics['consequences']; changes: Dynamics['changes'] } {
