@@ -498,10 +498,10 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
       // What the second fault burns in it (a backtracking regex it applies) shows as well.
       const burn = hop === 1 && !hidden(fi) && !b.silent ? b.callerImpact.cpu_pct : undefined;
       // It fades with its own fault: once the regex is reverted, only the other fault shows.
-      if (burn !== undefined && d.fault !== fi) {
-        d.burns = { ...d.burns, [fi]: { cpu_pct: burn } };
-        // And it logs what it applied, as long as that fault goes on.
-        if (hop <= knobs.depth) d.logs.push(...written().map((l) => ({ ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg], of: fi })));
+      if (burn !== undefined && d.fault !== fi) d.burns = { ...d.burns, [fi]: { cpu_pct: burn } };
+      // A victim of both (or a root applying the regex) logs both failures, each for as long as its own fault goes on.
+      if (d.fault !== fi && !hidden(fi) && !b.silent && hop <= knobs.depth && (d.hop > 0 || burn !== undefined)) {
+        d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg], of: fi })));
       }
       if (hidden(fi) && d.fault !== fi) {
         // A masked fault shows here once unmasked: as a caller of its root, with lines of its own.
@@ -511,9 +511,6 @@ function reachCallers(a: Assembly, b: FaultBuild, fi: number): string[] {
         // Another fault's root that this one reaches too: once its own remedy is in, what it still
         // shows is this fault's (its own cause's readings, a rate limit or a certificate, recover).
         d.profiles[fi] = impact();
-      } else if (d.hop > 0 && d.fault !== fi && !b.silent && burn === undefined && hop <= knobs.depth) {
-        // A victim of both logs both failures, each for as long as its own fault goes on.
-        d.logs.push(...written().map((l) => (l.level === 'INFO' || l.level === 'DEBUG' ? l : { ...l, recurs: 'with_fault' as const, variants: [say().msg, say().msg], of: fi })));
       }
       continue;
     }

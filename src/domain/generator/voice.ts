@@ -273,9 +273,8 @@ export function exceptionOnUpstreamError(rng: Rng, dependency: Node, split: Spli
     : { level: 'ERROR', msg: `TypeError: cannot read properties of undefined (reading 'items') after the call to ${dependency.name} failed` };
 }
 
-/** A healthy store working harder because load shifted onto it (`slow`: its slow statements over the last five minutes). */
-export function collateralLine(rng: Rng, store: Node, from: Node, split: Split, slow: number): Line {
-  const n = slow;
+/** A healthy store working harder because load shifted onto it (`n`: its slow statements over the last five minutes). */
+export function collateralLine(rng: Rng, store: Node, from: Node, split: Split, n: number): Line {
   if (store.tier === 'cache') {
     return split === 'train'
       ? { level: 'WARN', msg: `ops/sec up ${rng.int(2, 4)}x; most from ${from.name} (cache reads)` }
